@@ -1,0 +1,211 @@
+/**
+ * The ML Arena domain model: one vocabulary (competition, agent) over both wires.
+ * Wire payloads are mapped to these types in src/arena/wire.ts; nothing above src/arena/ sees a
+ * wire field name. Every string here that came from ML Arena is untrusted text.
+ */
+
+export type Wire = 'current' | 'legacy'
+export type WireChoice = Wire | 'auto'
+
+export interface Competition {
+  id: number
+  name: string
+  description: string | null
+  /** Per-agent total upload size limit; null when the server does not say. */
+  maxUploadSizeBytes: number | null
+  /** Per-agent file count limit; null when the server does not say. */
+  maxUploadFiles: number | null
+  /** false: the simulator machine is down, deploys will queue or fail; null: unknown. */
+  simulatorHealthy: boolean | null
+  /** File challenges (current wire) expect exactly this file name; null otherwise. */
+  submissionFilename: string | null
+  submissionLayout: string | null
+  kindLabel: string | null
+}
+
+export interface Page<T> {
+  items: T[]
+  hasNext: boolean
+}
+
+export interface RuntimePackage {
+  name: string
+  version: string | null
+}
+
+export interface RuntimeOption {
+  id: number
+  language: string
+  languageVersion: string | null
+  framework: string | null
+  frameworkVersion: string | null
+  requirement: string | null
+  displayName: string | null
+  packages: RuntimePackage[]
+}
+
+export interface CreatedAgent {
+  id: number
+  name: string
+}
+
+/** An agent of the caller's, as `mine` lists it (current wire only). */
+export interface MyAgent {
+  id: number
+  name: string
+  competitionId: number
+  rank: number | null
+  state: string
+}
+
+export interface AgentFile {
+  name: string
+  size: number | null
+  isBinary: boolean | null
+  language: string | null
+}
+
+export interface UploadResult {
+  /** The server's own words about the upload (status, message, validation message), if any. */
+  message: string | null
+  validationMessage: string | null
+}
+
+/** Known states; the server may send others, which are kept as-is and treated as non-terminal. */
+export const AGENT_STATES = [
+  'created',
+  'uploading',
+  'upload_validated',
+  'upload_failed',
+  'deploying',
+  'deploy_queue',
+  'deploy_run',
+  'active',
+  'deploy_failed',
+  'deleted'
+] as const
+export type KnownAgentState = (typeof AGENT_STATES)[number]
+export const TERMINAL_STATES: ReadonlySet<string> = new Set([
+  'active',
+  'deploy_failed',
+  'upload_failed',
+  'deleted'
+])
+
+export interface RunResult {
+  /** Normalised job status: pending | running | completed | failed | cancelled | reaped (legacy "error" → failed). */
+  status: string
+  failed: boolean
+  steps: number | null
+  score: number | null
+  outcome: string | null
+  finalRank: number | null
+  errorType: string | null
+  errorMessage: string | null
+}
+
+export interface AgentStatus {
+  state: string
+  /** The state is one of TERMINAL_STATES. */
+  terminal: boolean
+  /** Current wire: is_settled; legacy: same as terminal. Stop polling when true. */
+  settled: boolean
+  /** Current wire: is_deployable; legacy: null. */
+  deployable: boolean | null
+  /** Current wire: upload | deployment | active | terminal; legacy: null. */
+  phase: string | null
+  message: string | null
+  queuePosition: number | null
+  queueTotal: number | null
+  inQueueSeconds: number | null
+  runs: RunResult[]
+  /** Name of the metric the runs report, when the server says. */
+  metric: string | null
+  /** ISO-8601 time of the last status change, when the server says. */
+  updatedAt: string | null
+}
+
+export interface Game {
+  id: number | null
+  score: number | null
+  steps: number | null
+  outcome: string | null
+  /** Signed URL of the game's log (a credential until it expires); null: no log kept. */
+  logUrl: string | null
+  createdAt: string | null
+}
+
+export interface DeployQuota {
+  dailyLimit: number | null
+  dailyUsed: number | null
+  dailyRemaining: number | null
+  /** ISO-8601 time at which the next deploy is possible, when the server says. */
+  nextDeployAt: string | null
+  canDeploy: boolean | null
+  maxActive: number | null
+  activeCount: number | null
+  activeRemaining: number | null
+  latestDeploy: LatestDeploy | null
+}
+
+export interface LatestDeploy {
+  id: number | null
+  /** queued | running | succeeded | failed | cancelled */
+  status: string | null
+  createdAt: string | null
+  finishedAt: string | null
+  failureMessage: string | null
+}
+
+/** Which value the board ranks on. */
+export type ScoreKind = 'elo' | 'mean_reward' | 'metric'
+
+export interface LeaderboardRow {
+  /** The server's rank (ties share a rank); never an array position. */
+  rank: number
+  agentId: number | null
+  agentName: string
+  username: string
+  teamName: string | null
+  score: number | null
+  episodes: number | null
+  runs: number | null
+  isMine: boolean
+  /** The competition's reference agent (`__benchmark__`). */
+  isBenchmark: boolean
+  lastRunAt: string | null
+}
+
+export interface LeaderboardMe {
+  rank: number | null
+  position: number | null
+  percentile: number | null
+  row: LeaderboardRow | null
+  neighbours: LeaderboardRow[]
+}
+
+export interface Leaderboard {
+  /** Rows in board order. */
+  rows: LeaderboardRow[]
+  /** Size of the whole board (may exceed rows.length when the server pages or limits). */
+  total: number
+  scoreKind: ScoreKind
+  /** Display name of the ranking metric, when the server says. */
+  metricName: string | null
+  /** desc: higher is better; asc: lower is better. */
+  order: 'asc' | 'desc'
+  /** Decimal places the platform shows scores with, when the server says. */
+  precision: number | null
+  /** Current wire with me=true; null on the legacy wire. */
+  me: LeaderboardMe | null
+}
+
+export interface LeaderboardQuery {
+  /** Current wire: one row per submission (`submission`) or per participant (`user`, the server default). */
+  aggregate?: 'user' | 'submission'
+  limit?: number
+  offset?: number
+  me?: boolean
+  window?: number
+  q?: string
+}

@@ -1,0 +1,125 @@
+/**
+ * What one run of the action did: the pipeline builds it step by step, the report renders it.
+ * A failed run is still an outcome (kind 'error' plus `failure`), so the report is always written.
+ */
+import type {
+  AgentStatus,
+  Competition,
+  DeployQuota,
+  Game,
+  LeaderboardRow,
+  RuntimeOption,
+  ScoreKind,
+  Wire
+} from './arena/model.js'
+
+export type OutcomeKind =
+  /** The agent is active (deployed, evaluated, on the board). */
+  | 'success'
+  /** Submitted and deployed; `wait: false`, so nobody watched it finish. */
+  | 'submitted'
+  /** Inputs, files, runtime and limits checked; nothing changed on ML Arena. */
+  | 'dry-run'
+  | 'deploy-failed'
+  | 'upload-failed'
+  /** The deadline passed before the status became terminal. */
+  | 'timeout'
+  /** SIGINT/SIGTERM stopped the watch. */
+  | 'cancelled'
+  /** Nothing was submitted on purpose (fork or Dependabot pull request: no secrets). */
+  | 'skipped'
+  /** Anything else went wrong; see `failure`. */
+  | 'error'
+
+export type Phase =
+  | 'inputs'
+  | 'files'
+  | 'competition'
+  | 'runtime'
+  | 'agent'
+  | 'upload'
+  | 'deploy'
+  | 'watch'
+  | 'logs'
+  | 'leaderboard'
+  | 'report'
+
+export interface PhaseTiming {
+  phase: Phase
+  ms: number
+}
+
+export interface Failure {
+  phase: Phase
+  /** One line a user can act on (already free of secrets; still untrusted for rendering). */
+  message: string
+}
+
+export interface PlannedFile {
+  /** Name the file gets inside the agent. */
+  name: string
+  /** Path relative to the working directory. */
+  path: string
+  size: number
+}
+
+export interface GameLog {
+  gameId: number | null
+  /** Where the log was written on the runner. */
+  file: string
+  bytes: number
+  /** The last lines of the log (untrusted). */
+  tail: string
+  /** The download stopped at the size cap. */
+  truncated: boolean
+}
+
+export interface RankReport {
+  scoreKind: ScoreKind
+  metricName: string | null
+  order: 'asc' | 'desc'
+  precision: number | null
+  /** Size of the whole board. */
+  total: number
+  /** This agent's row; null until the agent has been scored. */
+  row: LeaderboardRow | null
+  /** The top of the board (a few rows). */
+  top: LeaderboardRow[]
+  /** Rows around this agent's row, including it, in board order. */
+  neighbours: LeaderboardRow[]
+  /** Rank and score this comment key had on the previous run (from the sticky marker). */
+  previousRank: number | null
+  previousScore: number | null
+  /** The caller's best other agent on this board, if any. */
+  bestOther: LeaderboardRow | null
+}
+
+export interface RunOutcome {
+  kind: OutcomeKind
+  competitionId: number | null
+  competition: Competition | null
+  /** Web address of the competition's page, for links. */
+  competitionUrl: string | null
+  wire: Wire | null
+  agentId: number | null
+  agentName: string | null
+  /** A new agent was created by this run (false: an existing one was updated or redeployed). */
+  agentCreated: boolean
+  runtime: RuntimeOption | null
+  files: PlannedFile[]
+  quota: DeployQuota | null
+  status: AgentStatus | null
+  /** The latest games (newest first), with score and log presence. */
+  games: Game[]
+  logs: GameLog[]
+  logsDir: string | null
+  rank: RankReport | null
+  timings: PhaseTiming[]
+  failure: Failure | null
+  /** Why nothing was submitted (kind 'skipped'), or extra notes worth showing. */
+  notes: string[]
+  /** Deadline of the wait, for the timeout message. */
+  timeoutMinutes: number | null
+  /** The comment key the sticky comment is found by. */
+  commentKey: string
+}
