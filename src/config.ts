@@ -1,0 +1,497 @@
+/**
+ * Reads and validates every input of the action once, before anything touches ML Arena.
+ * Each rule throws an InputError whose one-line message names the input, says what is wrong and
+ * what would be valid. Secret inputs (api-key, github-token) are never echoed.
+ *
+ * readConfig is pure except for one synchronous stat: `working-directory` must exist and be a
+ * directory, and checking it here keeps every input error in one place.
+ */
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import { InputError } from './errors.js'
+import { hasControlCharacters, quoteValue } from './format.js'
+
+export type FailOn = 'deploy-failed' | 'upload-failed' | 'timeout' | 'rank-drop'
+export const FAIL_ON_VALUES: readonly FailOn[] = [
+  'deploy-failed',
+  'upload-failed',
+  'timeout',
+  'rank-drop'
+]
+
+export type RuntimeSpec =
+  | { kind: 'id'; id: number }
+  | { kind: 'match'; language: string; framework: string | null; frameworkVersion: string | null }
+
+export interface Config {
+  /** Empty input → null (fork/Dependabot PRs: the pipeline skips). */
+  apiKey: string | null
+  /** Normalised origin: no path, no trailing slash. */
+  baseUrl: string
+  apiWire: 'auto' | 'current' | 'legacy'
+  competitionId: number
+  /** Glob lines, trimmed, blanks and #comments dropped; '!' kept. */
+  files: string[]
+  /** Absolute (resolved against GITHUB_WORKSPACE or cwd); exists and is a directory. */
+  workingDirectory: string
+  ifNoFilesFound: 'error' | 'warn' | 'ignore'
+  /** null: the competition default (do not pin). */
+  runtime: RuntimeSpec | null
+  /** null: derive with defaultAgentName(). */
+  agentName: string | null
+  agentId: number | null
+  wait: boolean
+  timeoutMinutes: number
+  pollIntervalSeconds: number
+  logs: number
+  /** Absolute; null: a folder under RUNNER_TEMP (the pipeline decides). */
+  logsDir: string | null
+  summary: boolean
+  comment: 'auto' | 'on' | 'off'
+  commentKey: string | null
+  githubToken: string
+  failOn: ReadonlySet<FailOn>
+  dryRun: boolean
+}
+
+/** Bounds of the numeric and text inputs; the error messages quote them. */
+export const INPUT_LIMITS = {
+  maxTimeoutMinutes: 360,
+  minPollIntervalSeconds: 0.05,
+  maxPollIntervalSeconds: 600,
+  maxLogs: 100,
+  maxAgentNameLength: 100,
+  maxCommentKeyLength: 200,
+  maxRuntimeSpecLength: 100
+} as const
+
+/**
+ * The defaults of action.yml, applied when an input reads as empty (GitHub fills them in, but
+ * local runs and tests that set INPUT_* variables do not). `fail-on` is the exception: an empty
+ * value there means "fail on no outcome".
+ */
+export const INPUT_DEFAULTS = {
+  'base-url': 'https://ml-arena.com',
+  'api-wire': 'auto',
+  'working-directory': '.',
+  'if-no-files-found': 'error',
+  wait: 'true',
+  'timeout-minutes': '30',
+  'poll-interval-seconds': '10',
+  logs: '3',
+  summary: 'true',
+  comment: 'auto',
+  'dry-run': 'false'
+} as const
+
+const TOKEN_SCOPES = ['user', 'creator', 'teacher'] as const
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+const WHOLE_NUMBER = /^\d+$/
+const DECIMAL_NUMBER = /^\d+(?:\.\d+)?$/
+// Letters, digits and .+-_; a part starts with a letter or digit, and the language with a letter.
+const RUNTIME_PART = '[A-Za-z0-9][A-Za-z0-9.+_-]*'
+const RUNTIME_SPEC = new RegExp(
+  `^([A-Za-z][A-Za-z0-9.+_-]*)(?:/(${RUNTIME_PART})(?:@(${RUNTIME_PART}))?)?$`
+)
+const RUNTIME_EXAMPLES = 'python, python/gymnasium, python/torch@2.3, or a runtime id such as 42'
+
+/** Reads every input once. `getInput` returns the raw input string ('' when unset). */
+export function readConfig(getInput: (name: string) => string, env: NodeJS.ProcessEnv): Config {
+  const read = (name: string): string => getInput(name).trim()
+  const orDefault = (name: keyof typeof INPUT_DEFAULTS): string =>
+    read(name) || INPUT_DEFAULTS[name]
+  const root = env['GITHUB_WORKSPACE']?.trim() || process.cwd()
+
+  const apiKey = parseApiKey(read('api-key'))
+  const baseUrl = parseBaseUrl(orDefault('base-url'))
+  const apiWire = parseChoice('api-wire', orDefault('api-wire'), ['auto', 'current', 'legacy'])
+  const competitionId = parseRequiredId('competition-id', read('competition-id'))
+  const agentId = parseOptionalId('agent-id', read('agent-id'))
+  const files = parseFileLines(getInput('files'))
+  if (files.length === 0 && agentId === null) {
+    throw new InputError(
+      'files',
+      'is required unless agent-id names an agent to redeploy as it is; give newline-separated globs relative to working-directory, e.g. agent/**.'
+    )
+  }
+  const workingDirectory = resolveWorkingDirectory(orDefault('working-directory'), root)
+  const ifNoFilesFound = parseChoice('if-no-files-found', orDefault('if-no-files-found'), [
+    'error',
+    'warn',
+    'ignore'
+  ])
+  const runtime = parseRuntimeSpec(read('runtime'))
+  const agentName = parseAgentName(read('agent-name'))
+  const wait = parseBoolean('wait', orDefault('wait'))
+  const timeoutMinutes = parseTimeoutMinutes(orDefault('timeout-minutes'))
+  const pollIntervalSeconds = parsePollInterval(orDefault('poll-interval-seconds'), timeoutMinutes)
+  const logs = parseLogCount(orDefault('logs'))
+  const logsDirInput = read('logs-dir')
+  const logsDir = logsDirInput === '' ? null : path.resolve(root, logsDirInput)
+  const summary = parseBoolean('summary', orDefault('summary'))
+  const comment = parseChoice('comment', orDefault('comment'), ['auto', 'on', 'off'])
+  const commentKey = parseCommentKey(read('comment-key'))
+  const githubToken = read('github-token')
+  const failOn = parseFailOn(getInput('fail-on'))
+  const dryRun = parseBoolean('dry-run', orDefault('dry-run'))
+
+  return {
+    apiKey,
+    baseUrl,
+    apiWire,
+    competitionId,
+    files,
+    workingDirectory,
+    ifNoFilesFound,
+    runtime,
+    agentName,
+    agentId,
+    wait,
+    timeoutMinutes,
+    pollIntervalSeconds,
+    logs,
+    logsDir,
+    summary,
+    comment,
+    commentKey,
+    githubToken,
+    failOn,
+    dryRun
+  }
+}
+
+/**
+ * `language[/framework[@version]]` or a positive integer runtime id; '' → null (the competition
+ * default). Parts are letters, digits and `.+-_`.
+ */
+export function parseRuntimeSpec(raw: string): RuntimeSpec | null {
+  const value = raw.trim()
+  if (value === '') return null
+  if (/^[+-]?\d+(?:\.\d*)?$/.test(value)) {
+    const id = WHOLE_NUMBER.test(value) ? Number(value) : 0
+    if (!Number.isSafeInteger(id) || id < 1) {
+      throw new InputError(
+        'runtime',
+        `${quoteValue(value)} is not a valid runtime id (a positive integer); use e.g. ${RUNTIME_EXAMPLES}.`
+      )
+    }
+    return { kind: 'id', id }
+  }
+  const match = value.length <= INPUT_LIMITS.maxRuntimeSpecLength ? RUNTIME_SPEC.exec(value) : null
+  if (match === null && new RegExp(`^${RUNTIME_PART}@${RUNTIME_PART}$`).test(value)) {
+    throw new InputError(
+      'runtime',
+      `${quoteValue(value)} gives a version without a framework; the version belongs to the framework: language/framework@version, e.g. python/torch@2.3.`
+    )
+  }
+  if (match === null) {
+    throw new InputError(
+      'runtime',
+      `${quoteValue(value)} is not a runtime spec: use language[/framework[@version]] (letters, digits and .+-_), e.g. ${RUNTIME_EXAMPLES}.`
+    )
+  }
+  return {
+    kind: 'match',
+    language: match[1] ?? '',
+    framework: match[2] ?? null,
+    frameworkVersion: match[3] ?? null
+  }
+}
+
+const MAX_NAME = INPUT_LIMITS.maxAgentNameLength
+const MAX_SUFFIX = 40
+
+/**
+ * The name of a new agent when `agent-name` is empty: `<repo name>-pr<N>` on pull requests (one
+ * agent per PR), `<repo name>-<short sha>` otherwise (the ref name when there is no SHA). Only
+ * `[A-Za-z0-9._-]`, at most 100 characters.
+ */
+export function defaultAgentName(ctx: {
+  repository: string
+  eventName: string
+  prNumber: number | null
+  sha: string
+  refName: string | null
+}): string {
+  const repoName = sanitizeNamePart(ctx.repository.split('/').pop() ?? '') || 'agent'
+  let suffix: string
+  if (ctx.prNumber !== null && Number.isSafeInteger(ctx.prNumber) && ctx.prNumber > 0) {
+    suffix = `pr${ctx.prNumber}`
+  } else {
+    const shortSha = ctx.sha.trim().slice(0, 7).toLowerCase()
+    suffix = /^[0-9a-f]{7}$/.test(shortSha)
+      ? shortSha
+      : sanitizeNamePart(ctx.refName ?? '').slice(0, MAX_SUFFIX)
+  }
+  if (suffix === '') return repoName.slice(0, MAX_NAME)
+  return `${repoName.slice(0, MAX_NAME - suffix.length - 1)}-${suffix}`
+}
+
+function sanitizeNamePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '')
+}
+
+function parseApiKey(raw: string): string | null {
+  if (raw === '') return null
+  const shape =
+    'a token looks like mlk_user_<lookup>_<secret>; create one on ML Arena and pass it from a secret'
+  if (/\s/.test(raw)) {
+    throw new InputError('api-key', `contains whitespace; ${shape}.`)
+  }
+  if (!raw.startsWith('mlk_') && raw.includes(':')) {
+    throw new InputError(
+      'api-key',
+      'is the retired key_id:key_pass form; create a token mlk_user_… on ML Arena and pass it from a secret.'
+    )
+  }
+  const parts = splitToken(raw)
+  const scope = parts[1] ?? ''
+  if (
+    parts.length !== 4 ||
+    parts[0] !== 'mlk' ||
+    parts.some(part => part === '') ||
+    !(TOKEN_SCOPES as readonly string[]).includes(scope)
+  ) {
+    throw new InputError('api-key', `is not an ML Arena token; ${shape}.`)
+  }
+  if (scope !== 'user') {
+    throw new InputError(
+      'api-key',
+      `is a ${scope} token; submitting needs a user token (mlk_user_…): create one on ML Arena.`
+    )
+  }
+  return raw
+}
+
+/** Splits on `_` at most 3 times: the secret may itself contain `_`. */
+function splitToken(token: string): string[] {
+  const parts: string[] = []
+  let rest = token
+  while (parts.length < 3) {
+    const at = rest.indexOf('_')
+    if (at < 0) break
+    parts.push(rest.slice(0, at))
+    rest = rest.slice(at + 1)
+  }
+  parts.push(rest)
+  return parts
+}
+
+function parseBaseUrl(value: string): string {
+  const hint = 'give the host only, e.g. https://ml-arena.com; the action adds /api itself'
+  // A value with '@' may carry credentials: never echo it.
+  const shown = value.includes('@') ? 'the URL' : quoteValue(value)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError('base-url', `${shown} is not an absolute URL; ${hint}.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('base-url', `${shown} is not an http(s) URL; ${hint}.`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      'base-url',
+      `must not carry credentials (user:password@); the token goes in api-key, and ${hint}.`
+    )
+  }
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    throw new InputError('base-url', `must not have a query or fragment; ${hint}.`)
+  }
+  if (url.pathname !== '/') {
+    throw new InputError('base-url', `${shown} has a path (${quoteValue(url.pathname)}); ${hint}.`)
+  }
+  if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
+    throw new InputError(
+      'base-url',
+      `${shown} uses plain http, which is allowed only for localhost, 127.0.0.1 and [::1]; use https://, e.g. https://ml-arena.com.`
+    )
+  }
+  return url.origin
+}
+
+function parseChoice<T extends string>(input: string, raw: string, choices: readonly T[]): T {
+  const value = raw.toLowerCase()
+  const found = choices.find(choice => choice === value)
+  if (found === undefined) {
+    throw new InputError(
+      input,
+      `${quoteValue(raw)} is not one of ${choices.join(', ')}; use e.g. ${choices[0]}.`
+    )
+  }
+  return found
+}
+
+function parsePositiveInteger(raw: string): number | null {
+  if (!WHOLE_NUMBER.test(raw)) return null
+  const value = Number(raw)
+  return Number.isSafeInteger(value) && value >= 1 ? value : null
+}
+
+function parseRequiredId(input: string, raw: string): number {
+  if (raw === '') {
+    throw new InputError(
+      input,
+      'is required: the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.'
+    )
+  }
+  const id = parsePositiveInteger(raw)
+  if (id === null) {
+    throw new InputError(input, `${quoteValue(raw)} is not a positive integer id; use e.g. 42.`)
+  }
+  return id
+}
+
+function parseOptionalId(input: string, raw: string): number | null {
+  if (raw === '') return null
+  const id = parsePositiveInteger(raw)
+  if (id === null) {
+    throw new InputError(
+      input,
+      `${quoteValue(raw)} is not a positive integer id; use e.g. 1234, or leave it empty to create a new agent.`
+    )
+  }
+  return id
+}
+
+function parseFileLines(raw: string): string[] {
+  return raw
+    .split(/\r\n|\r|\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'))
+}
+
+function resolveWorkingDirectory(value: string, root: string): string {
+  const resolved = path.resolve(root, value)
+  const shown = `${quoteValue(value)} (${quoteValue(resolved, 200)})`
+  let isDirectory: boolean
+  try {
+    isDirectory = statSync(resolved).isDirectory()
+  } catch {
+    throw new InputError(
+      'working-directory',
+      `${shown} does not exist; give a folder relative to the workspace, e.g. agent, or . for the repository root.`
+    )
+  }
+  if (!isDirectory) {
+    throw new InputError(
+      'working-directory',
+      `${shown} is not a directory; give the folder that holds the agent files, e.g. agent.`
+    )
+  }
+  return resolved
+}
+
+function parseAgentName(raw: string): string | null {
+  if (raw === '') return null
+  if ([...raw].length > MAX_NAME) {
+    throw new InputError(
+      'agent-name',
+      `${quoteValue(raw)} is longer than ${MAX_NAME} characters; use a shorter name, or leave it empty to derive one.`
+    )
+  }
+  if (hasControlCharacters(raw)) {
+    throw new InputError(
+      'agent-name',
+      `${quoteValue(raw)} contains control characters; use one line of printable text, e.g. my-agent.`
+    )
+  }
+  return raw
+}
+
+/** Exactly what GitHub's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
+function parseBoolean(input: string, raw: string): boolean {
+  if (raw === 'true' || raw === 'True' || raw === 'TRUE') return true
+  if (raw === 'false' || raw === 'False' || raw === 'FALSE') return false
+  throw new InputError(
+    input,
+    `${quoteValue(raw)} is not a boolean; use true or false (as GitHub's getBooleanInput: true, True, TRUE, false, False, FALSE).`
+  )
+}
+
+function parseDecimal(raw: string): number | null {
+  if (!DECIMAL_NUMBER.test(raw)) return null
+  const value = Number(raw)
+  return Number.isFinite(value) ? value : null
+}
+
+function parseTimeoutMinutes(raw: string): number {
+  const value = parseDecimal(raw)
+  const max = INPUT_LIMITS.maxTimeoutMinutes
+  if (value === null || value <= 0 || value > max) {
+    throw new InputError(
+      'timeout-minutes',
+      `${quoteValue(raw)} is not a number of minutes greater than 0 and at most ${max}; use e.g. 30.`
+    )
+  }
+  return value
+}
+
+function parsePollInterval(raw: string, timeoutMinutes: number): number {
+  const value = parseDecimal(raw)
+  const { minPollIntervalSeconds: min, maxPollIntervalSeconds: max } = INPUT_LIMITS
+  if (value === null || value < min || value > max) {
+    throw new InputError(
+      'poll-interval-seconds',
+      `${quoteValue(raw)} is not a number of seconds from ${min} to ${max}; use e.g. 10.`
+    )
+  }
+  const timeoutSeconds = timeoutMinutes * 60
+  if (value >= timeoutSeconds) {
+    throw new InputError(
+      'poll-interval-seconds',
+      `${value} seconds is not shorter than timeout-minutes (${timeoutMinutes} min = ${timeoutSeconds} s); use a shorter interval, e.g. 10, or a longer timeout.`
+    )
+  }
+  return value
+}
+
+function parseLogCount(raw: string): number {
+  const max = INPUT_LIMITS.maxLogs
+  const value = WHOLE_NUMBER.test(raw) ? Number(raw) : null
+  if (value === null || value > max) {
+    throw new InputError(
+      'logs',
+      `${quoteValue(raw)} is not a whole number of games from 0 to ${max}; use e.g. 3, or 0 for none.`
+    )
+  }
+  return value
+}
+
+function parseCommentKey(raw: string): string | null {
+  if (raw === '') return null
+  const max = INPUT_LIMITS.maxCommentKeyLength
+  if ([...raw].length > max) {
+    throw new InputError(
+      'comment-key',
+      `${quoteValue(raw)} is longer than ${max} characters; use a short key such as the matrix values, e.g. gpu-small.`
+    )
+  }
+  if (hasControlCharacters(raw)) {
+    throw new InputError(
+      'comment-key',
+      `${quoteValue(raw)} contains control characters; use one line of text, e.g. gpu-small.`
+    )
+  }
+  return raw
+}
+
+function parseFailOn(raw: string): ReadonlySet<FailOn> {
+  const words = raw
+    .split(/[,\r\n]/)
+    .map(word => word.trim().toLowerCase())
+    .filter(word => word !== '')
+  const result = new Set<FailOn>()
+  for (const word of words) {
+    const known = FAIL_ON_VALUES.find(value => value === word)
+    if (known === undefined) {
+      throw new InputError(
+        'fail-on',
+        `${quoteValue(word)} is not an outcome to fail on; use a comma-separated list of ${FAIL_ON_VALUES.join(', ')}, or leave it empty to fail on none.`
+      )
+    }
+    result.add(known)
+  }
+  return result
+}

@@ -1,0 +1,93 @@
+/**
+ * The sticky PR comment: the same facts as the job summary, compact, with the marker first (the
+ * marker is how the next run finds this comment and what it compares against).
+ */
+import type { RunOutcome } from '../outcome.js'
+import { fitToBudget, utf16Units } from './budget.js'
+import {
+  factsTable,
+  failedRunsSection,
+  filesSection,
+  gamesSection,
+  heading,
+  leaderboardSection,
+  logsSection,
+  notesSection,
+  stateSection,
+  type Detail
+} from './sections.js'
+
+/** GitHub refuses a comment over 65,536 characters; keep a margin. */
+export const COMMENT_MAX_CHARS = 60_000
+
+const FULL: Detail = {
+  logChars: 1500,
+  maxLogs: 3,
+  top: Infinity,
+  around: Infinity,
+  chart: true,
+  maxGames: 20,
+  maxFiles: Infinity,
+  maxRuns: 5,
+  maxNotes: 10,
+  noteChars: 300
+}
+
+export const COMMENT_LEVELS: readonly Detail[] = [
+  FULL,
+  { ...FULL, logChars: 500 },
+  { ...FULL, logChars: 0 },
+  { ...FULL, logChars: 0, top: 3, around: 1 },
+  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10 },
+  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10, maxFiles: 20 },
+  {
+    logChars: 0,
+    maxLogs: 0,
+    top: 1,
+    around: 0,
+    chart: false,
+    maxGames: 0,
+    maxFiles: 0,
+    maxRuns: 2,
+    maxNotes: 3,
+    noteChars: 200
+  }
+]
+
+/** `marker` comes from renderMarker(); it must be one line, and it is put first. */
+export function renderComment(
+  outcome: RunOutcome,
+  marker: string,
+  options: { maxChars?: number } = {}
+): string {
+  const budget = options.maxChars ?? COMMENT_MAX_CHARS
+  const firstLine = marker.split(/\r?\n/, 1)[0] ?? ''
+  return fitToBudget(
+    COMMENT_LEVELS,
+    detail => render(outcome, firstLine, detail),
+    utf16Units,
+    budget
+  )
+}
+
+function render(outcome: RunOutcome, marker: string, detail: Detail): string {
+  const sections: string[] = [
+    `${marker}\n### ${heading(outcome)}`,
+    stateSection(outcome),
+    factsTable(outcome, true),
+    failedRunsSection(outcome, detail)
+  ]
+  if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))
+  sections.push(titled('Score per game', gamesSection(outcome, detail)))
+  sections.push(titled('Game logs', logsSection(outcome, detail)))
+  sections.push(filesSection(outcome, detail, true))
+  sections.push(
+    titled(outcome.kind === 'skipped' ? 'Why' : 'Notes', notesSection(outcome.notes, detail))
+  )
+  sections.push('<sub>Updated in place by mlarena-action on each run.</sub>')
+  return `${sections.filter(s => s !== '').join('\n\n')}\n`
+}
+
+function titled(title: string, body: string): string {
+  return body === '' ? '' : `#### ${title}\n\n${body}`
+}

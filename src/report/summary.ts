@@ -1,0 +1,87 @@
+/**
+ * The job summary: everything this run did, for the person reading the workflow run. Pure:
+ * RunOutcome in, Markdown out, always under the size budget.
+ */
+import type { RunOutcome } from '../outcome.js'
+import { fitToBudget, utf8Bytes } from './budget.js'
+import {
+  checksSection,
+  factsTable,
+  failedRunsSection,
+  filesSection,
+  gamesSection,
+  heading,
+  leaderboardSection,
+  logsSection,
+  notesSection,
+  stateSection,
+  timingsSection,
+  type Detail
+} from './sections.js'
+
+/** GitHub drops a summary over 1024 KiB (1,048,576 bytes); keep a margin. */
+export const SUMMARY_MAX_BYTES = 1_000_000
+
+const FULL: Detail = {
+  logChars: 4000,
+  maxLogs: 10,
+  top: Infinity,
+  around: Infinity,
+  chart: true,
+  maxGames: 50,
+  maxFiles: Infinity,
+  maxRuns: 20,
+  maxNotes: 20,
+  noteChars: 500
+}
+
+/** Each step keeps the previous ones: shorter log tails, no tails, a smaller board, no chart, fewer files. */
+export const SUMMARY_LEVELS: readonly Detail[] = [
+  FULL,
+  { ...FULL, logChars: 1000 },
+  { ...FULL, logChars: 0 },
+  { ...FULL, logChars: 0, top: 3, around: 1 },
+  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10 },
+  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10, maxFiles: 20 },
+  {
+    logChars: 0,
+    maxLogs: 0,
+    top: 1,
+    around: 0,
+    chart: false,
+    maxGames: 0,
+    maxFiles: 0,
+    maxRuns: 3,
+    maxNotes: 5,
+    noteChars: 200
+  }
+]
+
+export function renderSummary(outcome: RunOutcome, options: { maxBytes?: number } = {}): string {
+  const budget = options.maxBytes ?? SUMMARY_MAX_BYTES
+  return fitToBudget(SUMMARY_LEVELS, detail => render(outcome, detail), utf8Bytes, budget)
+}
+
+function render(outcome: RunOutcome, detail: Detail): string {
+  const sections: string[] = [
+    `## ${heading(outcome)}`,
+    stateSection(outcome),
+    factsTable(outcome, false)
+  ]
+  const runs = failedRunsSection(outcome, detail)
+  if (runs) sections.push(`### Failed runs\n\n${runs}`)
+  if (outcome.kind === 'dry-run') sections.push(checksSection(outcome))
+  if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))
+  sections.push(titled('Score per game', gamesSection(outcome, detail)))
+  sections.push(titled('Game logs', logsSection(outcome, detail)))
+  sections.push(titled('Files', filesSection(outcome, detail, false)))
+  sections.push(titled('Time per phase', timingsSection(outcome)))
+  sections.push(
+    titled(outcome.kind === 'skipped' ? 'Why' : 'Notes', notesSection(outcome.notes, detail))
+  )
+  return `${sections.filter(s => s !== '').join('\n\n')}\n`
+}
+
+function titled(title: string, body: string): string {
+  return body === '' ? '' : `### ${title}\n\n${body}`
+}
