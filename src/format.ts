@@ -54,3 +54,12 @@ export function hasControlCharacters(text: string): boolean {
 export function replaceControlCharacters(text: string): string {
   return text.replace(new RegExp(`${CONTROL.source}+`, 'g'), ' ')
 }
+
+/**
+ * Untrusted text (from ML Arena) for one line of the Actions log: control and bidirectional
+ * characters become spaces (a newline could forge a `::command::`), and the length is bounded.
+ */
+export function oneLine(text: string, max = 200): string {
+  const flat = replaceControlCharacters(text).trim()
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}

@@ -1,5 +1,337 @@
+/**
+ * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
+ * comment. The one place that catches errors and calls setFailed.
+ */
 import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import os from 'node:os'
+import { ArenaClient } from './arena/client.js'
+import { systemClock } from './clock.js'
+import { defaultAgentName, readConfig, type Config } from './config.js'
+import { ActionError, InputError } from './errors.js'
+import { readGitHubRun, type GitHubRun } from './github/event.js'
+import {
+  findPullRequestByHead,
+  findStickyComments,
+  resolveIdentity,
+  upsertStickyComment,
+  type CommentTarget,
+  type StickyComment
+} from './github/comments.js'
+import { GitHubApi, GitHubError } from './github/rest.js'
+import type { RunOutcome } from './outcome.js'
+import { PhaseTracker, newOutcome, runPipeline, type Logger } from './pipeline.js'
+import { renderComment } from './report/comment.js'
+import { findMarker, nextMarkerState, renderMarker } from './report/marker.js'
+import { renderSummary } from './report/summary.js'
+import { rankDropped } from './steps/rank.js'
+import { oneLine } from './format.js'
 
-export async function run(): Promise<void> {
-  core.info('mlarena-action')
+const VERSION = '0.1.0'
+/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
+const CANCEL_GRACE_MS = 1500
+
+const actionsLog: Logger = {
+  info: message => core.info(message),
+  warning: message => core.warning(message),
+  notice: message => core.notice(message),
+  group: (title, fn) => core.group(title, fn)
+}
+
+interface CommentPlan {
+  api: GitHubApi
+  target: CommentTarget
+  identity: string | null
+  existing: StickyComment | null
+  key: string
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const log = actionsLog
+  const controller = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`)
+    controller.abort()
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+
+  const github = readGitHubRun(env, await readEventPayload(env.GITHUB_EVENT_PATH))
+  let config: Config | null = null
+  let outcome = newOutcome(null, '')
+  let tracker = new PhaseTracker(outcome, systemClock)
+  let commentPlan: CommentPlan | null = null
+  let wantComment = false
+
+  try {
+    config = readConfig(name => core.getInput(name), env)
+    if (config.apiKey) core.setSecret(config.apiKey)
+    if (config.githubToken) core.setSecret(config.githubToken)
+    const agentName =
+      config.agentName ??
+      defaultAgentName({
+        repository: github.repository,
+        eventName: github.eventName,
+        prNumber: github.pullRequest?.number ?? null,
+        // workflow_run: the commit under test is the triggering run's head, not GITHUB_SHA.
+        sha: github.triggeringRun?.headSha ?? github.sha,
+        refName: github.refName
+      })
+    const key = config.commentKey ?? `${config.competitionId}:${agentName}`
+    outcome = newOutcome(config, key)
+    outcome.agentName = agentName
+    tracker = new PhaseTracker(outcome, systemClock)
+
+    const pr = github.pullRequest
+    if (!config.apiKey) {
+      // No token: a fork or Dependabot PR is skipped (the step succeeds); anywhere else it is an error.
+      if (pr && (pr.fromFork || pr.fromDependabot)) {
+        const who = pr.fromDependabot ? 'a Dependabot pull request' : 'a pull request from a fork'
+        const why = `This is ${who}: GitHub gives such runs no secrets, so there is no ML Arena token and nothing was submitted. Use the workflow_run recipe in the README to submit fork pull requests safely.`
+        log.notice(why)
+        outcome.kind = 'skipped'
+        outcome.notes.push(why)
+      } else {
+        throw new InputError(
+          'api-key',
+          'is empty; pass your ML Arena token from a secret, e.g. api-key: ${{ secrets.MLARENA_API_KEY }} (a user token, mlk_user_…).'
+        )
+      }
+    } else {
+      wantComment =
+        config.comment === 'on' ||
+        (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null))
+      if (wantComment) commentPlan = await planComment(config, github, key, log)
+      const previous = commentPlan?.existing ? findMarker(commentPlan.existing.body, key) : null
+
+      const arena = new ArenaClient({
+        baseUrl: config.baseUrl,
+        token: config.apiKey,
+        wire: config.apiWire,
+        userAgent: `mlarena-action/${VERSION}`,
+        logger: {
+          debug: message => core.debug(message),
+          info: message => log.info(message),
+          warning: message => log.warning(message)
+        },
+        onSecret: secret => core.setSecret(secret)
+      })
+      const pipeline = runPipeline(
+        config,
+        agentName,
+        {
+          arena,
+          log,
+          clock: systemClock,
+          signal: controller.signal,
+          tempDir: env.RUNNER_TEMP || os.tmpdir(),
+          previous: previous && {
+            rank: previous.rank,
+            score: previous.score,
+            agentId: previous.agentId
+          }
+        },
+        outcome,
+        tracker
+      )
+      await raceCancellation(pipeline, controller.signal)
+      if (controller.signal.aborted && outcome.kind !== 'cancelled') outcome.kind = 'cancelled'
+    }
+  } catch (error) {
+    outcome.kind = controller.signal.aborted ? 'cancelled' : 'error'
+    outcome.failure = tracker.failure(error)
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack)
+      core.debug(error.stack)
+  } finally {
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+  }
+
+  await report(outcome, config, commentPlan, wantComment, log)
+  decide(outcome, config)
+  if (controller.signal.aborted) process.exit(1)
+}
+
+/** Waits for the pipeline, or, once cancelled, at most CANCEL_GRACE_MS more for it to stop. */
+async function raceCancellation(pipeline: Promise<void>, signal: AbortSignal): Promise<void> {
+  const cancelled = new Promise<void>(resolve => {
+    if (signal.aborted) resolve()
+    signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
+      once: true
+    })
+  })
+  await Promise.race([pipeline, cancelled])
+}
+
+async function readEventPayload(file: string | undefined): Promise<unknown> {
+  if (!file) return {}
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown
+  } catch {
+    return {}
+  }
+}
+
+/** Finds the pull request and our sticky comment on it; on any GitHub failure, warns and returns null. */
+async function planComment(
+  config: Config,
+  github: GitHubRun,
+  key: string,
+  log: Logger
+): Promise<CommentPlan | null> {
+  if (!config.githubToken) {
+    log.warning('No github-token: the PR comment is skipped; the job summary has the report.')
+    return null
+  }
+  const api = new GitHubApi({
+    apiUrl: github.apiUrl,
+    token: config.githubToken,
+    userAgent: `mlarena-action/${VERSION}`
+  })
+  try {
+    let issueNumber = github.pullRequest?.number ?? null
+    if (issueNumber === null && github.triggeringRun) {
+      issueNumber = await findPullRequestByHead(
+        api,
+        github.owner,
+        github.repo,
+        github.triggeringRun.headSha,
+        github.triggeringRun.headRepository
+      )
+    }
+    if (issueNumber === null) {
+      if (config.comment === 'on')
+        log.warning('comment is on, but this run is not about a pull request: no comment written.')
+      return null
+    }
+    const target = { owner: github.owner, repo: github.repo, issueNumber }
+    const identity = await resolveIdentity(api, github.graphqlUrl)
+    const copies = await findStickyComments(
+      api,
+      target,
+      body => findMarker(body, key) !== null,
+      identity
+    )
+    return { api, target, identity, existing: copies[0] ?? null, key }
+  } catch (error) {
+    log.warning(
+      `The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`
+    )
+    return null
+  }
+}
+
+function commentFailure(error: unknown): string {
+  if (error instanceof GitHubError) {
+    if (error.status === 403)
+      return `${error.message} Give the job 'permissions: pull-requests: write' (fork pull requests get a read-only token: see the README's workflow_run recipe).`
+    if (error.status === 404) return `${error.message} The pull request may be gone.`
+    return error.message
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+async function report(
+  outcome: RunOutcome,
+  config: Config | null,
+  plan: CommentPlan | null,
+  wantComment: boolean,
+  log: Logger
+): Promise<void> {
+  let commentUrl = ''
+  if (plan && wantComment) {
+    const previous = plan.existing ? findMarker(plan.existing.body, plan.key) : null
+    const state = nextMarkerState(outcome, previous)
+    try {
+      const body = renderComment(outcome, renderMarker(plan.key, state))
+      const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () =>
+        findStickyComments(
+          plan.api,
+          plan.target,
+          text => findMarker(text, plan.key) !== null,
+          plan.identity
+        )
+      )
+      commentUrl = result.url
+      log.info(`${result.created ? 'Wrote' : 'Updated'} the PR comment: ${result.url}`)
+    } catch (error) {
+      log.warning(
+        `Could not write the PR comment (the job summary has the report): ${commentFailure(error)}`
+      )
+    }
+  }
+
+  const rank = outcome.rank
+  const outputs: Record<string, string> = {
+    'agent-id': outcome.agentId?.toString() ?? '',
+    'agent-name': outcome.agentName ?? '',
+    outcome: outcome.kind,
+    status: outcome.status?.state ?? '',
+    score: rank?.row?.score?.toString() ?? '',
+    rank: rank?.row?.rank.toString() ?? '',
+    'previous-rank': rank?.previousRank?.toString() ?? '',
+    'leaderboard-size': rank ? String(rank.total) : '',
+    'leaderboard-url': outcome.competitionUrl ?? '',
+    'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
+    'comment-url': commentUrl,
+    'api-wire': outcome.wire ?? ''
+  }
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+
+  if (config?.summary !== false && process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(renderSummary(outcome), true).write({ overwrite: false })
+    } catch (error) {
+      log.warning(
+        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+      )
+    }
+  }
+}
+
+/** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
+function decide(outcome: RunOutcome, config: Config | null): void {
+  const failOn = config?.failOn ?? new Set(['deploy-failed', 'upload-failed', 'timeout'])
+  const failure = outcome.failure ? oneLine(outcome.failure.message, 2000) : null
+  switch (outcome.kind) {
+    case 'error':
+      core.setFailed(failure ?? 'mlarena-action failed.')
+      return
+    case 'cancelled':
+      core.setFailed('The run was cancelled; the report shows the last known state.')
+      return
+    case 'deploy-failed':
+    case 'upload-failed':
+    case 'timeout': {
+      const message = outcomeMessage(outcome)
+      if (failOn.has(outcome.kind)) core.setFailed(message)
+      else core.warning(message)
+      return
+    }
+    default:
+      if (outcome.rank && failOn.has('rank-drop') && rankDropped(outcome.rank)) {
+        core.setFailed(
+          `The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`
+        )
+      }
+  }
+}
+
+function outcomeMessage(outcome: RunOutcome): string {
+  const status = outcome.status
+  if (outcome.kind === 'timeout') {
+    const queue =
+      status?.queuePosition != null
+        ? ` at ${status.queuePosition}${status.queueTotal != null ? `/${status.queueTotal}` : ''}`
+        : ''
+    return `Timed out: agent ${outcome.agentId} is still ${status?.state ?? 'not evaluated'}${queue} after ${outcome.timeoutMinutes} min.`
+  }
+  const runError = status?.runs.find(run => run.failed && (run.errorType || run.errorMessage))
+  const detail = runError
+    ? `: ${[runError.errorType, runError.errorMessage].filter(Boolean).join(': ')}`
+    : status?.message
+      ? `: ${status.message}`
+      : ''
+  const what = outcome.kind === 'deploy-failed' ? 'deploy failed' : 'upload failed'
+  return oneLine(`ML Arena reports the ${what} for agent ${outcome.agentId}${detail}`, 500)
 }

@@ -1,0 +1,277 @@
+/**
+ * End to end: the bundled dist/index.js runs as a child process on Node 24, as a runner runs it
+ * (INPUT_* variables, event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_API_URL pointing
+ * at a fake GitHub), against the emulator on both wires. dist/ must be fresh: `npm run bundle`.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { startEmulator, COMPETITIONS, type Emulator } from '../../emulator/index.ts'
+import { FakeGitHub } from '../support/fake-github.ts'
+import { runAction, type ActionRun } from '../support/action-runner.ts'
+
+const AGENT_PY = 'class Agent:\n    def act(self, observation):\n        return 0\n'
+
+async function workspace(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mlarena-ws-'))
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true })
+    await writeFile(path.join(dir, name), content)
+  }
+  return dir
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+function mutating(emu: Emulator): string[] {
+  return emu
+    .requests()
+    .filter(
+      entry =>
+        entry.server === 'api' && entry.method !== 'GET' && !entry.path.startsWith('/__emulator')
+    )
+    .map(entry => `${entry.method} ${entry.path}`)
+}
+
+function pullRequestEvent(number: number, fromFork: boolean, author = 'octo'): unknown {
+  return {
+    number,
+    pull_request: {
+      number,
+      user: { login: author },
+      head: {
+        sha: 'abc123',
+        repo: { full_name: fromFork ? 'stranger/agent-repo' : 'octo/agent-repo' }
+      },
+      base: { repo: { full_name: 'octo/agent-repo' } }
+    }
+  }
+}
+
+/** Secrets must appear nowhere the action writes. */
+function expectNoSecret(run: ActionRun, secret: string): void {
+  const visible = [
+    run.stdout.replace(/^::add-mask::.*$/gm, ''),
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs)
+  ]
+  for (const text of visible) expect(text).not.toContain(secret)
+}
+
+describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire => {
+  let emu: Emulator
+  let github: FakeGitHub
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire, speed: 'fast', seed: 7 })
+    github = await new FakeGitHub().start()
+  })
+  afterAll(async () => {
+    await emu.close()
+    await github.close()
+  })
+  afterEach(() => emu.clearRequests())
+
+  function inputs(extra: Record<string, string>): Record<string, string> {
+    return {
+      'api-key': emu.tokens.user,
+      'base-url': emu.baseUrl,
+      'competition-id': String(COMPETITIONS.normal),
+      'poll-interval-seconds': '0.1',
+      'timeout-minutes': '2',
+      'github-token': 'ghs_faketoken',
+      ...extra
+    }
+  }
+
+  it('push: submits, waits, ranks, and reports', async () => {
+    const ws = await workspace({ 'agent/agent.py': AGENT_PY, 'agent/requirements.txt': 'numpy\n' })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({ files: '**', 'working-directory': 'agent' })
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs.outcome).toBe('success')
+    expect(run.outputs.status).toBe('active')
+    expect(run.outputs['api-wire']).toBe(wire)
+    expect(Number(run.outputs.rank)).toBeGreaterThan(0)
+    expect(Number(run.outputs['leaderboard-size'])).toBeGreaterThanOrEqual(Number(run.outputs.rank))
+    expect(run.outputs.score).not.toBe('')
+
+    const agent = emu.state().agents.find(entry => entry.id === Number(run.outputs['agent-id']))
+    expect(agent?.status).toBe('active')
+    expect(agent?.files.map(file => [file.name, file.sha256]).sort()).toEqual([
+      ['agent.py', sha256(AGENT_PY)],
+      ['requirements.txt', sha256('numpy\n')]
+    ])
+    expect(run.summary).toContain(`rank ${run.outputs.rank} of`)
+    expect(run.stdout).toContain('::group::Waiting for ML Arena')
+    const logs = run.outputs['logs-dir']
+    expect(logs).not.toBe('')
+    const firstLog = (await run.writtenFiles()).find(entry => entry.file.startsWith(logs as string))
+    expect(firstLog?.content.length).toBeGreaterThan(0)
+    expectNoSecret(run, emu.tokens.user)
+    // Push runs are not about a pull request: no comment, no GitHub call.
+    expect(run.outputs['comment-url']).toBe('')
+  })
+
+  it('deploy failure: fails the step with the run error, and still reports', async () => {
+    const ws = await workspace({ 'agent.py': `${AGENT_PY}# MLARENA_EMULATOR:FAIL_IMPORT\n` })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({ files: 'agent.py' })
+    })
+    expect(run.code).not.toBe(0)
+    expect(run.outputs.outcome).toBe('deploy-failed')
+    expect(run.outputs.status).toBe('deploy_failed')
+    expect(run.stdout).toMatch(
+      /::error::ML Arena reports the deploy failed for agent \d+: code_error/
+    )
+    expect(run.summary).toContain('deploy failed')
+  })
+
+  it('timeout: stops at the deadline with the timeout outcome', async () => {
+    const ws = await workspace({ 'agent.py': `${AGENT_PY}# MLARENA_EMULATOR:NEVER_SETTLE\n` })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({
+        files: 'agent.py',
+        'timeout-minutes': '0.02',
+        'poll-interval-seconds': '0.2'
+      })
+    })
+    expect(run.code).not.toBe(0)
+    expect(run.outputs.outcome).toBe('timeout')
+    expect(run.outputs.status).toBe('deploy_queue')
+    expect(run.stdout).toMatch(
+      /::error::Timed out: agent \d+ is still deploy_queue at \d+\/\d+ after/
+    )
+    expect(run.summary).toMatch(/[Ss]till deploy\\?_queue/)
+  })
+
+  it('quota refusal: says when the next deploy is possible, and leaves nothing behind', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const tight = inputs({ files: 'agent.py', 'competition-id': String(COMPETITIONS.tightLimits) })
+    const first = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: tight })
+    expect(first.outputs.outcome).toBe('success')
+    const agentsBefore = emu.state().agents.length
+    const second = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: tight })
+    expect(second.code).not.toBe(0)
+    expect(second.outputs.outcome).toBe('error')
+    expect(second.stdout).toMatch(/::error::.*(deploy limit|active agents|next deploy)/i)
+    expect(second.summary).not.toBe('')
+    // The agent created for the refused deploy was removed again.
+    expect(emu.state().agents.filter(agent => agent.status !== 'deleted').length).toBe(agentsBefore)
+  })
+
+  it('fork pull request without secrets: skips with a notice, succeeds, calls nothing', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      eventName: 'pull_request',
+      event: pullRequestEvent(77, true),
+      inputs: inputs({ files: 'agent.py', 'api-key': '' })
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.outcome).toBe('skipped')
+    expect(run.stdout).toContain('::notice::This is a pull request from a fork')
+    expect(run.summary).toContain('fork')
+    expect(emu.requests().filter(entry => entry.server === 'api')).toHaveLength(0)
+  })
+
+  it('pull request rerun: one sticky comment, updated in place, with the change since the last run', async () => {
+    const pr = 100 + (wire === 'current' ? 1 : 2)
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const options = {
+      workspace: ws,
+      githubApiUrl: github.url,
+      eventName: 'pull_request',
+      event: pullRequestEvent(pr, false),
+      inputs: inputs({ files: 'agent.py' })
+    }
+    // Someone else's comment that quotes our marker must not be taken over.
+    github.addComment(pr, 'plain chatter', { login: 'mallory', type: 'User' })
+    const first = await runAction(options)
+    expect(first.code).toBe(0)
+    expect(first.outputs['comment-url']).not.toBe('')
+    const mine = github.commentsOn(pr).filter(comment => comment.user.login === github.login)
+    expect(mine).toHaveLength(1)
+    const firstBody = mine[0]!.body
+    github.addComment(pr, firstBody, { login: 'mallory', type: 'User' })
+
+    const second = await runAction(options)
+    expect(second.code).toBe(0)
+    const after = github.commentsOn(pr).filter(comment => comment.user.login === github.login)
+    expect(after).toHaveLength(1)
+    expect(after[0]!.id).toBe(mine[0]!.id)
+    expect(second.outputs['previous-rank']).toBe(first.outputs.rank)
+    // The second run updated the agent the first one created, instead of making another.
+    expect(second.outputs['agent-id']).toBe(first.outputs['agent-id'])
+    const planted = github.commentsOn(pr).filter(comment => comment.user.login === 'mallory')
+    expect(planted.map(comment => comment.body)).toEqual(['plain chatter', firstBody])
+    expect(after[0]!.body).not.toBe(firstBody)
+  })
+
+  it('dry run: checks everything and sends no mutating request', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({ files: 'agent.py', 'dry-run': 'true', runtime: 'python/torch@2.5' })
+    })
+    expect(run.stdout.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
+    expect(run.outputs.outcome).toBe('dry-run')
+    expect(mutating(emu)).toEqual([])
+    expect(emu.requests().some(entry => entry.server === 'api')).toBe(true)
+  })
+
+  it('bad input: one line naming the input, and nothing changed on ML Arena', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({ files: 'agent.py', runtime: 'cobol/nothing' })
+    })
+    expect(run.code).not.toBe(0)
+    const errors = run.stdout.split('\n').filter(line => line.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain("Input 'runtime'")
+    expect(mutating(emu)).toEqual([])
+  })
+})
+
+describe('reading back what it wrote', () => {
+  it('keeps the uploaded bytes intact', async () => {
+    const emu = await startEmulator({ wire: 'current', speed: 'fast', seed: 3 })
+    try {
+      const big = 'x'.repeat(3 * 1024 * 1024) + '\n'
+      const ws = await workspace({ 'agent.py': AGENT_PY, 'weights.bin': big })
+      const run = await runAction({
+        workspace: ws,
+        inputs: {
+          'api-key': emu.tokens.user,
+          'base-url': emu.baseUrl,
+          'competition-id': String(COMPETITIONS.normal),
+          files: '*',
+          wait: 'false'
+        }
+      })
+      expect(run.outputs.outcome).toBe('submitted')
+      const agent = emu.state().agents.find(entry => entry.id === Number(run.outputs['agent-id']))
+      expect(agent?.files.find(file => file.name === 'weights.bin')?.sha256).toBe(sha256(big))
+      expect(await readFile(path.join(ws, 'weights.bin'), 'utf8')).toBe(big)
+    } finally {
+      await emu.close()
+    }
+  })
+})

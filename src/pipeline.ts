@@ -1,0 +1,443 @@
+/**
+ * The pipeline: validated config → files → competition → runtime → agent → pin → upload → deploy
+ * → watch → logs → leaderboard. Each step is a function of its own; this module only sequences
+ * them and records what happened in the RunOutcome (which main renders whatever happens).
+ * Everything that can be checked is checked before the first request that changes ML Arena.
+ */
+import path from 'node:path'
+import type {
+  AgentFile,
+  AgentStatus,
+  Competition,
+  CreatedAgent,
+  DeployQuota,
+  Game,
+  Leaderboard,
+  LeaderboardQuery,
+  RuntimeOption,
+  UploadResult,
+  Wire
+} from './arena/model.js'
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import { ActionError, InputError } from './errors.js'
+import type { Failure, PlannedFile, Phase, RunOutcome } from './outcome.js'
+import { collectFiles, preflight } from './steps/files.js'
+import { downloadLogs } from './steps/logs.js'
+import { buildRankReport } from './steps/rank.js'
+import { resolveRuntime } from './steps/runtime.js'
+import { uploadAll } from './steps/upload.js'
+import { watchStatus, type WatchResult } from './steps/watch.js'
+import { describeStatus } from './steps/status-text.js'
+import { oneLine } from './format.js'
+
+/** What the pipeline needs of the ML Arena client (ArenaClient implements it). */
+export interface ArenaApi {
+  wire(): Promise<Wire>
+  getCompetition(competitionId: number): Promise<Competition>
+  runtimeOptions(competitionId: number): Promise<RuntimeOption[]>
+  createAgent(competitionId: number, name: string): Promise<CreatedAgent>
+  pinRuntime(agentId: number, runtimeId: number): Promise<void>
+  listFiles(competitionId: number, agentId: number): Promise<AgentFile[]>
+  uploadFile(
+    competitionId: number,
+    agentId: number,
+    file: { name: string; path: string; size: number },
+    onProgress?: (bytesSent: number) => void
+  ): Promise<UploadResult>
+  deleteFile(competitionId: number, agentId: number, name: string): Promise<void>
+  deployQuota(competitionId: number, agentId: number): Promise<DeployQuota>
+  deploy(
+    competitionId: number,
+    agentId: number,
+    quotaBefore?: DeployQuota | null
+  ): Promise<{ message: string | null; adopted: boolean }>
+  status(competitionId: number, agentId: number): Promise<AgentStatus>
+  games(agentId: number): Promise<Game[]>
+  leaderboard(competitionId: number, query?: LeaderboardQuery): Promise<Leaderboard>
+  deleteAgent(competitionId: number, agentId: number): Promise<void>
+  downloadLog(
+    url: string,
+    destination: string,
+    options: { maxBytes: number }
+  ): Promise<{ bytes: number; truncated: boolean }>
+}
+
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+  notice(message: string): void
+  /** Runs `fn` inside a collapsible group of the Actions log. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>
+}
+
+export interface PipelineDeps {
+  arena: ArenaApi
+  log: Logger
+  clock: Clock
+  signal: AbortSignal
+  /** Where logs go when the logs-dir input is empty (RUNNER_TEMP or the OS temp dir). */
+  tempDir: string
+  /** The sticky comment's state from the previous run of this comment key, if any. */
+  previous: { rank: number | null; score: number | null; agentId: number | null } | null
+  /** How long created/upload_validated may last after a deploy before it counts as stuck. */
+  graceMs?: number
+}
+
+/** The fields of RunOutcome a run starts with, before any step. */
+export function newOutcome(
+  config: Pick<Config, 'competitionId' | 'timeoutMinutes'> | null,
+  commentKey: string
+): RunOutcome {
+  return {
+    kind: 'error',
+    competitionId: config?.competitionId ?? null,
+    competition: null,
+    competitionUrl: null,
+    wire: null,
+    agentId: null,
+    agentName: null,
+    agentCreated: false,
+    runtime: null,
+    files: [],
+    quota: null,
+    status: null,
+    games: [],
+    logs: [],
+    logsDir: null,
+    rank: null,
+    timings: [],
+    failure: null,
+    notes: [],
+    timeoutMinutes: config?.timeoutMinutes ?? null,
+    commentKey
+  }
+}
+
+/** Records the duration of each phase and which phase a failure happened in. */
+export class PhaseTracker {
+  current: Phase = 'inputs'
+  readonly #outcome: RunOutcome
+  readonly #clock: Clock
+
+  constructor(outcome: RunOutcome, clock: Clock) {
+    this.#outcome = outcome
+    this.#clock = clock
+  }
+
+  async run<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
+    this.current = phase
+    const started = this.#clock.now()
+    try {
+      return await fn()
+    } finally {
+      this.#outcome.timings.push({ phase, ms: Math.round(this.#clock.now() - started) })
+    }
+  }
+
+  failure(error: unknown): Failure {
+    const message =
+      error instanceof ActionError
+        ? error.message
+        : `Unexpected error (a bug in mlarena-action, please report it): ${error instanceof Error ? error.message : String(error)}`
+    return { phase: this.current, message }
+  }
+}
+
+const LOG_MAX_BYTES = 20 * 1024 * 1024
+
+export function competitionPageUrl(
+  baseUrl: string,
+  wire: Wire | null,
+  competitionId: number
+): string {
+  return `${baseUrl}/${wire === 'legacy' ? 'competition' : 'challenge'}/${competitionId}`
+}
+
+/**
+ * Runs the whole submission and fills `outcome` as it goes. Throws ActionError (the caller
+ * records it as the failure of `tracker.current`); returns normally for every outcome the
+ * platform decided (success, deploy failure, timeout...).
+ */
+export async function runPipeline(
+  config: Config,
+  agentName: string,
+  deps: PipelineDeps,
+  outcome: RunOutcome,
+  tracker: PhaseTracker
+): Promise<void> {
+  const { arena, log, signal } = deps
+  const cid = config.competitionId
+
+  const files = await tracker.run('files', async () =>
+    config.files.length > 0 ? collectFiles(config.files, config.workingDirectory) : []
+  )
+  if (config.files.length > 0 && files.length === 0) {
+    const what = `No files matched 'files' under ${config.workingDirectory}`
+    if (config.ifNoFilesFound === 'error') {
+      throw new InputError(
+        'files',
+        `${what.slice(0, 1).toLowerCase()}${what.slice(1)}; check the globs, or set if-no-files-found to warn or ignore.`
+      )
+    }
+    if (config.ifNoFilesFound === 'warn') log.warning(`${what}; nothing was submitted.`)
+    else log.info(`${what}; nothing was submitted.`)
+    outcome.kind = 'skipped'
+    outcome.notes.push(
+      `${what}, so nothing was submitted (if-no-files-found: ${config.ifNoFilesFound}).`
+    )
+    return
+  }
+
+  const competition = await tracker.run('competition', async () => {
+    outcome.wire = await arena.wire()
+    return arena.getCompetition(cid).catch(error => {
+      throw asInputError(
+        error,
+        'competition-id',
+        `competition ${cid} does not exist or is hidden from this token`
+      )
+    })
+  })
+  outcome.competition = competition
+  outcome.competitionUrl = competitionPageUrl(config.baseUrl, outcome.wire, cid)
+  log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`)
+  if (competition.simulatorHealthy === false) {
+    log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.')
+    outcome.notes.push('ML Arena reported the simulator machine down at submission time.')
+  }
+
+  const planned = preflight(files, {
+    maxFiles: competition.maxUploadFiles,
+    maxTotalBytes: competition.maxUploadSizeBytes,
+    requiredName: competition.submissionFilename
+  })
+  outcome.files = planned
+
+  const runtime = await tracker.run('runtime', async () =>
+    config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid)) : null
+  )
+  outcome.runtime = runtime
+
+  // An existing agent (agent-id, or the one this pull request's comment remembers) is checked
+  // before anything changes: it must exist and belong to this token's user.
+  let agentId: number | null = config.agentId
+  if (agentId !== null) {
+    await tracker.run('agent', () =>
+      arena.status(cid, agentId as number).catch(error => {
+        throw asInputError(
+          error,
+          'agent-id',
+          `agent ${agentId} is not an agent of yours in competition ${cid}`
+        )
+      })
+    )
+  } else if (deps.previous?.agentId) {
+    const remembered = deps.previous.agentId
+    const usable = await arena.status(cid, remembered).then(
+      status => status.state !== 'deleted',
+      () => false
+    )
+    if (usable) {
+      agentId = remembered
+      log.info(`Updating agent ${remembered}, which the previous run of this pull request created.`)
+    }
+  }
+
+  if (config.dryRun) {
+    outcome.kind = 'dry-run'
+    outcome.agentId = agentId
+    outcome.agentName = agentId === null ? agentName : null
+    log.info(
+      `Dry run: ${planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`
+    )
+    return
+  }
+
+  let quota: DeployQuota | null = null
+  if (agentId === null) {
+    const created = await tracker.run('agent', () => arena.createAgent(cid, agentName))
+    agentId = created.id
+    outcome.agentCreated = true
+    outcome.agentName = created.name
+    log.info(`Created agent ${created.id} (${oneLine(created.name)}).`)
+  } else {
+    outcome.agentName = null
+  }
+  outcome.agentId = agentId
+  const aid = agentId
+
+  quota = await arena.deployQuota(cid, aid).catch(() => null)
+  outcome.quota = quota
+  if (quota?.canDeploy === false) {
+    if (outcome.agentCreated) {
+      await arena.deleteAgent(cid, aid).catch(() => undefined)
+      outcome.notes.push(
+        `Agent ${aid} was created and then deleted again, since no deploy is possible now.`
+      )
+    }
+    throw new QuotaRefusal(quota)
+  }
+
+  if (runtime) {
+    await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.id))
+  }
+
+  if (planned.length > 0) {
+    await tracker.run('upload', async () => {
+      await uploadAll(arena, cid, aid, planned, config.workingDirectory, { log, signal })
+      if (!outcome.agentCreated) await removeStaleFiles(arena, cid, aid, planned, log)
+    })
+  }
+
+  await tracker.run('deploy', async () => {
+    if (quota?.dailyRemaining != null) {
+      log.info(
+        `Deploy quota: ${quota.dailyRemaining} of ${quota.dailyLimit ?? '?'} deploys left today.`
+      )
+    }
+    const deployed = await arena.deploy(cid, aid, quota)
+    log.info(
+      deployed.adopted
+        ? 'The deploy had gone through despite a failed answer; adopting it.'
+        : `Deployed${deployed.message ? `: ${oneLine(deployed.message)}` : '.'}`
+    )
+  })
+
+  if (!config.wait) {
+    outcome.kind = 'submitted'
+    outcome.status = await arena.status(cid, aid).catch(() => null)
+    return
+  }
+
+  const watched = await tracker.run('watch', () =>
+    log.group(`Waiting for ML Arena to evaluate agent ${aid}`, () =>
+      watchStatus(() => arena.status(cid, aid), {
+        clock: deps.clock,
+        timeoutMs: config.timeoutMinutes * 60_000,
+        intervalMs: config.pollIntervalSeconds * 1000,
+        graceMs: deps.graceMs,
+        signal,
+        onChange: status => log.info(describeStatus(status))
+      })
+    )
+  )
+  outcome.status = watched.status
+  outcome.kind = kindOf(watched)
+  if (watched.end === 'stuck' || watched.end === 'settled') {
+    outcome.failure = {
+      phase: 'watch',
+      message:
+        watched.end === 'stuck'
+          ? `The deploy did not start: the status still reads ${watched.status?.state ?? 'unknown'} after the grace period.`
+          : `ML Arena settled the agent in state ${watched.status?.state ?? 'unknown'} without evaluating it.`
+    }
+  }
+  if (watched.end === 'cancelled' || watched.end === 'timeout') return
+
+  if (config.logs > 0 && (watched.status?.runs.length ?? 0) > 0) {
+    await tracker.run('logs', async () => {
+      const games = await arena.games(aid)
+      outcome.games = latestGames(games, Math.max(config.logs, 50))
+      const dir = config.logsDir ?? path.join(deps.tempDir, 'mlarena-logs', String(aid))
+      outcome.logsDir = dir
+      outcome.logs = await downloadLogs(arena, outcome.games.slice(0, config.logs), dir, {
+        maxBytes: LOG_MAX_BYTES,
+        log
+      })
+    })
+  }
+
+  if (outcome.kind === 'success') {
+    await tracker.run('leaderboard', async () => {
+      const query: LeaderboardQuery = outcome.wire === 'current' ? { aggregate: 'submission' } : {}
+      const board = await arena.leaderboard(cid, query)
+      outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, deps.previous)
+      const row = outcome.rank.row
+      log.info(
+        row
+          ? `Rank ${row.rank} of ${outcome.rank.total}${row.score === null ? '' : `, score ${row.score}`}.`
+          : `Agent ${aid} has no leaderboard row yet.`
+      )
+    })
+  }
+}
+
+/** A deploy refused for quota before anything was uploaded. */
+export class QuotaRefusal extends ActionError {
+  override name = 'QuotaRefusal'
+  readonly quota: DeployQuota
+
+  constructor(quota: DeployQuota) {
+    const when = quota.nextDeployAt ? `; the next deploy is possible at ${quota.nextDeployAt}` : ''
+    const limit =
+      quota.activeRemaining === 0
+        ? `the competition allows ${quota.maxActive ?? 'no more'} active agents and you have ${quota.activeCount ?? 'that many'}`
+        : `the daily deploy limit (${quota.dailyLimit ?? '?'}) is used up`
+    super(`ML Arena will not take another deploy now: ${limit}${when}.`)
+    this.quota = quota
+  }
+}
+
+function kindOf(watched: WatchResult): RunOutcome['kind'] {
+  switch (watched.end) {
+    case 'terminal':
+      switch (watched.status?.state) {
+        case 'active':
+          return 'success'
+        case 'deploy_failed':
+          return 'deploy-failed'
+        case 'upload_failed':
+          return 'upload-failed'
+        default:
+          return 'error'
+      }
+    case 'timeout':
+      return 'timeout'
+    case 'cancelled':
+      return 'cancelled'
+    default:
+      return 'error'
+  }
+}
+
+/** Newest first; games without a date keep the server's order after dated ones. */
+export function latestGames(games: Game[], count: number): Game[] {
+  return games
+    .map((game, index) => ({ game, index }))
+    .sort((a, b) => {
+      const ta = a.game.createdAt ? Date.parse(a.game.createdAt) : NaN
+      const tb = b.game.createdAt ? Date.parse(b.game.createdAt) : NaN
+      if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return tb - ta
+      if (Number.isNaN(ta) !== Number.isNaN(tb)) return Number.isNaN(ta) ? 1 : -1
+      return b.index - a.index
+    })
+    .slice(0, count)
+    .map(entry => entry.game)
+}
+
+async function removeStaleFiles(
+  arena: ArenaApi,
+  cid: number,
+  aid: number,
+  planned: PlannedFile[],
+  log: Logger
+): Promise<void> {
+  const keep = new Set(planned.map(file => file.name))
+  const present = await arena.listFiles(cid, aid)
+  for (const file of present) {
+    if (keep.has(file.name)) continue
+    await arena.deleteFile(cid, aid, file.name)
+    log.info(`Removed ${oneLine(file.name)}, which is no longer among the agent's files.`)
+  }
+}
+
+/** Turns a not-found/forbidden answer into an error about the input that named the resource. */
+function asInputError(error: unknown, input: string, message: string): unknown {
+  if (error instanceof ActionError && 'kind' in error) {
+    const kind = (error as ActionError & { kind: string }).kind
+    if (kind === 'not-found' || kind === 'scope')
+      return new InputError(input, `${message} (${error.message})`)
+  }
+  return error
+}
