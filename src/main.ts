@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import { ArenaClient } from './arena/client.js'
+import { CLIENT_VERSION as VERSION } from './arena/version.js'
 import { systemClock } from './clock.js'
 import { defaultAgentName, readConfig, type Config } from './config.js'
 import { ActionError, InputError } from './errors.js'
@@ -27,7 +28,6 @@ import { renderSummary } from './report/summary.js'
 import { rankDropped } from './steps/rank.js'
 import { oneLine } from './format.js'
 
-const VERSION = '0.1.0'
 /** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
 const CANCEL_GRACE_MS = 1500
 

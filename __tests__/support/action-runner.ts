@@ -29,10 +29,7 @@ export interface RunActionOptions {
   githubApiUrl?: string
   workspace?: string
   /** Called once the child is running (e.g. to send it a signal). */
-  onSpawn?: (
-    child: ChildProcess,
-    output: { stdout: () => string }
-  ) => void
+  onSpawn?: (child: ChildProcess, output: { stdout: () => string }) => void
   timeoutMs?: number
 }
 

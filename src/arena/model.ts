@@ -198,6 +198,8 @@ export interface Leaderboard {
   precision: number | null
   /** Current wire with me=true; null on the legacy wire. */
   me: LeaderboardMe | null
+  /** Current wire with `q`: rows whose username contains it (at most 50); null otherwise. */
+  matches?: LeaderboardRow[] | null
 }
 
 export interface LeaderboardQuery {
