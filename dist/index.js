@@ -79686,7 +79686,8 @@ class GitHubApi {
     constructor(options) {
         this.#base = options.apiUrl.replace(/\/+$/, '');
         this.#token = options.token;
-        this.#dispatcher = options.dispatcher;
+        // Self-hosted runners behind a proxy: HTTPS_PROXY / NO_PROXY apply to GitHub calls too.
+        this.#dispatcher = options.dispatcher ?? new node_modules_undici/* EnvHttpProxyAgent */.J2();
         this.#sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
         this.#userAgent = options.userAgent ?? 'mlarena-action';
         this.#maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
@@ -84382,13 +84383,17 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
         });
     }
     await tracker.run('deploy', async () => {
-        if (quota?.dailyRemaining != null) {
-            log.info(`Deploy quota: ${quota.dailyRemaining} of ${quota.dailyLimit ?? '?'} deploys left today.`);
-        }
         const deployed = await arena.deploy(cid, aid, quota);
         log.info(deployed.adopted
             ? 'The deploy had gone through despite a failed answer; adopting it.'
             : `Deployed${deployed.message ? `: ${oneLine(deployed.message)}` : '.'}`);
+        // The quota as it stands after this deploy, for the report; the one read before stays if
+        // the server does not answer.
+        outcome.quota = (await arena.deployQuota(cid, aid).catch(() => null)) ?? quota;
+        const left = outcome.quota?.dailyRemaining;
+        if (left != null) {
+            log.info(`Deploy quota: ${left} of ${outcome.quota?.dailyLimit ?? '?'} deploys left today.`);
+        }
     });
     if (!config.wait) {
         outcome.kind = 'submitted';
@@ -84444,9 +84449,14 @@ class QuotaRefusal extends errors_ActionError {
     name = 'QuotaRefusal';
     quota;
     constructor(quota) {
-        const when = quota.nextDeployAt ? `; the next deploy is possible at ${quota.nextDeployAt}` : '';
-        const limit = quota.activeRemaining === 0
-            ? `the competition allows ${quota.maxActive ?? 'no more'} active agents and you have ${quota.activeCount ?? 'that many'}`
+        const activeLimit = quota.activeRemaining === 0;
+        const when = quota.nextDeployAt && !activeLimit
+            ? `; the next deploy is possible at ${quota.nextDeployAt}`
+            : activeLimit
+                ? '; delete or deactivate one of your agents in this competition first'
+                : '';
+        const limit = activeLimit
+            ? `the competition allows ${quota.maxActive ?? 'no more'} active agent(s) and you have ${quota.activeCount ?? 'that many'}`
             : `the daily deploy limit (${quota.dailyLimit ?? '?'}) is used up`;
         super(`ML Arena will not take another deploy now: ${limit}${when}.`);
         this.quota = quota;
@@ -85510,11 +85520,17 @@ async function run(env = process.env) {
             core_setSecret(config.apiKey);
         if (config.githubToken)
             core_setSecret(config.githubToken);
+        const pr = github.pullRequest;
+        wantComment =
+            config.comment === 'on' ||
+                (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null));
+        // workflow_run: the pull request is found first, so the default agent name can carry its number.
+        const commentTarget = config.apiKey && wantComment ? await findCommentTarget(config, github, log) : null;
         const agentName = config.agentName ??
             defaultAgentName({
                 repository: github.repository,
                 eventName: github.eventName,
-                prNumber: github.pullRequest?.number ?? null,
+                prNumber: commentTarget?.target.issueNumber ?? pr?.number ?? null,
                 // workflow_run: the commit under test is the triggering run's head, not GITHUB_SHA.
                 sha: github.triggeringRun?.headSha ?? github.sha,
                 refName: github.refName
@@ -85523,7 +85539,6 @@ async function run(env = process.env) {
         outcome = newOutcome(config, key);
         outcome.agentName = agentName;
         tracker = new PhaseTracker(outcome, systemClock);
-        const pr = github.pullRequest;
         if (!config.apiKey) {
             // No token: a fork or Dependabot PR is skipped (the step succeeds); anywhere else it is an error.
             if (pr && (pr.fromFork || pr.fromDependabot)) {
@@ -85538,11 +85553,8 @@ async function run(env = process.env) {
             }
         }
         else {
-            wantComment =
-                config.comment === 'on' ||
-                    (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null));
-            if (wantComment)
-                commentPlan = await planComment(config, github, key, log);
+            if (commentTarget)
+                commentPlan = await loadStickyComment(commentTarget, github, key, log);
             const previous = commentPlan?.existing ? findMarker(commentPlan.existing.body, key) : null;
             const arena = new ArenaClient({
                 baseUrl: config.baseUrl,
@@ -85610,7 +85622,11 @@ async function readEventPayload(file) {
     }
 }
 /** Finds the pull request and our sticky comment on it; on any GitHub failure, warns and returns null. */
-async function planComment(config, github, key, log) {
+/**
+ * The pull request to comment on, and a GitHub client for it; null (with a warning where it
+ * matters) when no comment can be written. workflow_run finds the PR from the head SHA.
+ */
+async function findCommentTarget(config, github, log) {
     if (!config.githubToken) {
         log.warning('No github-token: the PR comment is skipped; the job summary has the report.');
         return null;
@@ -85630,7 +85646,17 @@ async function planComment(config, github, key, log) {
                 log.warning('comment is on, but this run is not about a pull request: no comment written.');
             return null;
         }
-        const target = { owner: github.owner, repo: github.repo, issueNumber };
+        return { api, target: { owner: github.owner, repo: github.repo, issueNumber } };
+    }
+    catch (error) {
+        log.warning(`The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`);
+        return null;
+    }
+}
+/** Our sticky comment on the pull request (to update, and to read the previous run's state). */
+async function loadStickyComment(found, github, key, log) {
+    const { api, target } = found;
+    try {
         const identity = await resolveIdentity(api, github.graphqlUrl);
         const copies = await findStickyComments(api, target, body => findMarker(body, key) !== null, identity);
         return { api, target, identity, existing: copies[0] ?? null, key };
@@ -85642,6 +85668,8 @@ async function planComment(config, github, key, log) {
 }
 function commentFailure(error) {
     if (error instanceof GitHubError) {
+        if (error.status === 403 && error.message.includes('pull-requests: write'))
+            return error.message;
         if (error.status === 403)
             return `${error.message} Give the job 'permissions: pull-requests: write' (fork pull requests get a read-only token: see the README's workflow_run recipe).`;
         if (error.status === 404)
@@ -85650,21 +85678,11 @@ function commentFailure(error) {
     }
     return error instanceof Error ? error.message : String(error);
 }
+/**
+ * Outputs and the job summary first (they are local and quick, so a cancelled run still gets
+ * them), then the PR comment, whose failure only warns: the summary already has the report.
+ */
 async function report(outcome, config, plan, wantComment, log) {
-    let commentUrl = '';
-    if (plan && wantComment) {
-        const previous = plan.existing ? findMarker(plan.existing.body, plan.key) : null;
-        const state = nextMarkerState(outcome, previous);
-        try {
-            const body = renderComment(outcome, renderMarker(plan.key, state));
-            const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () => findStickyComments(plan.api, plan.target, text => findMarker(text, plan.key) !== null, plan.identity));
-            commentUrl = result.url;
-            log.info(`${result.created ? 'Wrote' : 'Updated'} the PR comment: ${result.url}`);
-        }
-        catch (error) {
-            log.warning(`Could not write the PR comment (the job summary has the report): ${commentFailure(error)}`);
-        }
-    }
     const rank = outcome.rank;
     const outputs = {
         'agent-id': outcome.agentId?.toString() ?? '',
@@ -85677,7 +85695,6 @@ async function report(outcome, config, plan, wantComment, log) {
         'leaderboard-size': rank ? String(rank.total) : '',
         'leaderboard-url': outcome.competitionUrl ?? '',
         'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
-        'comment-url': commentUrl,
         'api-wire': outcome.wire ?? ''
     };
     for (const [name, value] of Object.entries(outputs))
@@ -85690,6 +85707,20 @@ async function report(outcome, config, plan, wantComment, log) {
             log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
         }
     }
+    let commentUrl = '';
+    if (plan && wantComment) {
+        const previous = plan.existing ? findMarker(plan.existing.body, plan.key) : null;
+        try {
+            const body = renderComment(outcome, renderMarker(plan.key, nextMarkerState(outcome, previous)));
+            const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () => findStickyComments(plan.api, plan.target, text => findMarker(text, plan.key) !== null, plan.identity));
+            commentUrl = result.url;
+            log.info(`${result.created ? 'Wrote' : 'Updated'} the PR comment: ${result.url}`);
+        }
+        catch (error) {
+            log.warning(`Could not write the PR comment (the job summary has the report): ${commentFailure(error)}`);
+        }
+    }
+    setOutput('comment-url', commentUrl);
 }
 /** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
 function decide(outcome, config) {

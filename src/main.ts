@@ -67,12 +67,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     config = readConfig(name => core.getInput(name), env)
     if (config.apiKey) core.setSecret(config.apiKey)
     if (config.githubToken) core.setSecret(config.githubToken)
+    const pr = github.pullRequest
+    wantComment =
+      config.comment === 'on' ||
+      (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null))
+    // workflow_run: the pull request is found first, so the default agent name can carry its number.
+    const commentTarget =
+      config.apiKey && wantComment ? await findCommentTarget(config, github, log) : null
     const agentName =
       config.agentName ??
       defaultAgentName({
         repository: github.repository,
         eventName: github.eventName,
-        prNumber: github.pullRequest?.number ?? null,
+        prNumber: commentTarget?.target.issueNumber ?? pr?.number ?? null,
         // workflow_run: the commit under test is the triggering run's head, not GITHUB_SHA.
         sha: github.triggeringRun?.headSha ?? github.sha,
         refName: github.refName
@@ -82,7 +89,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     outcome.agentName = agentName
     tracker = new PhaseTracker(outcome, systemClock)
 
-    const pr = github.pullRequest
     if (!config.apiKey) {
       // No token: a fork or Dependabot PR is skipped (the step succeeds); anywhere else it is an error.
       if (pr && (pr.fromFork || pr.fromDependabot)) {
@@ -98,10 +104,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         )
       }
     } else {
-      wantComment =
-        config.comment === 'on' ||
-        (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null))
-      if (wantComment) commentPlan = await planComment(config, github, key, log)
+      if (commentTarget) commentPlan = await loadStickyComment(commentTarget, github, key, log)
       const previous = commentPlan?.existing ? findMarker(commentPlan.existing.body, key) : null
 
       const arena = new ArenaClient({
@@ -173,12 +176,15 @@ async function readEventPayload(file: string | undefined): Promise<unknown> {
 }
 
 /** Finds the pull request and our sticky comment on it; on any GitHub failure, warns and returns null. */
-async function planComment(
+/**
+ * The pull request to comment on, and a GitHub client for it; null (with a warning where it
+ * matters) when no comment can be written. workflow_run finds the PR from the head SHA.
+ */
+async function findCommentTarget(
   config: Config,
   github: GitHubRun,
-  key: string,
   log: Logger
-): Promise<CommentPlan | null> {
+): Promise<{ api: GitHubApi; target: CommentTarget } | null> {
   if (!config.githubToken) {
     log.warning('No github-token: the PR comment is skipped; the job summary has the report.')
     return null
@@ -204,7 +210,24 @@ async function planComment(
         log.warning('comment is on, but this run is not about a pull request: no comment written.')
       return null
     }
-    const target = { owner: github.owner, repo: github.repo, issueNumber }
+    return { api, target: { owner: github.owner, repo: github.repo, issueNumber } }
+  } catch (error) {
+    log.warning(
+      `The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`
+    )
+    return null
+  }
+}
+
+/** Our sticky comment on the pull request (to update, and to read the previous run's state). */
+async function loadStickyComment(
+  found: { api: GitHubApi; target: CommentTarget },
+  github: GitHubRun,
+  key: string,
+  log: Logger
+): Promise<CommentPlan | null> {
+  const { api, target } = found
+  try {
     const identity = await resolveIdentity(api, github.graphqlUrl)
     const copies = await findStickyComments(
       api,
@@ -223,6 +246,7 @@ async function planComment(
 
 function commentFailure(error: unknown): string {
   if (error instanceof GitHubError) {
+    if (error.status === 403 && error.message.includes('pull-requests: write')) return error.message
     if (error.status === 403)
       return `${error.message} Give the job 'permissions: pull-requests: write' (fork pull requests get a read-only token: see the README's workflow_run recipe).`
     if (error.status === 404) return `${error.message} The pull request may be gone.`
@@ -231,6 +255,10 @@ function commentFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/**
+ * Outputs and the job summary first (they are local and quick, so a cancelled run still gets
+ * them), then the PR comment, whose failure only warns: the summary already has the report.
+ */
 async function report(
   outcome: RunOutcome,
   config: Config | null,
@@ -238,12 +266,40 @@ async function report(
   wantComment: boolean,
   log: Logger
 ): Promise<void> {
+  const rank = outcome.rank
+  const outputs: Record<string, string> = {
+    'agent-id': outcome.agentId?.toString() ?? '',
+    'agent-name': outcome.agentName ?? '',
+    outcome: outcome.kind,
+    status: outcome.status?.state ?? '',
+    score: rank?.row?.score?.toString() ?? '',
+    rank: rank?.row?.rank.toString() ?? '',
+    'previous-rank': rank?.previousRank?.toString() ?? '',
+    'leaderboard-size': rank ? String(rank.total) : '',
+    'leaderboard-url': outcome.competitionUrl ?? '',
+    'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
+    'api-wire': outcome.wire ?? ''
+  }
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+
+  if (config?.summary !== false && process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(renderSummary(outcome), true).write({ overwrite: false })
+    } catch (error) {
+      log.warning(
+        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+      )
+    }
+  }
+
   let commentUrl = ''
   if (plan && wantComment) {
     const previous = plan.existing ? findMarker(plan.existing.body, plan.key) : null
-    const state = nextMarkerState(outcome, previous)
     try {
-      const body = renderComment(outcome, renderMarker(plan.key, state))
+      const body = renderComment(
+        outcome,
+        renderMarker(plan.key, nextMarkerState(outcome, previous))
+      )
       const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () =>
         findStickyComments(
           plan.api,
@@ -260,33 +316,7 @@ async function report(
       )
     }
   }
-
-  const rank = outcome.rank
-  const outputs: Record<string, string> = {
-    'agent-id': outcome.agentId?.toString() ?? '',
-    'agent-name': outcome.agentName ?? '',
-    outcome: outcome.kind,
-    status: outcome.status?.state ?? '',
-    score: rank?.row?.score?.toString() ?? '',
-    rank: rank?.row?.rank.toString() ?? '',
-    'previous-rank': rank?.previousRank?.toString() ?? '',
-    'leaderboard-size': rank ? String(rank.total) : '',
-    'leaderboard-url': outcome.competitionUrl ?? '',
-    'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
-    'comment-url': commentUrl,
-    'api-wire': outcome.wire ?? ''
-  }
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
-
-  if (config?.summary !== false && process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(renderSummary(outcome), true).write({ overwrite: false })
-    } catch (error) {
-      log.warning(
-        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-      )
-    }
-  }
+  core.setOutput('comment-url', commentUrl)
 }
 
 /** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */

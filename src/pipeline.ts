@@ -291,17 +291,19 @@ export async function runPipeline(
   }
 
   await tracker.run('deploy', async () => {
-    if (quota?.dailyRemaining != null) {
-      log.info(
-        `Deploy quota: ${quota.dailyRemaining} of ${quota.dailyLimit ?? '?'} deploys left today.`
-      )
-    }
     const deployed = await arena.deploy(cid, aid, quota)
     log.info(
       deployed.adopted
         ? 'The deploy had gone through despite a failed answer; adopting it.'
         : `Deployed${deployed.message ? `: ${oneLine(deployed.message)}` : '.'}`
     )
+    // The quota as it stands after this deploy, for the report; the one read before stays if
+    // the server does not answer.
+    outcome.quota = (await arena.deployQuota(cid, aid).catch(() => null)) ?? quota
+    const left = outcome.quota?.dailyRemaining
+    if (left != null) {
+      log.info(`Deploy quota: ${left} of ${outcome.quota?.dailyLimit ?? '?'} deploys left today.`)
+    }
   })
 
   if (!config.wait) {
@@ -369,11 +371,16 @@ export class QuotaRefusal extends ActionError {
   readonly quota: DeployQuota
 
   constructor(quota: DeployQuota) {
-    const when = quota.nextDeployAt ? `; the next deploy is possible at ${quota.nextDeployAt}` : ''
-    const limit =
-      quota.activeRemaining === 0
-        ? `the competition allows ${quota.maxActive ?? 'no more'} active agents and you have ${quota.activeCount ?? 'that many'}`
-        : `the daily deploy limit (${quota.dailyLimit ?? '?'}) is used up`
+    const activeLimit = quota.activeRemaining === 0
+    const when =
+      quota.nextDeployAt && !activeLimit
+        ? `; the next deploy is possible at ${quota.nextDeployAt}`
+        : activeLimit
+          ? '; delete or deactivate one of your agents in this competition first'
+          : ''
+    const limit = activeLimit
+      ? `the competition allows ${quota.maxActive ?? 'no more'} active agent(s) and you have ${quota.activeCount ?? 'that many'}`
+      : `the daily deploy limit (${quota.dailyLimit ?? '?'}) is used up`
     super(`ML Arena will not take another deploy now: ${limit}${when}.`)
     this.quota = quota
   }

@@ -167,7 +167,9 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     const second = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: tight })
     expect(second.code).not.toBe(0)
     expect(second.outputs.outcome).toBe('error')
-    expect(second.stdout).toMatch(/::error::.*(deploy limit|active agents|next deploy)/i)
+    expect(second.stdout).toMatch(
+      /::error::ML Arena will not take another deploy now: .*(deploy limit|active agent)/i
+    )
     expect(second.summary).not.toBe('')
     // The agent created for the refused deploy was removed again.
     expect(emu.state().agents.filter(agent => agent.status !== 'deleted').length).toBe(agentsBefore)
@@ -220,6 +222,37 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     const planted = github.commentsOn(pr).filter(comment => comment.user.login === 'mallory')
     expect(planted.map(comment => comment.body)).toEqual(['plain chatter', firstBody])
     expect(after[0]!.body).not.toBe(firstBody)
+  })
+
+  it('workflow_run: finds the pull request from the head SHA, names the agent after it, comments', async () => {
+    const pr = 300 + (wire === 'current' ? 1 : 2)
+    const headSha = `${pr}`.padEnd(40, 'f')
+    github.pulls.push({
+      number: pr,
+      head: { sha: headSha, repo: { full_name: 'stranger/agent-repo' } }
+    })
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      eventName: 'workflow_run',
+      event: {
+        workflow_run: {
+          id: 9,
+          event: 'pull_request',
+          head_sha: headSha,
+          head_repository: { full_name: 'stranger/agent-repo' },
+          // An attacker-controlled artifact could claim any number; so could this list: unused.
+          pull_requests: [{ number: 1 }]
+        }
+      },
+      inputs: inputs({ files: 'agent.py', comment: 'on' })
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs['agent-name']).toBe(`agent-repo-pr${pr}`)
+    expect(github.commentsOn(pr)).toHaveLength(1)
+    expect(github.commentsOn(1)).toHaveLength(0)
+    expect(run.outputs['comment-url']).toBe(github.commentsOn(pr)[0]!.html_url)
   })
 
   it('dry run: checks everything and sends no mutating request', async () => {

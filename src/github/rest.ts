@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici'
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import { ActionError } from '../errors.js'
 
 /** A GitHub REST call failed; `status` 0 means no answer (network). */
@@ -42,7 +42,7 @@ const MAX_ATTEMPTS = 3
 export class GitHubApi {
   readonly #base: string
   readonly #token: string
-  readonly #dispatcher: Dispatcher | undefined
+  readonly #dispatcher: Dispatcher
   readonly #sleep: (ms: number) => Promise<void>
   readonly #userAgent: string
   readonly #maxRetryWaitMs: number
@@ -50,7 +50,8 @@ export class GitHubApi {
   constructor(options: GitHubApiOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, '')
     this.#token = options.token
-    this.#dispatcher = options.dispatcher
+    // Self-hosted runners behind a proxy: HTTPS_PROXY / NO_PROXY apply to GitHub calls too.
+    this.#dispatcher = options.dispatcher ?? new EnvHttpProxyAgent()
     this.#sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)))
     this.#userAgent = options.userAgent ?? 'mlarena-action'
     this.#maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000

@@ -1,0 +1,285 @@
+/**
+ * The README against the code it documents: its inputs and outputs tables are action.yml's
+ * (names in order, defaults, descriptions, nothing missing), its YAML snippets use only inputs and
+ * outputs that exist, and every example workflow it links exists (and each one is linked).
+ * Also the pure parts of `npm run demo` (the README's first command): how it turns the action's
+ * workflow commands and the job summary into terminal text.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
+import {
+  newLogView,
+  parseDemoArgs,
+  parseOutputFile,
+  summaryToText,
+  viewLine
+} from '../../scripts/demo.ts'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+
+interface ActionYaml {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>
+  outputs: Record<string, { description: string }>
+}
+const ACTION = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
+
+/** The text under a `## title` heading, up to the next heading of level 2. */
+function section(markdown: string, title: string): string {
+  const lines = markdown.split('\n')
+  const start = lines.findIndex(line => line.trim() === `## ${title}`)
+  if (start < 0) throw new Error(`README has no "## ${title}" section`)
+  const end = lines.findIndex((line, i) => i > start && /^## /.test(line))
+  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
+}
+
+/** Cells of a table row, split on pipes that are not escaped. */
+function cells(row: string): string[] {
+  const body = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+  return body.split(/(?<!\\)\|/).map(cell => cell.trim())
+}
+
+/** The first GFM table of a text: header cells and body rows. */
+function firstTable(text: string): { header: string[]; rows: string[][] } {
+  const lines = text.split('\n')
+  const start = lines.findIndex(line => line.trim().startsWith('|'))
+  if (start < 0) throw new Error('no table')
+  const block: string[] = []
+  for (let i = start; i < lines.length && (lines[i] as string).trim().startsWith('|'); i++) {
+    block.push(lines[i] as string)
+  }
+  const [header = '', rule = '', ...rows] = block
+  expect(cells(rule).every(cell => /^:?-+:?$/.test(cell))).toBe(true)
+  return { header: cells(header), rows: rows.map(cells) }
+}
+
+function code(cell: string): string | null {
+  const match = /^`([^`]*)`$/.exec(cell)
+  return match ? (match[1] as string) : null
+}
+
+/** A Default cell: `value`, _empty_ or **required**. */
+function defaultCell(cell: string): { required: true } | { value: string } {
+  if (cell === '**required**') return { required: true }
+  if (cell === '_empty_') return { value: '' }
+  const value = code(cell)
+  if (value === null) throw new Error(`default cell ${JSON.stringify(cell)} is not \`value\``)
+  return { value }
+}
+
+describe('README inputs table', () => {
+  const table = firstTable(section(README, 'Inputs'))
+
+  it('has the columns Input, Default, Description', () => {
+    expect(table.header).toEqual(['Input', 'Default', 'Description'])
+  })
+
+  it("lists every input of action.yml, in action.yml's order, and nothing else", () => {
+    expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.inputs))
+  })
+
+  it("gives each input action.yml's default, or says it is required", () => {
+    for (const row of table.rows) {
+      const name = code(row[0] ?? '') as string
+      const spec = ACTION.inputs[name]
+      const shown = defaultCell(row[1] ?? '')
+      if (spec?.required === true && spec.default === undefined) {
+        expect({ name, shown }).toEqual({ name, shown: { required: true } })
+      } else {
+        expect({ name, shown }).toEqual({ name, shown: { value: spec?.default ?? '' } })
+      }
+    }
+  })
+
+  it("gives each input action.yml's description, word for word", () => {
+    for (const row of table.rows) {
+      const name = code(row[0] ?? '') as string
+      expect({ name, description: row[2] }).toEqual({
+        name,
+        description: ACTION.inputs[name]?.description
+      })
+    }
+  })
+})
+
+describe('README outputs table', () => {
+  const table = firstTable(section(README, 'Outputs'))
+
+  it('has the columns Output, Description', () => {
+    expect(table.header).toEqual(['Output', 'Description'])
+  })
+
+  it("lists every output of action.yml, in action.yml's order, and nothing else", () => {
+    expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.outputs))
+  })
+
+  it("gives each output action.yml's description, word for word", () => {
+    for (const row of table.rows) {
+      const name = code(row[0] ?? '') as string
+      expect({ name, description: row[1] }).toEqual({
+        name,
+        description: ACTION.outputs[name]?.description
+      })
+    }
+  })
+})
+
+describe('README links and snippets', () => {
+  const linked = [...new Set(README.match(/examples\/workflows\/[\w.-]+\.ya?ml/g) ?? [])]
+  const examples = readdirSync(path.join(ROOT, 'examples/workflows'))
+    .filter(name => /\.ya?ml$/.test(name))
+    .map(name => `examples/workflows/${name}`)
+
+  it('links only example workflows that exist', () => {
+    expect(linked.length).toBeGreaterThan(0)
+    expect(linked.filter(file => !existsSync(path.join(ROOT, file)))).toEqual([])
+  })
+
+  it('links every example workflow', () => {
+    expect(examples.filter(file => !linked.includes(file))).toEqual([])
+  })
+
+  it('has YAML snippets that parse and pass only inputs, and read only outputs, that exist', () => {
+    const blocks = [...README.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(m => m[1] as string)
+    expect(blocks.length).toBeGreaterThanOrEqual(5)
+    const inputs = Object.keys(ACTION.inputs)
+    const outputs = Object.keys(ACTION.outputs)
+    let actionSteps = 0
+    for (const block of blocks) {
+      const doc = parse(block) as unknown
+      const steps = JSON.stringify(doc).match(/"uses":"mlarena\/mlarena-action@[^"]+"/g) ?? []
+      actionSteps += steps.length
+      const withKeys = collectWithKeys(doc)
+      expect(withKeys.filter(key => !inputs.includes(key))).toEqual([])
+      const read = [...block.matchAll(/steps\.\w+\.outputs\.([\w-]+)/g)].map(m => m[1])
+      expect(read.filter(name => !outputs.includes(name as string))).toEqual([])
+    }
+    expect(actionSteps).toBeGreaterThanOrEqual(4)
+  })
+})
+
+/** The `with:` keys of every step that uses this action, anywhere in a parsed document. */
+function collectWithKeys(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(collectWithKeys)
+  if (typeof value !== 'object' || value === null) return []
+  const record = value as Record<string, unknown>
+  const own =
+    typeof record.uses === 'string' &&
+    record.uses.startsWith('mlarena/mlarena-action@') &&
+    typeof record.with === 'object' &&
+    record.with !== null
+      ? Object.keys(record.with)
+      : []
+  return [...own, ...Object.values(record).flatMap(collectWithKeys)]
+}
+
+describe('npm run demo: the action log in a terminal', () => {
+  it('turns a group into a title and indents its lines until endgroup', () => {
+    const view = newLogView()
+    const shown = ['::group::Waiting', 'active', '::endgroup::', 'Rank 3 of 9.'].map(line =>
+      viewLine(line, view)
+    )
+    expect(shown).toEqual([
+      { kind: 'group', text: '▸ Waiting' },
+      { kind: 'plain', text: '  active' },
+      null,
+      { kind: 'plain', text: 'Rank 3 of 9.' }
+    ])
+  })
+
+  it('hides add-mask and debug lines, and masks the masked value from then on', () => {
+    const view = newLogView()
+    expect(viewLine('::add-mask::s3cr%25et', view)).toBeNull()
+    expect(viewLine('::debug::token s3cr%et', view)).toBeNull()
+    expect(viewLine('sent s3cr%et twice: s3cr%et', view)?.text).toBe('sent *** twice: ***')
+    const debugging = newLogView(true)
+    expect(viewLine('::debug::GET /api/challenges/1 → 200', debugging)).toEqual({
+      kind: 'debug',
+      text: 'debug: GET /api/challenges/1 → 200'
+    })
+  })
+
+  it('prefixes annotations, with their title, and keeps a multi-line message aligned', () => {
+    const view = newLogView()
+    expect(viewLine('::warning::Deploy queued', view)).toEqual({
+      kind: 'warning',
+      text: 'warning: Deploy queued'
+    })
+    expect(viewLine('::error title=ML Arena::first%0Asecond', view)).toEqual({
+      kind: 'error',
+      text: 'error (ML Arena): first\n                  second'
+    })
+    expect(viewLine('::notice::skipped', view)?.text).toBe('notice: skipped')
+  })
+})
+
+describe('npm run demo: the job summary in a terminal', () => {
+  const golden = readFileSync(path.join(ROOT, '__tests__/golden/summary-success.md'), 'utf8')
+  const text = summaryToText(golden)
+  const lines = text.split('\n')
+
+  it('keeps the facts and drops the markup', () => {
+    expect(lines[0]).toBe('✅ ML Arena · Lunar Lander 2026: agent active, rank 12 of 3,456')
+    expect(lines[1]).toMatch(/^═+$/)
+    expect(text).not.toMatch(/<\/?(details|summary|pre)>|&lt;|&#39;|\*\*|\\_|\u200d/)
+    expect(text).toContain('▸ Score per game as a table (newest first)')
+    expect(text).toContain('ppo-v7 (https://ml-arena.com/viewcompetition/42) · id 1234')
+  })
+
+  it('shows untrusted text as the text it is: entities decoded, escapes resolved', () => {
+    expect(text).toContain('<b>bold</b> @octocat')
+    expect(text).toContain('dqn|baseline')
+    expect(text).toContain('<!-- sneaky --> @octocat #12')
+  })
+
+  it('aligns table columns, right-aligning the numeric ones', () => {
+    const board = lines.filter(line => /^\s+(\*\*)?\d+ │ /.test(line) && line.includes('user'))
+    expect(board.length).toBeGreaterThan(3)
+    const bars = new Set(board.map(line => line.indexOf('│')))
+    expect(bars.size).toBe(1)
+    const scores = board.map(line => line.trimEnd().length)
+    expect(new Set(scores).size).toBe(1)
+  })
+
+  it('draws the Mermaid bar chart as one text bar per game', () => {
+    const chart = lines.filter(line => /^\s+\d+ [ █│]+ -?[\d.]+$/.test(line))
+    expect(chart).toHaveLength(12)
+    const longest = chart.find(line => line.endsWith(' 290.5')) ?? ''
+    const shortest = chart.find(line => line.endsWith(' 242')) ?? ''
+    expect(longest.split('█').length).toBeGreaterThan(shortest.split('█').length)
+  })
+})
+
+describe('npm run demo: options and outputs', () => {
+  it('defaults to the current wire at realtime speed, and refuses unknown values', () => {
+    expect(parseDemoArgs([])).toEqual({
+      wire: 'current',
+      speed: 'realtime',
+      fail: false,
+      debug: false
+    })
+    expect(parseDemoArgs(['--wire', 'legacy', '--speed', 'fast', '--fail'])).toMatchObject({
+      wire: 'legacy',
+      speed: 'fast',
+      fail: true
+    })
+    expect(parseDemoArgs(['--help'])).toBe('help')
+    expect(() => parseDemoArgs(['--wire', 'v3'])).toThrow('--wire must be current or legacy')
+    expect(() => parseDemoArgs(['--speed', 'manual'])).toThrow('--speed must be fast or realtime')
+    expect(() => parseDemoArgs(['--colour'])).toThrow()
+  })
+
+  it('reads the GITHUB_OUTPUT file, heredoc and name=value forms', () => {
+    const outputs = parseOutputFile('rank<<EOF_1\n12\nEOF_1\nnote<<X\na\nb\nX\nscore=3.5\n')
+    expect([...outputs]).toEqual([
+      ['rank', '12'],
+      ['note', 'a\nb'],
+      ['score', '3.5']
+    ])
+  })
+})
