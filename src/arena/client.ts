@@ -290,7 +290,8 @@ export class ArenaClient {
   async pinRuntime(agentId: number, runtimeId: number): Promise<void> {
     await this.#request(
       w => endpoints.pinRuntime(w, agentId),
-      () => ({ json: pinBody(runtimeId), expect: 'none' })
+      // 'optional', not 'none': a 2xx cut off mid-answer is not taken as done (it is retried).
+      () => ({ json: pinBody(runtimeId), expect: 'optional' })
     )
   }
 

@@ -6,7 +6,7 @@
  *
  * - 429 and 503 (a refusal: the server did nothing) and connection errors before any byte was
  *   sent (refused, DNS, connect timeout): retried for every call.
- * - 502, 504, resets after sending, timeouts and, on reads, an unreadable JSON answer: retried
+ * - 500, 502, 504, resets after sending, timeouts and, on reads, an unreadable JSON answer: retried
  *   only for idempotent calls. For the others (create, deploy) such a failure leaves the outcome
  *   unknown: the error says so (`outcomeUnknown`) and the client looks at the server's state.
  *
@@ -458,9 +458,11 @@ export class Transport {
     const maintenance = status === 503 && record.maintenance_mode === true
     const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined
     // 429/503 are refusals (nothing was done); 502/504 may be a gateway giving up on a request
-    // the backend still carries out; 500 is the application's own failure.
+    // the backend still carries out; 500 is the application's own, often passing, failure.
+    // An idempotent call may repeat after any of them: repeating it cannot do anything twice.
     const refusal = status === 429 || status === 503
-    const retryable = refusal || (req.idempotent && (status === 502 || status === 504))
+    const retryable =
+      refusal || (req.idempotent && (status === 500 || status === 502 || status === 504))
     const outcomeUnknown = !req.idempotent && status >= 500 && status !== 503
     const retryAfterMs = refusal ? parseRetryAfter(retryAfter, this.#options.now()) : null
     return new AttemptFailure(
