@@ -60,6 +60,8 @@ export function replaceControlCharacters(text: string): string {
  * characters become spaces (a newline could forge a `::command::`), and the length is bounded.
  */
 export function oneLine(text: string, max = 200): string {
-  const flat = replaceControlCharacters(text).replace(/\s{2,}/g, ' ').trim()
+  const flat = replaceControlCharacters(text)
+    .replace(/\s{2,}/g, ' ')
+    .trim()
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
