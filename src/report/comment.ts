@@ -13,6 +13,7 @@ import {
   leaderboardSection,
   logsSection,
   notesSection,
+  detailLevels,
   stateSection,
   type Detail
 } from './sections.js'
@@ -33,26 +34,10 @@ const FULL: Detail = {
   noteChars: 300
 }
 
-export const COMMENT_LEVELS: readonly Detail[] = [
-  FULL,
-  { ...FULL, logChars: 500 },
-  { ...FULL, logChars: 0 },
-  { ...FULL, logChars: 0, top: 3, around: 1 },
-  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10 },
-  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10, maxFiles: 20 },
-  {
-    logChars: 0,
-    maxLogs: 0,
-    top: 1,
-    around: 0,
-    chart: false,
-    maxGames: 0,
-    maxFiles: 0,
-    maxRuns: 2,
-    maxNotes: 3,
-    noteChars: 200
-  }
-]
+export const COMMENT_LEVELS: readonly Detail[] = detailLevels(FULL, 500, {
+  maxRuns: 2,
+  maxNotes: 3
+})
 
 /** `marker` comes from renderMarker(); it must be one line, and it is put first. */
 export function renderComment(

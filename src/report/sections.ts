@@ -39,6 +39,37 @@ export interface Detail {
   noteChars: number
 }
 
+/**
+ * The trim steps a report goes through when it is over its budget, from `full` down: shorter log
+ * tails, no tails, a smaller board, no chart and fewer games, fewer files, then a minimal report.
+ */
+export function detailLevels(
+  full: Detail,
+  shortLogChars: number,
+  minimal: Pick<Detail, 'maxRuns' | 'maxNotes'>
+): Detail[] {
+  const small = { ...full, logChars: 0, top: 3, around: 1 }
+  return [
+    full,
+    { ...full, logChars: shortLogChars },
+    { ...full, logChars: 0 },
+    small,
+    { ...small, chart: false, maxGames: 10 },
+    { ...small, chart: false, maxGames: 10, maxFiles: 20 },
+    {
+      logChars: 0,
+      maxLogs: 0,
+      top: 1,
+      around: 0,
+      chart: false,
+      maxGames: 0,
+      maxFiles: 0,
+      noteChars: 200,
+      ...minimal
+    }
+  ]
+}
+
 /** Longest untrusted strings, in characters before escaping. */
 const NAME = 60
 const USER = 40

@@ -14,6 +14,7 @@ import {
   leaderboardSection,
   logsSection,
   notesSection,
+  detailLevels,
   stateSection,
   timingsSection,
   type Detail
@@ -35,27 +36,10 @@ const FULL: Detail = {
   noteChars: 500
 }
 
-/** Each step keeps the previous ones: shorter log tails, no tails, a smaller board, no chart, fewer files. */
-export const SUMMARY_LEVELS: readonly Detail[] = [
-  FULL,
-  { ...FULL, logChars: 1000 },
-  { ...FULL, logChars: 0 },
-  { ...FULL, logChars: 0, top: 3, around: 1 },
-  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10 },
-  { ...FULL, logChars: 0, top: 3, around: 1, chart: false, maxGames: 10, maxFiles: 20 },
-  {
-    logChars: 0,
-    maxLogs: 0,
-    top: 1,
-    around: 0,
-    chart: false,
-    maxGames: 0,
-    maxFiles: 0,
-    maxRuns: 3,
-    maxNotes: 5,
-    noteChars: 200
-  }
-]
+export const SUMMARY_LEVELS: readonly Detail[] = detailLevels(FULL, 1000, {
+  maxRuns: 3,
+  maxNotes: 5
+})
 
 export function renderSummary(outcome: RunOutcome, options: { maxBytes?: number } = {}): string {
   const budget = options.maxBytes ?? SUMMARY_MAX_BYTES
