@@ -14,12 +14,14 @@ import type {
   Game,
   Leaderboard,
   LeaderboardQuery,
+  LeaderboardRow,
   RuntimeOption,
   UploadResult,
   Wire
 } from './arena/model.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
+import { ArenaError } from './arena/errors.js'
 import { ActionError, InputError } from './errors.js'
 import type { Failure, PlannedFile, Phase, RunOutcome } from './outcome.js'
 import { collectFiles, preflight } from './steps/files.js'
@@ -146,6 +148,16 @@ export class PhaseTracker {
 
 const LOG_MAX_BYTES = 20 * 1024 * 1024
 
+/** Status read failures that may pass: the watch polls again instead of ending the run. */
+const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
+  'rate-limited',
+  'maintenance',
+  'server',
+  'network',
+  'timeout',
+  'protocol'
+])
+
 export function competitionPageUrl(
   baseUrl: string,
   wire: Wire | null,
@@ -190,7 +202,9 @@ export async function runPipeline(
   }
 
   const competition = await tracker.run('competition', async () => {
-    outcome.wire = await arena.wire()
+    outcome.wire = await arena.wire().catch(error => {
+      throw tokenRefused(error)
+    })
     return arena.getCompetition(cid).catch(error => {
       throw asInputError(
         error,
@@ -254,6 +268,20 @@ export async function runPipeline(
     return
   }
 
+  // A redeploy of an existing agent compares against that agent's own row before this run, when
+  // no sticky comment remembers an earlier rank (schedules and pushes have none).
+  let previous = deps.previous
+  if (config.agentId !== null && previous?.rank == null) {
+    const before = await arena
+      .leaderboard(cid, boardQuery(outcome.wire))
+      .then(board => findAgentRow(board, config.agentId as number))
+      .catch(() => null)
+    if (before) {
+      previous = { rank: before.rank, score: before.score, agentId: config.agentId }
+      outcome.agentName = before.agentName
+    }
+  }
+
   let quota: DeployQuota | null = null
   if (agentId === null) {
     const created = await tracker.run('agent', () => arena.createAgent(cid, agentName))
@@ -314,13 +342,18 @@ export async function runPipeline(
 
   const watched = await tracker.run('watch', () =>
     log.group(`Waiting for ML Arena to evaluate agent ${aid}`, () =>
-      watchStatus(() => arena.status(cid, aid), {
+      watchStatus(() => arena.status(cid, aid).then(asWatched), {
         clock: deps.clock,
         timeoutMs: config.timeoutMinutes * 60_000,
         intervalMs: config.pollIntervalSeconds * 1000,
         graceMs: deps.graceMs,
         signal,
-        onChange: status => log.info(describeStatus(status))
+        onChange: status => log.info(describeStatus(status)),
+        isTransient: error => error instanceof ArenaError && TRANSIENT_KINDS.has(error.kind),
+        onReadError: error =>
+          log.warning(
+            `${error instanceof Error ? error.message : String(error)}; polling again at the next interval.`
+          )
       })
     )
   )
@@ -352,10 +385,10 @@ export async function runPipeline(
 
   if (outcome.kind === 'success') {
     await tracker.run('leaderboard', async () => {
-      const query: LeaderboardQuery = outcome.wire === 'current' ? { aggregate: 'submission' } : {}
-      const board = await arena.leaderboard(cid, query)
-      outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, deps.previous)
+      const board = await arena.leaderboard(cid, boardQuery(outcome.wire))
+      outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous)
       const row = outcome.rank.row
+      if (row && outcome.agentName === null) outcome.agentName = row.agentName
       log.info(
         row
           ? `Rank ${row.rank} of ${outcome.rank.total}${row.score === null ? '' : `, score ${row.score}`}.`
@@ -363,6 +396,24 @@ export async function runPipeline(
       )
     })
   }
+}
+
+/**
+ * Right after a redeploy the current wire still shows the agent's previous state (active,
+ * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
+ * end, so the watch sees it as in progress (legacy shows `deploying` then).
+ */
+function asWatched(status: AgentStatus): AgentStatus {
+  return status.terminal && !status.settled ? { ...status, terminal: false } : status
+}
+
+/** Current wire: one row per submission, so this agent is ranked itself, not the user's best. */
+function boardQuery(wire: Wire | null): LeaderboardQuery {
+  return wire === 'current' ? { aggregate: 'submission' } : {}
+}
+
+function findAgentRow(board: Leaderboard, agentId: number): LeaderboardRow | null {
+  return board.rows.find(row => row.agentId === agentId) ?? null
 }
 
 /** A deploy refused for quota before anything was uploaded. */
@@ -439,8 +490,20 @@ async function removeStaleFiles(
   }
 }
 
+/** A 401 (the first call a run makes) is about the api-key input: say what a valid one is. */
+function tokenRefused(error: unknown): unknown {
+  if (!(error instanceof ArenaError) || error.kind !== 'auth') return error
+  const said = error.serverMessage ? `: "${error.serverMessage}"` : ''
+  return new InputError(
+    'api-key',
+    `ML Arena does not accept this token (${error.status} on ${error.route}${said}): it is mistyped, revoked or for another server; create a user token (mlk_user_…) on ML Arena and pass it from a secret.`
+  )
+}
+
 /** Turns a not-found/forbidden answer into an error about the input that named the resource. */
 function asInputError(error: unknown, input: string, message: string): unknown {
+  const refused = tokenRefused(error)
+  if (refused !== error) return refused
   if (error instanceof ActionError && 'kind' in error) {
     const kind = (error as ActionError & { kind: string }).kind
     if (kind === 'not-found' || kind === 'scope')

@@ -381,8 +381,8 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
       const error = arenaError(await caught(client.getCompetition(NORMAL)))
       expect(error.kind).toBe('maintenance')
       expect(error.status).toBe(503)
-      expect(error.message).toContain('(gave up after 5 attempts)')
-      expect(sleeps).toHaveLength(4)
+      expect(error.message).toContain('(gave up after 6 attempts)')
+      expect(sleeps).toHaveLength(5)
     })
 
     it('a redirect is an error, never followed', async () => {

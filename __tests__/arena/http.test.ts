@@ -103,7 +103,7 @@ describe('retries', () => {
     expect(sleeps).toEqual([500, 1000, 2000])
     expect(server.requests).toHaveLength(4)
     expect(warnings[0]).toContain('503 on GET /api/challenges/1')
-    expect(warnings[0]).toContain('attempt 2 of 5')
+    expect(warnings[0]).toContain('attempt 2 of 6')
   })
 
   it('honour Retry-After in seconds on 429', async () => {
@@ -150,12 +150,12 @@ describe('retries', () => {
     const server = await serve(text(502, '<html><body>Bad Gateway</body></html>'))
     const { client: arena, sleeps } = client(server.url)
     const error = arenaError(await caught(arena.getCompetition(1)))
-    expect(server.requests).toHaveLength(5)
-    expect(sleeps).toHaveLength(4)
+    expect(server.requests).toHaveLength(6)
+    expect(sleeps).toHaveLength(5)
     expect(error.kind).toBe('server')
     expect(error.status).toBe(502)
     expect(error.message).toBe(
-      'ML Arena failed the competition request (502 on GET /api/challenges/1): "Bad Gateway" (gave up after 5 attempts)'
+      'ML Arena failed the competition request (502 on GET /api/challenges/1): "Bad Gateway" (gave up after 6 attempts)'
     )
   })
 
@@ -175,10 +175,19 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(4)
   })
 
-  it('do not retry a 500 or a 4xx', async () => {
-    const server = await serve(json(500, { error: 'Internal error' }))
+  it('retry a 500 on a read (repeating it cannot do anything twice)', async () => {
+    const server = await serve(
+      sequence(json(500, { error: 'Internal error' }), json(200, COMPETITION))
+    )
     const { client: arena } = client(server.url)
-    expect(arenaError(await caught(arena.getCompetition(1))).kind).toBe('server')
+    await expect(arena.getCompetition(1)).resolves.toMatchObject({ id: 1 })
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it('do not retry a 4xx', async () => {
+    const server = await serve(json(400, { error: 'Bad request' }))
+    const { client: arena } = client(server.url)
+    expect(arenaError(await caught(arena.getCompetition(1))).kind).toBe('validation')
     expect(server.requests).toHaveLength(1)
   })
 

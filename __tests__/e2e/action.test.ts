@@ -122,6 +122,37 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     expect(run.outputs['comment-url']).toBe('')
   })
 
+  it('schedule: redeploys an existing agent by id, as it is, against its rank before the run', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const first = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({ files: 'agent.py' })
+    })
+    expect(first.outputs.outcome).toBe('success')
+    const agentId = first.outputs['agent-id'] as string
+    const agentsBefore = emu.state().agents.length
+    const deploysBefore = emu.state().deploys.length
+    emu.clearRequests()
+
+    const redeploy = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      eventName: 'schedule',
+      event: { schedule: '0 3 * * *' },
+      inputs: inputs({ 'agent-id': agentId })
+    })
+    expect(redeploy.code).toBe(0)
+    expect(redeploy.outputs.outcome).toBe('success')
+    expect(redeploy.outputs['agent-id']).toBe(agentId)
+    expect(redeploy.outputs['agent-name']).toBe(first.outputs['agent-name'])
+    expect(redeploy.outputs['previous-rank']).toBe(first.outputs.rank)
+    expect(emu.state().agents.length).toBe(agentsBefore)
+    expect(emu.state().deploys.length).toBe(deploysBefore + 1)
+    // As it is: no file was uploaded or deleted.
+    expect(mutating(emu).filter(request => request.endsWith('/file'))).toEqual([])
+  })
+
   it('deploy failure: fails the step with the run error, and still reports', async () => {
     const ws = await workspace({ 'agent.py': `${AGENT_PY}# MLARENA_EMULATOR:FAIL_IMPORT\n` })
     const run = await runAction({

@@ -158,13 +158,13 @@ describe('GitHub REST client and sticky comments', () => {
     expect((error as Error).message).toContain('pull-requests: write')
   })
 
-  it('reports a refused body (422) in one line with GitHub’s message', async () => {
+  it('reports a refused body (422) in one line with GitHub’s message and its reason', async () => {
     github.faults.push({ kind: 'too-long' })
     const error = (await upsertStickyComment(api, target, null, 'x', async () => []).catch(
       e => e
     )) as Error
     expect(error.message).toMatch(
-      /^GitHub answered 422 to POST \/repos\/octo\/repo\/issues\/9\/comments: "Validation Failed"\.$/
+      /^GitHub answered 422 to POST \/repos\/octo\/repo\/issues\/9\/comments: "Validation Failed: Body is too long \(maximum is 65536 characters\)"\.$/
     )
   })
 

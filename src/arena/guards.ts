@@ -76,11 +76,20 @@ export function reqInt(o: Json, field: string, ctx: RequestContext): number {
 }
 
 /**
+ * The form servers send (UTC, `Z`), with ranges Date.parse accepts: checked by its shape, which
+ * costs a tenth of Date.parse (a 100,000-row board has a time on every row). Anything else takes
+ * the slow path.
+ */
+const ISO_UTC =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/
+
+/**
  * An ISO-8601 time from an ISO string (kept as the server wrote it) or a Unix timestamp (seconds,
  * or milliseconds when too big to be seconds); null when unusable.
  */
 export function optTime(value: unknown): string | null {
   if (typeof value === 'string') {
+    if (ISO_UTC.test(value)) return value
     const text = value.trim()
     if (/^\d+(\.\d+)?$/.test(text)) return optTime(Number(text))
     return text !== '' && !Number.isNaN(Date.parse(text)) ? text : null

@@ -154,8 +154,13 @@ export function nextLink(link: string | string[] | undefined, base: string): str
 function describeFailure(route: string, status: number, text: string, wait: number | null): string {
   let message = ''
   try {
-    const parsed = JSON.parse(text) as { message?: unknown }
+    const parsed = JSON.parse(text) as { message?: unknown; errors?: unknown }
     if (typeof parsed.message === 'string') message = parsed.message
+    // A 422 says why in `errors` ("Body is too long (maximum is 65536 characters)").
+    const details = (Array.isArray(parsed.errors) ? (parsed.errors as unknown[]) : [])
+      .map(entry => (typeof entry === 'string' ? entry : (entry as { message?: unknown })?.message))
+      .filter((detail): detail is string => typeof detail === 'string' && detail !== '')
+    if (details.length > 0) message = `${message}: ${details.slice(0, 3).join('; ')}`
   } catch {
     message = text.slice(0, 200)
   }

@@ -32,6 +32,15 @@ export interface WatchOptions {
   signal?: AbortSignal
   /** Called with each status that differs from the previous one in a way worth a log line. */
   onChange?: (status: AgentStatus, previous: AgentStatus | null) => void
+  /**
+   * A status read that failed (after the client's own retries) with an error this accepts does
+   * not end the watch: it goes to `onReadError` and the next poll comes after the usual wait.
+   * A long watch should not die of one bad minute; `maxFailedReads` in a row do end it.
+   */
+  isTransient?: (error: unknown) => boolean
+  onReadError?: (error: unknown) => void
+  /** Failed reads in a row that are tolerated (default 1) when `isTransient` is given. */
+  maxFailedReads?: number
 }
 
 const BEFORE_DEPLOY_STATES: ReadonlySet<string> = new Set(['created', 'upload_validated'])
@@ -61,18 +70,31 @@ export async function watchStatus(
   let status: AgentStatus | null = null
   let polls = 0
 
+  const maxFailedReads = options.isTransient ? (options.maxFailedReads ?? 1) : 0
+  let failedReads = 0
+
   for (;;) {
     if (signal?.aborted) return { end: 'cancelled', status, polls }
-    const next = await readStatus()
+    let next: AgentStatus | null = null
+    try {
+      next = await readStatus()
+      failedReads = 0
+    } catch (error) {
+      if (signal?.aborted) return { end: 'cancelled', status, polls }
+      if (failedReads >= maxFailedReads || !options.isTransient?.(error)) throw error
+      failedReads += 1
+      options.onReadError?.(error)
+    }
     polls += 1
-    if (isWorthALine(next, status)) options.onChange?.(next, status)
-    status = next
-
-    if (status.terminal) return { end: 'terminal', status, polls }
-    if (status.settled) return { end: 'settled', status, polls }
-    const elapsed = clock.now() - started
-    if (BEFORE_DEPLOY_STATES.has(status.state) && elapsed >= graceMs) {
-      return { end: 'stuck', status, polls }
+    if (next) {
+      if (isWorthALine(next, status)) options.onChange?.(next, status)
+      status = next
+      if (status.terminal) return { end: 'terminal', status, polls }
+      if (status.settled) return { end: 'settled', status, polls }
+      const elapsed = clock.now() - started
+      if (BEFORE_DEPLOY_STATES.has(status.state) && elapsed >= graceMs) {
+        return { end: 'stuck', status, polls }
+      }
     }
     const remaining = deadline - clock.now()
     if (remaining <= 0) return { end: 'timeout', status, polls }
