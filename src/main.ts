@@ -2,7 +2,7 @@
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
  */
-import * as core from '@actions/core'
+import * as core from './github/runner.js'
 import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import { ArenaClient } from './arena/client.js'

@@ -271,6 +271,7 @@ export async function runPipeline(
   // A redeploy of an existing agent compares against that agent's own row before this run, when
   // no sticky comment remembers an earlier rank (schedules and pushes have none).
   let previous = deps.previous
+  let existingName: string | null = null
   if (config.agentId !== null && previous?.rank == null) {
     const before = await arena
       .leaderboard(cid, boardQuery(outcome.wire))
@@ -278,7 +279,7 @@ export async function runPipeline(
       .catch(() => null)
     if (before) {
       previous = { rank: before.rank, score: before.score, agentId: config.agentId }
-      outcome.agentName = before.agentName
+      existingName = before.agentName
     }
   }
 
@@ -290,7 +291,8 @@ export async function runPipeline(
     outcome.agentName = created.name
     log.info(`Created agent ${created.id} (${oneLine(created.name)}).`)
   } else {
-    outcome.agentName = null
+    // The derived name is not this agent's; its own comes from the board, before or after.
+    outcome.agentName = existingName
   }
   outcome.agentId = agentId
   const aid = agentId

@@ -15,7 +15,6 @@
  * - Empty, unreadable and non-regular files are refused: an upload of one is almost always a
  *   mistake that would otherwise surface much later as a failed deploy.
  */
-import { create } from '@actions/glob'
 import { lstat, open, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../errors.js'
@@ -58,6 +57,9 @@ export async function collectFiles(
   })
   const lines = patterns.map(line => toRootedPattern(line, root)).filter(line => line !== null)
   const found = new Map<string, PlannedFile>()
+  // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it. The
+  // chunk is named because ncc's licence file leaves out the packages of an unnamed one.
+  const { create } = await import(/* webpackChunkName: "glob" */ '@actions/glob')
   try {
     const globber = await create(lines.join('\n'), {
       followSymbolicLinks: false,
