@@ -45634,7 +45634,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4021);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9690);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45643,7 +45643,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4021:
+/***/ 9690:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49010,6 +49010,56 @@ async function readTail(file, lines, maxBytes) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/steps/board.ts
+const TOP = 5;
+/** Rows read on each side of this agent's rank; ties can push it a little further down. */
+const AROUND = 5;
+/** The most rows the server puts under `matches`. */
+const MATCHES_CAP = 50;
+/** One row per submission on the current wire, so this agent is ranked itself. */
+function boardQuery(wire) {
+    return wire === 'current' ? { aggregate: 'submission' } : {};
+}
+async function readBoardAround(arena, competitionId, agentId, wire) {
+    const whole = () => arena.leaderboard(competitionId, boardQuery(wire));
+    if (wire !== 'current')
+        return whole();
+    const base = boardQuery(wire);
+    const head = await arena.leaderboard(competitionId, { ...base, limit: TOP, me: true });
+    if (head.rows.length >= head.total)
+        return head; // the server sent it all (small, or no limit)
+    const username = head.me?.row?.username;
+    if (!username)
+        return head.me ? head : whole(); // me without a row: the user has no scored agent
+    const mine = await arena.leaderboard(competitionId, { ...base, limit: 1, q: username });
+    if (!mine.matches)
+        return whole(); // a server that ignores q
+    const ownRows = mine.matches.filter(row => row.isMine);
+    const row = ownRows.find(entry => entry.agentId === agentId);
+    if (!row) {
+        // Fewer matches than the server's cap: the list is whole, so this agent has no row yet.
+        return mine.matches.length < MATCHES_CAP ? partial(head, [], ownRows) : whole();
+    }
+    const offset = Math.max(0, row.rank - 1 - AROUND);
+    const window = await arena.leaderboard(competitionId, {
+        ...base,
+        offset,
+        limit: 2 * AROUND + 1
+    });
+    if (!window.rows.some(entry => entry.agentId === agentId))
+        return whole();
+    return partial(head, window.rows, ownRows);
+}
+/** The top, the window and the user's rows as one board in board order, each row once. */
+function partial(head, window, own) {
+    const byKey = new Map();
+    for (const row of [...head.rows, ...window, ...own]) {
+        byKey.set(`${row.agentId ?? ''}:${row.rank}:${row.agentName}`, row);
+    }
+    const rows = [...byKey.values()].sort((a, b) => a.rank - b.rank);
+    return { ...head, rows, matches: null };
+}
+
 ;// CONCATENATED MODULE: ./src/steps/rank.ts
 const DEFAULT_TOP = 5;
 const DEFAULT_AROUND = 2;
@@ -49366,6 +49416,7 @@ function describeStatus(status) {
 
 
 
+
 /** The fields of RunOutcome a run starts with, before any step. */
 function newOutcome(config, commentKey) {
     return {
@@ -49504,9 +49555,8 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
     let previous = deps.previous;
     let existingName = null;
     if (config.agentId !== null && previous?.rank == null) {
-        const before = await arena
-            .leaderboard(cid, boardQuery(outcome.wire))
-            .then(board => findAgentRow(board, config.agentId))
+        const before = await readBoardAround(arena, cid, config.agentId, outcome.wire)
+            .then(board => board.rows.find(row => row.agentId === config.agentId) ?? null)
             .catch(() => null);
         if (before) {
             previous = { rank: before.rank, score: before.score, agentId: config.agentId };
@@ -49600,7 +49650,7 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
     }
     if (outcome.kind === 'success') {
         await tracker.run('leaderboard', async () => {
-            const board = await arena.leaderboard(cid, boardQuery(outcome.wire));
+            const board = await readBoardAround(arena, cid, aid, outcome.wire);
             outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous);
             const row = outcome.rank.row;
             if (row && outcome.agentName === null)
@@ -49618,13 +49668,6 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
  */
 function asWatched(status) {
     return status.terminal && !status.settled ? { ...status, terminal: false } : status;
-}
-/** Current wire: one row per submission, so this agent is ranked itself, not the user's best. */
-function boardQuery(wire) {
-    return wire === 'current' ? { aggregate: 'submission' } : {};
-}
-function findAgentRow(board, agentId) {
-    return board.rows.find(row => row.agentId === agentId) ?? null;
 }
 /** A deploy refused for quota before anything was uploaded. */
 class QuotaRefusal extends errors_ActionError {

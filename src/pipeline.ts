@@ -14,7 +14,6 @@ import type {
   Game,
   Leaderboard,
   LeaderboardQuery,
-  LeaderboardRow,
   RuntimeOption,
   UploadResult,
   Wire
@@ -26,6 +25,7 @@ import { ActionError, InputError } from './errors.js'
 import type { Failure, PlannedFile, Phase, RunOutcome } from './outcome.js'
 import { collectFiles, preflight } from './steps/files.js'
 import { downloadLogs } from './steps/logs.js'
+import { readBoardAround } from './steps/board.js'
 import { buildRankReport } from './steps/rank.js'
 import { resolveRuntime } from './steps/runtime.js'
 import { uploadAll } from './steps/upload.js'
@@ -273,9 +273,8 @@ export async function runPipeline(
   let previous = deps.previous
   let existingName: string | null = null
   if (config.agentId !== null && previous?.rank == null) {
-    const before = await arena
-      .leaderboard(cid, boardQuery(outcome.wire))
-      .then(board => findAgentRow(board, config.agentId as number))
+    const before = await readBoardAround(arena, cid, config.agentId, outcome.wire)
+      .then(board => board.rows.find(row => row.agentId === config.agentId) ?? null)
       .catch(() => null)
     if (before) {
       previous = { rank: before.rank, score: before.score, agentId: config.agentId }
@@ -387,7 +386,7 @@ export async function runPipeline(
 
   if (outcome.kind === 'success') {
     await tracker.run('leaderboard', async () => {
-      const board = await arena.leaderboard(cid, boardQuery(outcome.wire))
+      const board = await readBoardAround(arena, cid, aid, outcome.wire)
       outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous)
       const row = outcome.rank.row
       if (row && outcome.agentName === null) outcome.agentName = row.agentName
@@ -407,15 +406,6 @@ export async function runPipeline(
  */
 function asWatched(status: AgentStatus): AgentStatus {
   return status.terminal && !status.settled ? { ...status, terminal: false } : status
-}
-
-/** Current wire: one row per submission, so this agent is ranked itself, not the user's best. */
-function boardQuery(wire: Wire | null): LeaderboardQuery {
-  return wire === 'current' ? { aggregate: 'submission' } : {}
-}
-
-function findAgentRow(board: Leaderboard, agentId: number): LeaderboardRow | null {
-  return board.rows.find(row => row.agentId === agentId) ?? null
 }
 
 /** A deploy refused for quota before anything was uploaded. */
