@@ -50830,6 +50830,9 @@ async function run(env = process.env) {
 }
 /** Waits for the pipeline, or, once cancelled, at most CANCEL_GRACE_MS more for it to stop. */
 async function raceCancellation(pipeline, signal) {
+    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
+    // this handler it would be an unhandled rejection that ends the process before the report.
+    pipeline.catch(() => undefined);
     const cancelled = new Promise(resolve => {
         if (signal.aborted)
             resolve();

@@ -157,6 +157,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
 /** Waits for the pipeline, or, once cancelled, at most CANCEL_GRACE_MS more for it to stop. */
 async function raceCancellation(pipeline: Promise<void>, signal: AbortSignal): Promise<void> {
+  // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
+  // this handler it would be an unhandled rejection that ends the process before the report.
+  pipeline.catch(() => undefined)
   const cancelled = new Promise<void>(resolve => {
     if (signal.aborted) resolve()
     signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
