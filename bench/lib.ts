@@ -14,6 +14,7 @@ import { registerHooks } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inputEnv, parseOutputFile } from '../scripts/runner-files.ts'
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
@@ -180,31 +181,6 @@ export async function runAction(
   }
 }
 
-export function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(inputs))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  return env
-}
-
-/** The GITHUB_OUTPUT file format: `name<<delimiter` … `delimiter`, or `name=value`. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i] as string)
-      outputs[heredoc[1] as string] = value.join('\n')
-    } else if (line.includes('=')) {
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-    }
-  }
-  return outputs
-}
-
 /**
  * A file of `size` bytes, mostly a hole (no disk, page-cache reads), with a few bytes written
  * so it is not all zeros. Returns its sha256.
@@ -250,3 +226,5 @@ export async function removeAll(dir: string): Promise<void> {
 export function note(message: string): void {
   process.stderr.write(`${message}\n`)
 }
+
+export { inputEnv, parseOutputFile }

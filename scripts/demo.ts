@@ -14,10 +14,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
+import { actionDefaults, inputEnv, parseOutputFile } from './runner-files.ts'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs, styleText } from 'node:util'
-import { parse as parseYaml } from 'yaml'
 import { COMPETITIONS, MARKER_PREFIX, MARKERS, startEmulator } from '../emulator/index.ts'
 import type { Emulator } from '../emulator/index.ts'
 
@@ -430,25 +430,6 @@ export function summaryToText(markdown: string): string {
   return out.join('\n')
 }
 
-/** The GITHUB_OUTPUT file format: `name<<delimiter` … `delimiter`, or `name=value`. */
-export function parseOutputFile(text: string): Map<string, string> {
-  const outputs = new Map<string, string>()
-  const lines = text.replace(/\r\n/g, '\n').split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i] as string)
-      outputs.set(heredoc[1] as string, value.join('\n'))
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=')
-      outputs.set(line.slice(0, at), line.slice(at + 1))
-    }
-  }
-  return outputs
-}
-
 // ---- the run ----
 
 interface PreparedRun {
@@ -459,19 +440,6 @@ interface PreparedRun {
   env: Record<string, string>
   inputs: Record<string, string>
   workingDirectory: string
-}
-
-/** The defaults action.yml declares (the runner fills them in; `${{ }}` ones are its job). */
-async function actionDefaults(): Promise<Record<string, string>> {
-  const action = parseYaml(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as {
-    inputs?: Record<string, { default?: unknown }>
-  }
-  const defaults: Record<string, string> = {}
-  for (const [name, input] of Object.entries(action.inputs ?? {})) {
-    const value = input.default
-    if (typeof value === 'string' && !value.includes('${{')) defaults[name] = value
-  }
-  return defaults
 }
 
 /** An agent like examples/agent whose import fails: the emulator fails every run (code_error). */
@@ -552,9 +520,7 @@ async function prepareRun(emulator: Emulator, options: DemoOptions): Promise<Pre
     GITHUB_ACTOR: owner,
     RUNNER_TEMP: runnerTemp
   }
-  for (const [input, value] of Object.entries({ ...(await actionDefaults()), ...inputs })) {
-    env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value
-  }
+  Object.assign(env, inputEnv({ ...(await actionDefaults()), ...inputs }))
   return { dir, summaryFile, outputFile, eventFile, env, inputs, workingDirectory }
 }
 
@@ -636,7 +602,7 @@ async function printResults(
   code: number,
   elapsedMs: number
 ): Promise<void> {
-  const outputs = parseOutputFile(await readFile(run.outputFile, 'utf8'))
+  const outputs = new Map(Object.entries(parseOutputFile(await readFile(run.outputFile, 'utf8'))))
   const summary = await readFile(run.summaryFile, 'utf8')
   const logsDir = outputs.get('logs-dir') ?? ''
   const logCount = logsDir ? (await readdir(logsDir).catch(() => [])).length : 0

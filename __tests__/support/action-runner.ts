@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, readdir, writeFile, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { actionDefaults, inputEnv, parseOutputFile } from '../../scripts/runner-files.ts'
 
 export const ACTION_ENTRY = path.resolve(import.meta.dirname, '../../dist/index.js')
 
@@ -31,51 +32,6 @@ export interface RunActionOptions {
   /** Called once the child is running (e.g. to send it a signal). */
   onSpawn?: (child: ChildProcess, output: { stdout: () => string }) => void
   timeoutMs?: number
-}
-
-/** The defaults action.yml declares, as the runner applies them to inputs a workflow leaves out. */
-export async function actionDefaults(): Promise<Record<string, string>> {
-  const { parse } = await import('yaml')
-  const action = parse(
-    await readFile(path.resolve(import.meta.dirname, '../../action.yml'), 'utf8')
-  ) as {
-    inputs: Record<string, { default?: string }>
-  }
-  const defaults: Record<string, string> = {}
-  for (const [name, input] of Object.entries(action.inputs)) {
-    // `${{ github.token }}` is the runner's job; the tests pass a token where they want one.
-    if (input.default !== undefined && !input.default.includes('${{'))
-      defaults[name] = input.default
-  }
-  return defaults
-}
-
-export function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
-  return env
-}
-
-/** Parses the GITHUB_OUTPUT file format (`name<<delimiter` … `delimiter`, or name=value). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const [, name, delimiter] = heredoc
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string)
-      outputs[name as string] = value.join('\n')
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=')
-      outputs[line.slice(0, at)] = line.slice(at + 1)
-    }
-  }
-  return outputs
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -154,3 +110,5 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     }
   }
 }
+
+export { actionDefaults, inputEnv, parseOutputFile }

@@ -9,13 +9,8 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import {
-  newLogView,
-  parseDemoArgs,
-  parseOutputFile,
-  summaryToText,
-  viewLine
-} from '../../scripts/demo.ts'
+import { newLogView, parseDemoArgs, summaryToText, viewLine } from '../../scripts/demo.ts'
+import { parseOutputFile } from '../../scripts/runner-files.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
@@ -276,7 +271,7 @@ describe('npm run demo: options and outputs', () => {
 
   it('reads the GITHUB_OUTPUT file, heredoc and name=value forms', () => {
     const outputs = parseOutputFile('rank<<EOF_1\n12\nEOF_1\nnote<<X\na\nb\nX\nscore=3.5\n')
-    expect([...outputs]).toEqual([
+    expect(Object.entries(outputs)).toEqual([
       ['rank', '12'],
       ['note', 'a\nb'],
       ['score', '3.5']
