@@ -3,30 +3,18 @@
  * measure them, describe the machine, and print a figure in the form run-all.ts collects.
  *
  * Importing this module also lets Node run src/ from source: src imports its siblings as
- * './x.js' (NodeNext), and the hook below falls back to the '.ts' file. Import src modules
+ * './x.js' (NodeNext), and scripts/source-imports.ts falls back to the '.ts' file. Import src modules
  * dynamically (`await import('../src/…js')`) after this module, so the hook is in place first.
  */
 import { spawn } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
-import { registerHooks } from 'node:module'
+import '../scripts/source-imports.ts'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inputEnv, parseOutputFile } from '../scripts/runner-files.ts'
-
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context)
-    } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js'))
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context)
-      throw error
-    }
-  }
-})
 
 export const MIB = 1024 * 1024
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

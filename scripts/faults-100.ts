@@ -10,22 +10,9 @@
  * Prints one line per run that did not end right, then the tally per wire; exits 1 when fewer
  * than 99 % of the runs of a wire ended right. Node 24 runs this file directly.
  */
-import { registerHooks } from 'node:module'
+import './source-imports.ts'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
-
-// src/ imports its siblings as './x.js' (NodeNext); Node runs the .ts files directly.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context)
-    } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js'))
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context)
-      throw error
-    }
-  }
-})
 
 // @actions/glob reports its search on stdout as ::debug:: lines: not part of the tally.
 const write = process.stdout.write.bind(process.stdout)
