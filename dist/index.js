@@ -50783,7 +50783,7 @@ async function run(env = process.env) {
         else {
             if (commentTarget)
                 commentPlan = await loadStickyComment(commentTarget, github, key, log);
-            const previous = commentPlan?.existing ? findMarker(commentPlan.existing.body, key) : null;
+            const previous = commentPlan?.previous ?? null;
             const arena = new ArenaClient({
                 baseUrl: config.baseUrl,
                 token: config.apiKey,
@@ -50884,13 +50884,19 @@ async function findCommentTarget(config, github, log) {
         return null;
     }
 }
+/** Recognises a comment body that starts with our marker for `key`. */
+function markedWith(key) {
+    return body => findMarker(body, key) !== null;
+}
 /** Our sticky comment on the pull request (to update, and to read the previous run's state). */
 async function loadStickyComment(found, github, key, log) {
     const { api, target } = found;
     try {
         const identity = await resolveIdentity(api, github.graphqlUrl);
-        const copies = await findStickyComments(api, target, body => findMarker(body, key) !== null, identity);
-        return { api, target, identity, existing: copies[0] ?? null, key };
+        const copies = await findStickyComments(api, target, markedWith(key), identity);
+        const existing = copies[0] ?? null;
+        const previous = existing ? findMarker(existing.body, key) : null;
+        return { api, target, identity, existing, previous, key };
     }
     catch (error) {
         log.warning(`The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`);
@@ -50940,10 +50946,9 @@ async function report(outcome, config, plan, wantComment, log) {
     }
     let commentUrl = '';
     if (plan && wantComment) {
-        const previous = plan.existing ? findMarker(plan.existing.body, plan.key) : null;
         try {
-            const body = renderComment(outcome, renderMarker(plan.key, nextMarkerState(outcome, previous)));
-            const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () => findStickyComments(plan.api, plan.target, text => findMarker(text, plan.key) !== null, plan.identity));
+            const body = renderComment(outcome, renderMarker(plan.key, nextMarkerState(outcome, plan.previous)));
+            const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () => findStickyComments(plan.api, plan.target, markedWith(plan.key), plan.identity));
             commentUrl = result.url;
             log.info(`${result.created ? 'Wrote' : 'Updated'} the PR comment: ${result.url}`);
         }

@@ -23,7 +23,7 @@ import { GitHubApi, GitHubError } from './github/rest.js'
 import type { RunOutcome } from './outcome.js'
 import { PhaseTracker, newOutcome, runPipeline, type Logger } from './pipeline.js'
 import { renderComment } from './report/comment.js'
-import { findMarker, nextMarkerState, renderMarker } from './report/marker.js'
+import { findMarker, nextMarkerState, renderMarker, type MarkerState } from './report/marker.js'
 import { renderSummary } from './report/summary.js'
 import { rankDropped } from './steps/rank.js'
 import { oneLine } from './format.js'
@@ -43,6 +43,8 @@ interface CommentPlan {
   target: CommentTarget
   identity: string | null
   existing: StickyComment | null
+  /** The state the existing comment's marker carries from the previous run. */
+  previous: MarkerState | null
   key: string
 }
 
@@ -105,7 +107,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       }
     } else {
       if (commentTarget) commentPlan = await loadStickyComment(commentTarget, github, key, log)
-      const previous = commentPlan?.existing ? findMarker(commentPlan.existing.body, key) : null
+      const previous = commentPlan?.previous ?? null
 
       const arena = new ArenaClient({
         baseUrl: config.baseUrl,
@@ -222,6 +224,11 @@ async function findCommentTarget(
   }
 }
 
+/** Recognises a comment body that starts with our marker for `key`. */
+function markedWith(key: string): (body: string) => boolean {
+  return body => findMarker(body, key) !== null
+}
+
 /** Our sticky comment on the pull request (to update, and to read the previous run's state). */
 async function loadStickyComment(
   found: { api: GitHubApi; target: CommentTarget },
@@ -232,13 +239,10 @@ async function loadStickyComment(
   const { api, target } = found
   try {
     const identity = await resolveIdentity(api, github.graphqlUrl)
-    const copies = await findStickyComments(
-      api,
-      target,
-      body => findMarker(body, key) !== null,
-      identity
-    )
-    return { api, target, identity, existing: copies[0] ?? null, key }
+    const copies = await findStickyComments(api, target, markedWith(key), identity)
+    const existing = copies[0] ?? null
+    const previous = existing ? findMarker(existing.body, key) : null
+    return { api, target, identity, existing, previous, key }
   } catch (error) {
     log.warning(
       `The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`
@@ -297,19 +301,13 @@ async function report(
 
   let commentUrl = ''
   if (plan && wantComment) {
-    const previous = plan.existing ? findMarker(plan.existing.body, plan.key) : null
     try {
       const body = renderComment(
         outcome,
-        renderMarker(plan.key, nextMarkerState(outcome, previous))
+        renderMarker(plan.key, nextMarkerState(outcome, plan.previous))
       )
       const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () =>
-        findStickyComments(
-          plan.api,
-          plan.target,
-          text => findMarker(text, plan.key) !== null,
-          plan.identity
-        )
+        findStickyComments(plan.api, plan.target, markedWith(plan.key), plan.identity)
       )
       commentUrl = result.url
       log.info(`${result.created ? 'Wrote' : 'Updated'} the PR comment: ${result.url}`)
