@@ -1,5 +1,5 @@
 /**
- * Runs the action's pipeline (src/pipeline.ts, as run() calls it) in this process against an
+ * Runs the action's pipeline (src/submit/pipeline.ts, as run() calls it) in this process against an
  * emulator, with a clock that moves the emulator's: every wait of the watch advances simulated
  * time by exactly that much, so a deploy of ten simulated minutes is watched in milliseconds and
  * every poll happens at the simulated moment the action would make it.
@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Emulator } from '../emulator/index.ts'
-import type { RunOutcome } from '../src/outcome.js'
+import type { RunOutcome } from '../src/submit/outcome.js'
 import './lib.ts' // the resolve hook for src/ (dynamic imports below)
 
 export interface SimulatedClock {
@@ -43,8 +43,8 @@ export async function runPipelineInProcess(
   clock: SimulatedClock
 ): Promise<RunOutcome> {
   const { ArenaClient } = await import('../src/arena/client.js')
-  const { readConfig } = await import('../src/config.js')
-  const { PhaseTracker, newOutcome, runPipeline } = await import('../src/pipeline.js')
+  const { readConfig } = await import('../src/submit/config.js')
+  const { PhaseTracker, newOutcome, runPipeline } = await import('../src/submit/pipeline.js')
   const workspace = path.join(dir, 'ws')
   await mkdir(workspace, { recursive: true })
   for (const [name, content] of Object.entries(files))

@@ -45630,11 +45630,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 6588:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9690);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8300);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45643,7 +45643,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9690:
+/***/ 8300:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48045,7 +48045,7 @@ function oneLine(text, max = 200) {
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/submit/config.ts
 /**
  * Reads and validates every input of the action once, before anything touches ML Arena.
  * Each rule throws an InputError whose one-line message names the input, says what is wrong and
@@ -48714,7 +48714,7 @@ async function findPullRequestByHead(api, owner, repo, headSha, headRepository) 
     return null;
 }
 
-;// CONCATENATED MODULE: ./src/steps/files.ts
+;// CONCATENATED MODULE: ./src/submit/steps/files.ts
 /**
  * Agent files: collect them from the `files` globs (I/O), then check them against the
  * competition's limits (pure). Both throw InputError('files', …) before anything is uploaded.
@@ -48949,7 +48949,7 @@ function files_oneLine(text, max = 300) {
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/steps/logs.ts
+;// CONCATENATED MODULE: ./src/submit/steps/logs.ts
 
 
 /**
@@ -49010,7 +49010,7 @@ async function readTail(file, lines, maxBytes) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/steps/board.ts
+;// CONCATENATED MODULE: ./src/submit/steps/board.ts
 const TOP = 5;
 /** Rows read on each side of this agent's rank; ties can push it a little further down. */
 const AROUND = 5;
@@ -49060,7 +49060,7 @@ function partial(head, window, own) {
     return { ...head, rows, matches: null };
 }
 
-;// CONCATENATED MODULE: ./src/steps/rank.ts
+;// CONCATENATED MODULE: ./src/submit/steps/rank.ts
 const DEFAULT_TOP = 5;
 const DEFAULT_AROUND = 2;
 function buildRankReport(board, agent, previous, options = {}) {
@@ -49131,7 +49131,7 @@ function rank_window(list, row, around) {
     return list.slice(Math.max(0, at - around), at + around + 1);
 }
 
-;// CONCATENATED MODULE: ./src/steps/runtime.ts
+;// CONCATENATED MODULE: ./src/submit/steps/runtime.ts
 
 
 /** Error messages list at most this many runtimes, and stop early past this many characters. */
@@ -49247,7 +49247,7 @@ function listRuntimes(options) {
     return rest > 0 ? `${entries.join(', ')}, … and ${rest} more` : entries.join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/steps/upload.ts
+;// CONCATENATED MODULE: ./src/submit/steps/upload.ts
 
 
 
@@ -49290,7 +49290,7 @@ async function uploadAll(arena, competitionId, agentId, files, workingDirectory,
     await Promise.all(Array.from({ length: Math.min(parallel, files.length) }, () => worker()));
 }
 
-;// CONCATENATED MODULE: ./src/steps/watch.ts
+;// CONCATENATED MODULE: ./src/submit/steps/watch.ts
 const BEFORE_DEPLOY_STATES = new Set(['created', 'upload_validated']);
 /** The cap on the poll interval: four times the first interval, at most a minute. */
 function defaultMaxInterval(intervalMs) {
@@ -49377,7 +49377,7 @@ function runsFailed(status) {
     return status.runs.filter(run => run.failed).length;
 }
 
-;// CONCATENATED MODULE: ./src/steps/status-text.ts
+;// CONCATENATED MODULE: ./src/submit/steps/status-text.ts
 
 
 /** One log line for a status: state, queue place, run progress, the first run error. */
@@ -49398,7 +49398,7 @@ function describeStatus(status) {
     return oneLine(parts.join(' · '), 300);
 }
 
-;// CONCATENATED MODULE: ./src/pipeline.ts
+;// CONCATENATED MODULE: ./src/submit/pipeline.ts
 /**
  * The pipeline: validated config → files → competition → runtime → agent → pin → upload → deploy
  * → watch → logs → leaderboard. Each step is a function of its own; this module only sequences
@@ -50041,7 +50041,7 @@ function escapeMarkdown(text) {
     return escapeHtml(text.replace(/[\\`*_{}[\]()#+!|~$]/g, '\\$&'));
 }
 
-;// CONCATENATED MODULE: ./src/report/sections.ts
+;// CONCATENATED MODULE: ./src/submit/report/sections.ts
 
 
 
@@ -50542,7 +50542,7 @@ function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/report/comment.ts
+;// CONCATENATED MODULE: ./src/submit/report/comment.ts
 
 
 /** GitHub refuses a comment over 65,536 characters; keep a margin. */
@@ -50589,7 +50589,7 @@ function titled(title, body) {
     return body === '' ? '' : `#### ${title}\n\n${body}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/marker.ts
+;// CONCATENATED MODULE: ./src/submit/report/marker.ts
 const PREFIX = '<!-- mlarena-action:v1 ';
 const MARKER = /^\uFEFF?[ \t\r\n]*<!-- mlarena-action:v1 key=([A-Za-z0-9_-]*) rank=(\S+) score=(\S+) agent=(\S+) -->/;
 function renderMarker(key, state) {
@@ -50648,7 +50648,7 @@ function marker_parseDecimal(text) {
     return Number.isFinite(value) ? value : null;
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/submit/report/summary.ts
 
 
 /** GitHub drops a summary over 1024 KiB (1,048,576 bytes); keep a margin. */
@@ -50697,7 +50697,7 @@ function summary_titled(title, body) {
     return body === '' ? '' : `### ${title}\n\n${body}`;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/submit/main.ts
 /**
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
@@ -51525,6 +51525,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(6588);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -9,7 +9,7 @@ import {
   parseRuntimeSpec,
   readConfig,
   type Config
-} from '../../src/config.js'
+} from '../../src/submit/config.js'
 import { InputError } from '../../src/errors.js'
 
 let workspace: string

@@ -10,8 +10,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse, parseDocument } from 'yaml'
 import { MARKER_PREFIX } from '../../emulator/markers.ts'
-import { readConfig } from '../../src/config.js'
-import { collectFiles } from '../../src/steps/files.js'
+import { readConfig } from '../../src/submit/config.js'
+import { collectFiles } from '../../src/submit/steps/files.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WORKFLOW_DIRS = ['examples/workflows', '.github/workflows']

@@ -5,8 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../../src/errors.js'
 import { formatBytes } from '../../src/format.js'
-import type { PlannedFile } from '../../src/outcome.js'
-import { collectFiles, preflight, type FileLimits } from '../../src/steps/files.js'
+import type { PlannedFile } from '../../src/submit/outcome.js'
+import { collectFiles, preflight, type FileLimits } from '../../src/submit/steps/files.js'
 
 let sandbox: string
 /** The working directory of each test: <sandbox>/repo. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RuntimeOption } from '../../src/arena/model.js'
-import { parseRuntimeSpec, type RuntimeSpec } from '../../src/config.js'
+import { parseRuntimeSpec, type RuntimeSpec } from '../../src/submit/config.js'
 import { InputError } from '../../src/errors.js'
-import { formatRuntime, resolveRuntime } from '../../src/steps/runtime.js'
+import { formatRuntime, resolveRuntime } from '../../src/submit/steps/runtime.js'
 
 function option(
   id: number,

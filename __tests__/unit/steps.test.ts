@@ -3,9 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Game } from '../../src/arena/model.js'
-import { latestGames } from '../../src/pipeline.js'
-import { downloadLogs, readTail } from '../../src/steps/logs.js'
-import { uploadAll } from '../../src/steps/upload.js'
+import { latestGames } from '../../src/submit/pipeline.js'
+import { downloadLogs, readTail } from '../../src/submit/steps/logs.js'
+import { uploadAll } from '../../src/submit/steps/upload.js'
 
 function game(
   id: number,

@@ -3,8 +3,6 @@
  * characters, so a report is rendered, measured, and rendered again with less detail until it
  * fits. A last cut at a line boundary guarantees the budget whatever the input.
  */
-import type { Detail } from './sections.js'
-
 export type Measure = (text: string) => number
 
 /** UTF-8 bytes: what the job summary file is limited in. */
@@ -15,7 +13,7 @@ export const utf16Units: Measure = text => text.length
 export const CUT_NOTICE = "_…the rest of this report was cut to fit GitHub's size limit._"
 
 /** The first rendering, from most to least detailed, that fits the budget; else a cut one. */
-export function fitToBudget(
+export function fitToBudget<Detail>(
   levels: readonly Detail[],
   render: (detail: Detail) => string,
   measure: Measure,

@@ -15,12 +15,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { ArenaClient } from '../../../src/arena/client.js'
 import type { Clock } from '../../../src/clock.js'
-import { readConfig, type Config } from '../../../src/config.js'
-import type { RunOutcome } from '../../../src/outcome.js'
-import { newOutcome, PhaseTracker, runPipeline, type Logger } from '../../../src/pipeline.js'
-import { renderComment } from '../../../src/report/comment.js'
-import { renderMarker } from '../../../src/report/marker.js'
-import { renderSummary } from '../../../src/report/summary.js'
+import { readConfig, type Config } from '../../../src/submit/config.js'
+import type { RunOutcome } from '../../../src/submit/outcome.js'
+import { newOutcome, PhaseTracker, runPipeline } from '../../../src/submit/pipeline.js'
+import type { Logger } from '../../../src/logger.js'
+import { renderComment } from '../../../src/submit/report/comment.js'
+import { renderMarker } from '../../../src/submit/report/marker.js'
+import { renderSummary } from '../../../src/submit/report/summary.js'
 import {
   COMPETITIONS,
   startEmulator,
@@ -148,7 +149,7 @@ export interface PipelineRunOptions {
 }
 
 /**
- * Runs the pipeline as src/main.ts does (config → pipeline → report), in process: a failure is
+ * Runs the pipeline as src/submit/main.ts does (config → pipeline → report), in process: a failure is
  * recorded in the outcome (kind 'error' + failure) and the report is rendered whatever happened.
  */
 export async function runPipelineOnce(options: PipelineRunOptions): Promise<PipelineRun> {

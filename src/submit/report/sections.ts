@@ -3,8 +3,8 @@
  * and a level of detail and returns Markdown, or '' when it has nothing to say. Every piece of
  * text from ML Arena goes through markdown.ts; numbers through format.ts.
  */
-import type { Game, LeaderboardRow, RunResult } from '../arena/model.js'
-import { formatBytes } from '../format.js'
+import type { Game, LeaderboardRow, RunResult } from '../../arena/model.js'
+import { formatBytes } from '../../format.js'
 import type { OutcomeKind, Phase, RankReport, RunOutcome } from '../outcome.js'
 import {
   formatCount,
@@ -14,8 +14,8 @@ import {
   formatMinutes,
   formatNumber,
   formatRankChange
-} from './format.js'
-import { codeBlock, htmlText, inlineText, link, table } from './markdown.js'
+} from '../../report/format.js'
+import { codeBlock, htmlText, inlineText, link, table } from '../../report/markdown.js'
 
 /** How much of each part to show; the budget trimmer lowers it step by step. */
 export interface Detail {

@@ -3,7 +3,7 @@
  * marker is how the next run finds this comment and what it compares against).
  */
 import type { RunOutcome } from '../outcome.js'
-import { fitToBudget, utf16Units } from './budget.js'
+import { fitToBudget, utf16Units } from '../../report/budget.js'
 import {
   factsTable,
   failedRunsSection,

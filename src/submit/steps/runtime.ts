@@ -2,10 +2,10 @@
  * Runtime matching (pure): turns the `runtime` input into one of the competition's runtime
  * options, or null to leave the competition default in place.
  */
-import type { RuntimeOption } from '../arena/model.js'
+import type { RuntimeOption } from '../../arena/model.js'
 import type { RuntimeSpec } from '../config.js'
-import { InputError } from '../errors.js'
-import { replaceControlCharacters } from '../format.js'
+import { InputError } from '../../errors.js'
+import { replaceControlCharacters } from '../../format.js'
 
 /** Error messages list at most this many runtimes, and stop early past this many characters. */
 const MAX_LISTED = 12

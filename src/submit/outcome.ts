@@ -11,7 +11,7 @@ import type {
   RuntimeOption,
   ScoreKind,
   Wire
-} from './arena/model.js'
+} from '../arena/model.js'
 
 export type OutcomeKind =
   /** The agent is active (deployed, evaluated, on the board). */

@@ -8,8 +8,8 @@
  */
 import { statSync } from 'node:fs'
 import path from 'node:path'
-import { InputError } from './errors.js'
-import { hasControlCharacters, quoteValue } from './format.js'
+import { InputError } from '../errors.js'
+import { hasControlCharacters, quoteValue } from '../format.js'
 
 export type FailOn = 'deploy-failed' | 'upload-failed' | 'timeout' | 'rank-drop'
 export const FAIL_ON_VALUES: readonly FailOn[] = [

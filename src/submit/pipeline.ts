@@ -5,23 +5,13 @@
  * Everything that can be checked is checked before the first request that changes ML Arena.
  */
 import path from 'node:path'
-import type {
-  AgentFile,
-  AgentStatus,
-  Competition,
-  CreatedAgent,
-  DeployQuota,
-  Game,
-  Leaderboard,
-  LeaderboardQuery,
-  RuntimeOption,
-  UploadResult,
-  Wire
-} from './arena/model.js'
-import type { Clock } from './clock.js'
+import type { AgentStatus, DeployQuota, Game, Wire } from '../arena/model.js'
+import type { ArenaApi } from './arena-port.js'
+import type { Logger } from '../logger.js'
+import type { Clock } from '../clock.js'
 import type { Config } from './config.js'
-import { ArenaError } from './arena/errors.js'
-import { ActionError, InputError } from './errors.js'
+import { ArenaError } from '../arena/errors.js'
+import { ActionError, InputError } from '../errors.js'
 import type { Failure, PlannedFile, Phase, RunOutcome } from './outcome.js'
 import { collectFiles, preflight } from './steps/files.js'
 import { downloadLogs } from './steps/logs.js'
@@ -31,47 +21,7 @@ import { resolveRuntime } from './steps/runtime.js'
 import { uploadAll } from './steps/upload.js'
 import { watchStatus, type WatchResult } from './steps/watch.js'
 import { describeStatus } from './steps/status-text.js'
-import { oneLine } from './format.js'
-
-/** What the pipeline needs of the ML Arena client (ArenaClient implements it). */
-export interface ArenaApi {
-  wire(): Promise<Wire>
-  getCompetition(competitionId: number): Promise<Competition>
-  runtimeOptions(competitionId: number): Promise<RuntimeOption[]>
-  createAgent(competitionId: number, name: string): Promise<CreatedAgent>
-  pinRuntime(agentId: number, runtimeId: number): Promise<void>
-  listFiles(competitionId: number, agentId: number): Promise<AgentFile[]>
-  uploadFile(
-    competitionId: number,
-    agentId: number,
-    file: { name: string; path: string; size: number },
-    onProgress?: (bytesSent: number) => void
-  ): Promise<UploadResult>
-  deleteFile(competitionId: number, agentId: number, name: string): Promise<void>
-  deployQuota(competitionId: number, agentId: number): Promise<DeployQuota>
-  deploy(
-    competitionId: number,
-    agentId: number,
-    quotaBefore?: DeployQuota | null
-  ): Promise<{ message: string | null; adopted: boolean }>
-  status(competitionId: number, agentId: number): Promise<AgentStatus>
-  games(agentId: number): Promise<Game[]>
-  leaderboard(competitionId: number, query?: LeaderboardQuery): Promise<Leaderboard>
-  deleteAgent(competitionId: number, agentId: number): Promise<void>
-  downloadLog(
-    url: string,
-    destination: string,
-    options: { maxBytes: number }
-  ): Promise<{ bytes: number; truncated: boolean }>
-}
-
-export interface Logger {
-  info(message: string): void
-  warning(message: string): void
-  notice(message: string): void
-  /** Runs `fn` inside a collapsible group of the Actions log. */
-  group<T>(title: string, fn: () => Promise<T>): Promise<T>
-}
+import { oneLine } from '../format.js'
 
 export interface PipelineDeps {
   arena: ArenaApi

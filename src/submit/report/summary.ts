@@ -3,7 +3,7 @@
  * RunOutcome in, Markdown out, always under the size budget.
  */
 import type { RunOutcome } from '../outcome.js'
-import { fitToBudget, utf8Bytes } from './budget.js'
+import { fitToBudget, utf8Bytes } from '../../report/budget.js'
 import {
   checksSection,
   factsTable,

@@ -17,14 +17,14 @@
  */
 import { lstat, open, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { InputError } from '../errors.js'
+import { InputError } from '../../errors.js'
 import {
   formatBytes,
   hasControlCharacters,
   plural,
   quoteValue,
   replaceControlCharacters
-} from '../format.js'
+} from '../../format.js'
 import type { PlannedFile } from '../outcome.js'
 
 export interface FileLimits {

@@ -1,5 +1,5 @@
-import type { AgentStatus } from '../arena/model.js'
-import type { Clock } from '../clock.js'
+import type { AgentStatus } from '../../arena/model.js'
+import type { Clock } from '../../clock.js'
 
 /** How a watch ended. */
 export type WatchEnd =

@@ -1,8 +1,9 @@
 import { open, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { Game } from '../arena/model.js'
+import type { Game } from '../../arena/model.js'
 import type { GameLog } from '../outcome.js'
-import type { ArenaApi, Logger } from '../pipeline.js'
+import type { ArenaApi } from '../arena-port.js'
+import type { Logger } from '../../logger.js'
 
 export interface LogOptions {
   maxBytes: number

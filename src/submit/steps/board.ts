@@ -11,8 +11,8 @@
  * back to the whole board, which is also what the legacy wire always gets: the answer is the
  * same either way, only its cost differs.
  */
-import type { Leaderboard, LeaderboardQuery, LeaderboardRow, Wire } from '../arena/model.js'
-import type { ArenaApi } from '../pipeline.js'
+import type { Leaderboard, LeaderboardQuery, LeaderboardRow, Wire } from '../../arena/model.js'
+import type { ArenaApi } from '../arena-port.js'
 
 const TOP = 5
 /** Rows read on each side of this agent's rank; ties can push it a little further down. */

@@ -1,5 +1,5 @@
-import type { AgentStatus } from '../arena/model.js'
-import { oneLine } from '../format.js'
+import type { AgentStatus } from '../../arena/model.js'
+import { oneLine } from '../../format.js'
 import { runsFailed, runsFinished } from './watch.js'
 
 /** One log line for a status: state, queue place, run progress, the first run error. */

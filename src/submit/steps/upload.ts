@@ -1,8 +1,9 @@
 import path from 'node:path'
 import type { PlannedFile } from '../outcome.js'
-import type { ArenaApi, Logger } from '../pipeline.js'
-import { ActionError } from '../errors.js'
-import { formatBytes } from '../format.js'
+import type { ArenaApi } from '../arena-port.js'
+import type { Logger } from '../../logger.js'
+import { ActionError } from '../../errors.js'
+import { formatBytes } from '../../format.js'
 
 export interface UploadOptions {
   log: Pick<Logger, 'info' | 'warning'>

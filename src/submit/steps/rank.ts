@@ -2,7 +2,7 @@
  * This agent's place on the leaderboard, as the report shows it: pure, one pass over the board.
  * Ranks are always the server's (ties share a rank); array positions are only used to pick rows.
  */
-import type { Leaderboard, LeaderboardRow } from '../arena/model.js'
+import type { Leaderboard, LeaderboardRow } from '../../arena/model.js'
 import type { RankReport } from '../outcome.js'
 
 export interface RankOptions {

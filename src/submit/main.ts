@@ -2,15 +2,15 @@
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
  */
-import * as core from './github/runner.js'
+import * as core from '../github/runner.js'
 import { readFile } from 'node:fs/promises'
 import os from 'node:os'
-import { ArenaClient } from './arena/client.js'
-import { CLIENT_VERSION as VERSION } from './arena/version.js'
-import { systemClock } from './clock.js'
+import { ArenaClient } from '../arena/client.js'
+import { CLIENT_VERSION as VERSION } from '../arena/version.js'
+import { systemClock } from '../clock.js'
 import { defaultAgentName, readConfig, type Config } from './config.js'
-import { ActionError, InputError } from './errors.js'
-import { readGitHubRun, type GitHubRun } from './github/event.js'
+import { ActionError, InputError } from '../errors.js'
+import { readGitHubRun, type GitHubRun } from '../github/event.js'
 import {
   findPullRequestByHead,
   findStickyComments,
@@ -18,15 +18,16 @@ import {
   upsertStickyComment,
   type CommentTarget,
   type StickyComment
-} from './github/comments.js'
-import { GitHubApi, GitHubError } from './github/rest.js'
+} from '../github/comments.js'
+import { GitHubApi, GitHubError } from '../github/rest.js'
 import type { RunOutcome } from './outcome.js'
-import { PhaseTracker, newOutcome, runPipeline, type Logger } from './pipeline.js'
+import { PhaseTracker, newOutcome, runPipeline } from './pipeline.js'
+import type { Logger } from '../logger.js'
 import { renderComment } from './report/comment.js'
 import { findMarker, nextMarkerState, renderMarker, type MarkerState } from './report/marker.js'
 import { renderSummary } from './report/summary.js'
 import { rankDropped } from './steps/rank.js'
-import { oneLine } from './format.js'
+import { oneLine } from '../format.js'
 
 /** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
 const CANCEL_GRACE_MS = 1500
