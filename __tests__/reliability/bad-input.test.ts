@@ -237,11 +237,6 @@ const CASES: Record<string, Case> = {
     valid: /use one of them, or its id/,
     inputs: { runtime: 'rust/burn' }
   },
-  'runtime: matches several': {
-    input: 'runtime',
-    valid: /is ambiguous: it matches 2 runtimes/,
-    inputs: { runtime: 'python/torch' }
-  },
   'runtime: a version without a framework': {
     input: 'runtime',
     valid: /language\/framework@version, e\.g\. python\/torch@2\.3/,

@@ -188,7 +188,7 @@ export function baseOutcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
     agentId: 1234,
     agentName: 'ppo-v7',
     agentCreated: false,
-    runtime: runtime(),
+    runtime: { option: runtime(), spec: '7', matched: 1, pin: null },
     files: files(),
     quota: {
       dailyLimit: 10,

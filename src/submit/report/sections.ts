@@ -310,7 +310,9 @@ export function failedRunsSection(outcome: RunOutcome, detail: Detail): string {
   return `${table(['Run', 'Status', 'Error', 'Message'], rows, ['r'])}${more}`
 }
 
-function runtimeText(runtime: NonNullable<RunOutcome['runtime']>): string {
+/** The runtime, and when a range spec chose it, among how many and how to pin it. */
+function runtimeText(choice: NonNullable<RunOutcome['runtime']>): string {
+  const runtime = choice.option
   const text =
     runtime.displayName ??
     [
@@ -319,7 +321,12 @@ function runtimeText(runtime: NonNullable<RunOutcome['runtime']>): string {
     ]
       .filter(Boolean)
       .join(' · ')
-  return `${inlineText(text, 80)} (id ${runtime.id})`
+  const chosen =
+    choice.matched > 1
+      ? ` · newest of ${choice.matched} matching ${inlineText(choice.spec, 100)}`
+      : ''
+  const pin = choice.pin === null ? '' : ` · pin it with runtime: ${inlineText(choice.pin, 100)}`
+  return `${inlineText(text, 80)} (id ${runtime.id})${chosen}${pin}`
 }
 
 function quotaText(outcome: RunOutcome): string {
