@@ -27,6 +27,7 @@ export function competition(overrides: Partial<Competition> = {}): Competition {
     submissionFilename: null,
     submissionLayout: null,
     kindLabel: null,
+    status: null,
     ...overrides
   }
 }

@@ -166,6 +166,14 @@ export async function runPipeline(
   outcome.competition = competition
   outcome.competitionUrl = competitionPageUrl(config.baseUrl, outcome.wire, cid)
   log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`)
+  // Only a started competition takes agents and deploys; older servers send other words (or
+  // none), which pass.
+  if (competition.status === 'stopped' || competition.status === 'draft') {
+    throw new InputError(
+      'competition-id',
+      `competition ${cid} (${oneLine(competition.name)}) is ${competition.status}: it takes no new agents or deploys; use a started competition.`
+    )
+  }
   if (competition.simulatorHealthy === false) {
     log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.')
     outcome.notes.push('ML Arena reported the simulator machine down at submission time.')
