@@ -326,6 +326,8 @@ export function dryRunOutcome(): RunOutcome {
     kind: 'dry-run',
     agentId: null,
     agentName: null,
+    // A range spec that chose the newest of two matching runtimes.
+    runtime: { option: runtime(), spec: 'python/pytorch', matched: 2, pin: 'python/pytorch@2.3' },
     timings: [
       { phase: 'inputs', ms: 2 },
       { phase: 'files', ms: 35 },
