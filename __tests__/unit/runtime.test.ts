@@ -233,6 +233,19 @@ describe('resolveRuntime: a spec is a range', () => {
     expect(resolveRuntime({ kind: 'id', id: 42 }, twins)?.option.id).toBe(42)
   })
 
+  it('asks for the framework when a language alone ties runtimes of different frameworks', () => {
+    const options = [
+      option(61, 'python', 'gymnasium', '1.0.0', '3.12'),
+      option(62, 'python', 'numpy', '1.0.0', '3.12')
+    ]
+    expect(runtimeError(() => resolveRuntime(spec('python'), options))).toBe(
+      'Input \'runtime\': "python" is ambiguous: it matches 2 runtimes of the same versions: python/gymnasium@1.0.0 (id 61), python/numpy@1.0.0 (id 62); name the framework, e.g. "python/gymnasium", or give the numeric id, e.g. 61.'
+    )
+    // A newer framework version still wins across frameworks, as the rule says.
+    const newer = [...options, option(63, 'python', 'torch', '2.5.1', '3.12')]
+    expect(resolveRuntime(spec('python'), newer)?.option.id).toBe(63)
+  })
+
   it('suggests no pin when the spec already names exactly one runtime', () => {
     expect(resolveRuntime(spec('python/gymnasium@1.0.0'), LUNAR)?.pin).toBeNull()
     expect(resolveRuntime(spec('PYTHON/Gymnasium@1.0.0'), LUNAR)?.pin).toBeNull()

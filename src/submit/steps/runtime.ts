@@ -82,9 +82,16 @@ export function resolveRuntime(
   const best = ranked[0] as RuntimeOption
   const tied = ranked.filter(option => rankRuntimes(option, best, defaultId) === 0)
   if (tied.length > 1) {
+    // Tied options of different frameworks are told apart by naming one; identical ones by id.
+    const frameworks = new Set(tied.map(option => option.framework?.trim().toLowerCase() ?? ''))
+    const named = tied.find(option => option.framework !== null)
+    const advice =
+      frameworks.size > 1 && named && spec.framework === null
+        ? `name the framework, e.g. ${JSON.stringify(`${spec.language}/${clean(named.framework ?? '')}`)}, or give the numeric id, e.g. ${best.id}`
+        : `give the numeric id, e.g. ${best.id}`
     throw new InputError(
       'runtime',
-      `${JSON.stringify(text)} is ambiguous: it matches ${tied.length} runtimes of the same versions: ${listRuntimes(tied)}; give the numeric id, e.g. ${best.id}.`
+      `${JSON.stringify(text)} is ambiguous: it matches ${tied.length} runtimes of the same versions: ${listRuntimes(tied)}; ${advice}.`
     )
   }
   const exact = matches.length === 1 && sameWord(formatRuntime(best), text)
