@@ -45634,7 +45634,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8300);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8834);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45643,7 +45643,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8300:
+/***/ 8834:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47314,8 +47314,21 @@ function parseCompetition(data, ctx, fallbackId) {
         maxUploadFiles: optInt(o.max_upload_files),
         simulatorHealthy: healthOf(o),
         submissionFilename: optString(o.submission_filename),
-        submissionLayout: optString(o.submission_layout),
-        kindLabel: optString(o.kind_label)
+        submissionLayout: layoutOf(o.submission_layout),
+        kindLabel: optString(o.kind_label),
+        status: optString(o.status)
+    };
+}
+/** A file challenge's CSV layout; anything else (null on code challenges, older strings) is null. */
+function layoutOf(value) {
+    if (!isRecord(value) || !Array.isArray(value.columns))
+        return null;
+    return {
+        columns: value.columns.filter((column) => typeof column === 'string'),
+        separator: optString(value.separator),
+        idColumn: optString(value.id_column),
+        targetColumn: optString(value.target_column),
+        rowCount: optInt(value.row_count)
     };
 }
 function parseCompetitionPage(data, ctx) {
@@ -47457,7 +47470,10 @@ function quotaOf(o) {
         latestDeploy: isRecord(latest) ? latestDeployOf(latest) : null
     };
 }
+/** Null for "never deployed": 4.4 servers send the block with every key null then. */
 function latestDeployOf(o) {
+    if (optInt(o.id) === null && optString(o.status) === null)
+        return null;
     return {
         id: optInt(o.id),
         status: optString(o.status),
@@ -49028,14 +49044,17 @@ async function readBoardAround(arena, competitionId, agentId, wire) {
     const head = await arena.leaderboard(competitionId, { ...base, limit: TOP, me: true });
     if (head.rows.length >= head.total)
         return head; // the server sent it all (small, or no limit)
+    // No row under `me`: the user has no scored agent, or the server answered as it would an
+    // anonymous caller (the board is a public read): only the whole board tells which.
     const username = head.me?.row?.username;
     if (!username)
-        return head.me ? head : whole(); // me without a row: the user has no scored agent
+        return whole();
     const mine = await arena.leaderboard(competitionId, { ...base, limit: 1, q: username });
     if (!mine.matches)
         return whole(); // a server that ignores q
     const ownRows = mine.matches.filter(row => row.isMine);
-    const row = ownRows.find(entry => entry.agentId === agentId);
+    // By id, not by the "mine" flag, which a server may leave false.
+    const row = mine.matches.find(entry => entry.agentId === agentId);
     if (!row) {
         // Fewer matches than the server's cap: the list is whole, so this agent has no row yet.
         return mine.matches.length < MATCHES_CAP ? partial(head, [], ownRows) : whole();
@@ -49131,14 +49150,722 @@ function rank_window(list, row, around) {
     return list.slice(Math.max(0, at - around), at + around + 1);
 }
 
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return version_stringify(version_parse(version, cleanRegex));
+}
+
+function version_parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function version_stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function version_explain(version) {
+  const parsed = version_parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: version_stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/operator.js
+
+
+
+
+function lt(version, other) {
+  return compare(version, other) < 0;
+}
+
+function le(version, other) {
+  return compare(version, other) <= 0;
+}
+
+function eq(version, other) {
+  return compare(version, other) === 0;
+}
+
+function ne(version, other) {
+  return compare(version, other) !== 0;
+}
+
+function ge(version, other) {
+  return compare(version, other) >= 0;
+}
+
+function gt(version, other) {
+  return compare(version, other) > 0;
+}
+
+function arbitrary(version, other) {
+  return version.toLowerCase() === other.toLowerCase();
+}
+
+function compare(version, other) {
+  const parsedVersion = version_parse(version);
+  const parsedOther = version_parse(other);
+
+  const keyVersion = calculateKey(parsedVersion);
+  const keyOther = calculateKey(parsedOther);
+
+  return pyCompare(keyVersion, keyOther);
+}
+
+function rcompare(version, other) {
+  return -compare(version, other);
+}
+
+// this logic is buitin in python, but we need to port it to js
+// see https://stackoverflow.com/a/5292332/1438522
+function pyCompare(elemIn, otherIn) {
+  let elem = elemIn;
+  let other = otherIn;
+  if (elem === other) {
+    return 0;
+  }
+  if (Array.isArray(elem) !== Array.isArray(other)) {
+    elem = Array.isArray(elem) ? elem : [elem];
+    other = Array.isArray(other) ? other : [other];
+  }
+  if (Array.isArray(elem)) {
+    const len = Math.min(elem.length, other.length);
+    for (let i = 0; i < len; i += 1) {
+      const res = pyCompare(elem[i], other[i]);
+      if (res !== 0) {
+        return res;
+      }
+    }
+    return elem.length - other.length;
+  }
+  if (elem === -Infinity || other === Infinity) {
+    return -1;
+  }
+  if (elem === Infinity || other === -Infinity) {
+    return 1;
+  }
+  return elem < other ? -1 : 1;
+}
+
+function calculateKey(input) {
+  const { epoch } = input;
+  let { release, pre, post, local, dev } = input;
+  // When we compare a release version, we want to compare it with all of the
+  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+  // leading zeros until we come to something non zero, then take the rest
+  // re-reverse it back into the correct order and make it a tuple and use
+  // that for our sorting key.
+  release = release.concat();
+  release.reverse();
+  while (release.length && release[0] === 0) {
+    release.shift();
+  }
+  release.reverse();
+
+  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+  // We'll do this by abusing the pre segment, but we _only_ want to do this
+  // if there is !a pre or a post segment. If we have one of those then
+  // the normal sorting rules will handle this case correctly.
+  if (!pre && !post && dev) pre = -Infinity;
+  // Versions without a pre-release (except as noted above) should sort after
+  // those with one.
+  else if (!pre) pre = Infinity;
+
+  // Versions without a post segment should sort before those with one.
+  if (!post) post = -Infinity;
+
+  // Versions without a development segment should sort after those with one.
+  if (!dev) dev = Infinity;
+
+  if (!local) {
+    // Versions without a local segment should sort before those with one.
+    local = -Infinity;
+  } else {
+    // Versions with a local segment need that segment parsed to implement
+    // the sorting rules in PEP440.
+    // - Alpha numeric segments sort before numeric segments
+    // - Alpha numeric segments sort lexicographically
+    // - Numeric segments sort numerically
+    // - Shorter versions sort before longer versions when the prefixes
+    //   match exactly
+    local = local.map((i) =>
+      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+    );
+  }
+
+  return [epoch, release, pre, post, dev, local];
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
+// This file is dual licensed under the terms of the Apache License, Version
+// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+// for complete details.
+
+
+
+
+
+const RANGE_PATTERN = [
+  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+  '\\s*',
+  '(',
+  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+  /*  */ '(?<prefix>\\.\\*)?',
+  /*  */ '|',
+  /*  */ '(?<legacy>[^,;\\s)]+)',
+  ')',
+].join('');
+
+
+
+const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+function specifier_parse(ranges) {
+  if (!ranges.trim()) {
+    return [];
+  }
+
+  const specifiers = ranges
+    .split(',')
+    .map((range) => rangeRegex.exec(range.trim()) || {})
+    .map(({ groups }) => {
+      if (!groups) {
+        return null;
+      }
+
+      let { ...spec } = groups;
+      const { operator, version, prefix, legacy } = groups;
+
+      if (version) {
+        spec = { ...spec, ...explainVersion(version) };
+        if (operator === '~=') {
+          if (spec.release.length < 2) {
+            return null;
+          }
+        }
+        if (!isEqualityOperator(operator) && spec.local) {
+          return null;
+        }
+
+        if (prefix) {
+          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+            return null;
+          }
+        }
+      }
+      if (legacy && operator !== '===') {
+        return null;
+      }
+
+      return spec;
+    });
+
+  if (specifiers.filter(Boolean).length !== specifiers.length) {
+    return null;
+  }
+
+  return specifiers;
+}
+
+function filter(versions, specifier, options = {}) {
+  const filtered = specifier_pick(versions, specifier, options);
+  if (filtered.length === 0 && options.prereleases === undefined) {
+    return specifier_pick(versions, specifier, { prereleases: true });
+  }
+  return filtered;
+}
+
+function maxSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[found.length - 1];
+}
+
+function minSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[0];
+}
+
+function specifier_pick(versions, specifier, options) {
+  const parsed = specifier_parse(specifier);
+
+  if (!parsed) {
+    return [];
+  }
+
+  return versions.filter((version) => {
+    const explained = explainVersion(version);
+
+    if (!parsed.length) {
+      return explained && !(explained.is_prerelease && !options.prereleases);
+    }
+
+    return parsed.reduce((pass, spec) => {
+      if (!pass) {
+        return false;
+      }
+      return contains({ ...spec, ...options }, { version, explained });
+    }, true);
+  });
+}
+
+function satisfies(version, specifier, options = {}) {
+  const filtered = specifier_pick([version], specifier, options);
+
+  return filtered.length === 1;
+}
+
+function arrayStartsWith(array, prefix) {
+  if (prefix.length > array.length) {
+    return false;
+  }
+
+  for (let i = 0; i < prefix.length; i += 1) {
+    if (prefix[i] !== array[i]) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+function contains(specifier, input) {
+  const { explained } = input;
+  let { version } = input;
+  const { ...spec } = specifier;
+
+  if (spec.prereleases === undefined) {
+    spec.prereleases = spec.is_prerelease;
+  }
+
+  if (explained && explained.is_prerelease && !spec.prereleases) {
+    return false;
+  }
+
+  if (spec.operator === '~=') {
+    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+    if (spec.epoch) {
+      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+    }
+    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+      prereleases: spec.prereleases,
+    });
+  }
+
+  if (spec.prefix) {
+    const isMatching =
+      explained.epoch === spec.epoch &&
+      arrayStartsWith(explained.release, spec.release);
+    const isEquality = spec.operator !== '!=';
+    return isEquality ? isMatching : !isMatching;
+  }
+
+  if (explained && explained.local && spec.version) {
+    // Ignore candidate local labels only when the specifier itself is public.
+    if (spec.operator !== '===' && !spec.local) {
+      version = explained.public;
+      spec.version = explainVersion(spec.version).public;
+    }
+  }
+
+  if (spec.operator === '<' || spec.operator === '>') {
+    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+      return false;
+    }
+  }
+
+  // TODO: fix me?
+  // eslint-disable-next-line import-x/namespace
+  const op = Operator[spec.operator];
+  return op(version, spec.version || spec.legacy);
+}
+
+function validRange(specifier) {
+  return Boolean(specifier_parse(specifier));
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/semantic.js
+
+
+// those notation are borrowed from semver
+
+
+function major(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  return version.release[0];
+}
+
+function minor(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 2) {
+    return 0;
+  }
+  return version.release[1];
+}
+
+function patch(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 3) {
+    return 0;
+  }
+  return version.release[2];
+}
+
+function inc(input, release, preReleaseIdentifier) {
+  let identifier = preReleaseIdentifier || `a`;
+  const version = parse(input);
+
+  if (!version) {
+    return null;
+  }
+
+  if (
+    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+      identifier,
+    )
+  ) {
+    return null;
+  }
+
+  switch (release) {
+    case 'premajor':
+      {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'preminor':
+      {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prepatch':
+      {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prerelease':
+      if (version.pre === null) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+        version.pre = [identifier, 0];
+      } else {
+        if (preReleaseIdentifier === undefined && version.pre !== null) {
+          [identifier] = version.pre;
+        }
+
+        const [letter, number] = version.pre;
+        if (letter === identifier) {
+          version.pre = [letter, number + 1];
+        } else {
+          version.pre = [identifier, 0];
+        }
+      }
+
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'major':
+      if (
+        version.release.slice(1).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'minor':
+      if (
+        version.release.slice(2).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'patch':
+      if (
+        version.release.slice(3).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    default:
+      return null;
+  }
+
+  return stringify(version);
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/index.js
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/submit/steps/version-order.ts
+/**
+ * Orders version strings of runtimes (pure). Runtime versions are Python package and interpreter
+ * versions (`2.3`, `0.29.1`, `2.1.2+cpu`, `1.0.0rc1`, `3.11`), so PEP 440 (the maintained
+ * @renovatebot/pep440) decides: `1.10.0` > `1.9.2`, `2.3` = `2.3.0`. A version PEP 440 cannot
+ * read (another language's scheme, a word) ranks below every readable one; two of those are
+ * compared as text with numeric runs read as numbers, which keeps `r10` > `r9`.
+ */
+
+const LOOSE = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+/** < 0 when a is older than b, 0 when they are the same version, > 0 when a is newer. Null (no version) is oldest. */
+function compareVersions(a, b) {
+    const left = a?.trim() || null;
+    const right = b?.trim() || null;
+    if (left === null || right === null)
+        return left === right ? 0 : left === null ? -1 : 1;
+    const leftValid = valid(left) !== null;
+    const rightValid = valid(right) !== null;
+    if (leftValid && rightValid)
+        return Math.sign(compare(left, right));
+    if (leftValid !== rightValid)
+        return leftValid ? 1 : -1;
+    return Math.sign(LOOSE.compare(left, right));
+}
+
 ;// CONCATENATED MODULE: ./src/submit/steps/runtime.ts
+
 
 
 /** Error messages list at most this many runtimes, and stop early past this many characters. */
 const MAX_LISTED = 12;
 const MAX_LIST_CHARS = 600;
 const MAX_ENTRY_CHARS = 80;
-function clean(text) {
+function runtime_clean(text) {
     return replaceControlCharacters(text).trim();
 }
 function cut(text, max) {
@@ -49149,22 +49876,28 @@ function cut(text, max) {
  * Server text is untrusted: control characters become spaces so the result stays one line.
  */
 function formatRuntime(option) {
-    let text = clean(option.language);
-    const framework = option.framework === null ? '' : clean(option.framework);
+    let text = runtime_clean(option.language);
+    const framework = option.framework === null ? '' : runtime_clean(option.framework);
     if (framework !== '') {
         text += `/${framework}`;
-        const version = option.frameworkVersion === null ? '' : clean(option.frameworkVersion);
+        const version = option.frameworkVersion === null ? '' : runtime_clean(option.frameworkVersion);
         if (version !== '')
             text += `@${version}`;
     }
     return text;
 }
 /**
- * The option the spec names. `null` spec → null (do not pin). An id must be one of the options;
- * a match spec compares case-insensitively (language equal, framework equal when given, version
- * equal or a dot-boundary prefix: `2.3` matches `2.3.1`, not `2.30`) and must match exactly one.
+ * The option the spec names. `null` spec → null (do not pin). An id must be one of the options.
+ * A match spec is a range, as `node-version: 20` is for setup-node: it matches case-insensitively
+ * (language equal, framework equal when given, version equal or a dot-boundary prefix: `2.3`
+ * matches `2.3.1`, not `2.30`), and among the matches the newest framework version wins, then the
+ * newest language version, then the competition's default runtime (`defaultId`) if it is among
+ * them. Only matches that tie on all of that are ambiguous.
+ *
+ * ML Arena's API names no default runtime (the runtime options carry no flag, and an agent's
+ * runtime reads null until one is pinned), so the pipeline passes null today.
  */
-function resolveRuntime(spec, options) {
+function resolveRuntime(spec, options, defaultId = null) {
     if (spec === null)
         return null;
     if (options.length === 0) {
@@ -49175,21 +49908,69 @@ function resolveRuntime(spec, options) {
         if (found === undefined) {
             throw new InputError('runtime', `${spec.id} is not a runtime id of this competition; it offers ${listRuntimes(options)}.`);
         }
-        return found;
+        return { option: found, spec: String(spec.id), matched: 1, pin: null };
     }
+    const text = specText(spec);
     const matches = options.filter(option => matchesSpec(option, spec));
-    const [first, second] = matches;
-    if (first !== undefined && second === undefined)
-        return first;
-    const text = JSON.stringify(specText(spec));
-    if (first === undefined) {
-        throw new InputError('runtime', `${text} matches none of the competition's runtimes: ${listRuntimes(options)}; use one of them, or its id.`);
+    if (matches.length === 0) {
+        throw new InputError('runtime', `${JSON.stringify(text)} matches none of the competition's runtimes: ${listRuntimes(options)}; use one of them, or its id.`);
     }
-    const lookAlike = new Set(matches.map(formatRuntime)).size === 1;
-    const advice = lookAlike
-        ? `they look the same, so give the numeric id, e.g. ${first.id}`
-        : `give a more precise spec, or the numeric id, e.g. ${first.id}`;
-    throw new InputError('runtime', `${text} is ambiguous: it matches ${matches.length} runtimes: ${listRuntimes(matches)}; ${advice}.`);
+    const ranked = [...matches].sort((a, b) => rankRuntimes(b, a, defaultId));
+    const best = ranked[0];
+    const tied = ranked.filter(option => rankRuntimes(option, best, defaultId) === 0);
+    if (tied.length > 1) {
+        // Tied options of different frameworks are told apart by naming one; identical ones by id.
+        const frameworks = new Set(tied.map(option => option.framework?.trim().toLowerCase() ?? ''));
+        const named = tied.find(option => option.framework !== null);
+        const advice = frameworks.size > 1 && named && spec.framework === null
+            ? `name the framework, e.g. ${JSON.stringify(`${spec.language}/${runtime_clean(named.framework ?? '')}`)}, or give the numeric id, e.g. ${best.id}`
+            : `give the numeric id, e.g. ${best.id}`;
+        throw new InputError('runtime', `${JSON.stringify(text)} is ambiguous: it matches ${tied.length} runtimes of the same versions: ${listRuntimes(tied)}; ${advice}.`);
+    }
+    const exact = matches.length === 1 && sameWord(formatRuntime(best), text);
+    return {
+        option: best,
+        spec: text,
+        matched: matches.length,
+        pin: exact ? null : pinFor(best, options)
+    };
+}
+/** > 0 when a ranks above b: newer framework version, then newer language version, then the default. */
+function rankRuntimes(a, b, defaultId) {
+    return (compareVersions(a.frameworkVersion, b.frameworkVersion) ||
+        compareVersions(a.languageVersion, b.languageVersion) ||
+        Number(a.id === defaultId) - Number(b.id === defaultId));
+}
+/** The option's own spec when it matches no other option (and is valid input), else its id. */
+function pinFor(option, options) {
+    const text = formatRuntime(option);
+    if (option.framework === null || option.frameworkVersion === null || !PIN_TEXT.test(text))
+        return String(option.id);
+    const spec = {
+        kind: 'match',
+        language: option.language,
+        framework: option.framework,
+        frameworkVersion: option.frameworkVersion.trim()
+    };
+    const others = options.filter(other => other.id !== option.id && matchesSpec(other, spec));
+    return others.length === 0 ? text : String(option.id);
+}
+/** What the `runtime` input accepts (see config.ts), so a suggested pin is always valid input. */
+const PIN_TEXT = /^[A-Za-z][A-Za-z0-9.+_-]*\/[A-Za-z0-9][A-Za-z0-9.+_-]*@[A-Za-z0-9][A-Za-z0-9.+_-]*$/;
+/**
+ * One line for the log: which runtime the spec chose and how to pin it, e.g.
+ * `python/gymnasium@1.0.0 (id 4), the newest of 2 runtimes matching "python/gymnasium"; to keep
+ * it when the competition adds runtimes, pin it: runtime: python/gymnasium@1.0.0 (or 4).`
+ */
+function describeRuntimeChoice(choice) {
+    const chosen = `${formatRuntime(choice.option)} (id ${choice.option.id})`;
+    const why = choice.matched > 1
+        ? `, the newest of ${choice.matched} runtimes matching ${JSON.stringify(choice.spec)}`
+        : '';
+    if (choice.pin === null)
+        return `${chosen}${why}.`;
+    const alternative = choice.pin === String(choice.option.id) ? '' : ` (or ${choice.option.id})`;
+    return `${chosen}${why}; to keep it when the competition adds runtimes, pin it: runtime: ${choice.pin}${alternative}.`;
 }
 function matchesSpec(option, spec) {
     if (!sameWord(option.language, spec.language))
@@ -49233,9 +50014,9 @@ function listRuntimes(options) {
     let length = 0;
     for (const option of options) {
         const text = formatRuntime(option);
-        const languageVersion = clean(option.languageVersion ?? '');
+        const languageVersion = runtime_clean(option.languageVersion ?? '');
         const detail = (counts.get(text) ?? 0) > 1 && languageVersion !== ''
-            ? `id ${option.id}, ${clean(option.language)} ${languageVersion}`
+            ? `id ${option.id}, ${runtime_clean(option.language)} ${languageVersion}`
             : `id ${option.id}`;
         const entry = `${cut(text, MAX_ENTRY_CHARS)} (${cut(detail, MAX_ENTRY_CHARS)})`;
         if (entries.length >= MAX_LISTED || length + entry.length > MAX_LIST_CHARS)
@@ -49515,6 +50296,11 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
     outcome.competition = competition;
     outcome.competitionUrl = competitionPageUrl(config.baseUrl, outcome.wire, cid);
     log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`);
+    // Only a started competition takes agents and deploys; older servers send other words (or
+    // none), which pass.
+    if (competition.status === 'stopped' || competition.status === 'draft') {
+        throw new InputError('competition-id', `competition ${cid} (${oneLine(competition.name)}) is ${competition.status}: it takes no new agents or deploys; use a started competition.`);
+    }
     if (competition.simulatorHealthy === false) {
         log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.');
         outcome.notes.push('ML Arena reported the simulator machine down at submission time.');
@@ -49525,8 +50311,11 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
         requiredName: competition.submissionFilename
     });
     outcome.files = planned;
-    const runtime = await tracker.run('runtime', async () => config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid)) : null);
+    // The API names no default runtime, so the range rule has no default to prefer (see runtime.ts).
+    const runtime = await tracker.run('runtime', async () => config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid), null) : null);
     outcome.runtime = runtime;
+    if (runtime)
+        log.info(`Runtime: ${describeRuntimeChoice(runtime)}`);
     // An existing agent (agent-id, or the one this pull request's comment remembers) is checked
     // before anything changes: it must exist and belong to this token's user.
     let agentId = config.agentId;
@@ -49587,7 +50376,7 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
         throw new QuotaRefusal(quota);
     }
     if (runtime) {
-        await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.id));
+        await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.option.id));
     }
     if (planned.length > 0) {
         await tracker.run('upload', async () => {
@@ -49908,12 +50697,28 @@ function formatCountOf(count, one, many = `${one}s`) {
  * - `codeBlock` for log tails: an HTML `<pre>` whose content is entity-escaped, so no content can
  *   close it, and `-->` never appears literally.
  * - `link` for the links we build ourselves: http(s) only.
+ * - `inlineCode` for values a reader copies (a runtime spec to paste into an input).
  */
 const ZWJ = '\u200D';
 const ELLIPSIS = '…';
 /** Text for a table cell or a sentence: one line, at most `maxChars` characters before escaping. */
 function inlineText(text, maxChars) {
     return escapeMarkdown(neutralise(clip(text, maxChars)));
+}
+/**
+ * Text a reader copies as is (a value to paste into an input): a Markdown code span, inside which
+ * GitHub renders no markup, link or mention, so it needs no zero-width joiners that would travel
+ * with a copy. One line, clipped; the fence is longer than any run of backticks inside; pipes
+ * are escaped for table cells (GFM unescapes them there; in prose use text without pipes).
+ */
+function inlineCode(text, maxChars) {
+    const line = clip(text, maxChars).replace(/\|/g, '\\|');
+    if (line.trim() === '')
+        return '';
+    const longest = Math.max(0, ...Array.from(line.matchAll(/`+/g), run => run[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(line) ? ' ' : '';
+    return `${fence}${pad}${line}${pad}${fence}`;
 }
 /** Text inside an HTML element such as `<summary>`: one line, entity-escaped, neutralised. */
 function htmlText(text, maxChars) {
@@ -50296,7 +51101,9 @@ function failedRunsSection(outcome, detail) {
     const more = moreLine(failed.length, maxRuns, 'failed run');
     return `${table(['Run', 'Status', 'Error', 'Message'], rows, ['r'])}${more}`;
 }
-function runtimeText(runtime) {
+/** The runtime, and when a range spec chose it, among how many and how to pin it. */
+function runtimeText(choice) {
+    const runtime = choice.option;
     const text = runtime.displayName ??
         [
             [runtime.language, runtime.languageVersion].filter(Boolean).join(' '),
@@ -50304,7 +51111,16 @@ function runtimeText(runtime) {
         ]
             .filter(Boolean)
             .join(' · ');
-    return `${inlineText(text, 80)} (id ${runtime.id})`;
+    const chosen = choice.matched > 1 ? ` · newest of ${choice.matched} matching ${sections_specText(choice.spec)}` : '';
+    const pin = choice.pin === null ? '' : ` · pin it with ${sections_specText(choice.pin, 'runtime: ')}`;
+    return `${inlineText(text, 80)} (id ${runtime.id})${chosen}${pin}`;
+}
+/** What the runtime input accepts: only such text becomes a code span to copy (no joiners in it). */
+const RUNTIME_INPUT = /^(\d+|[A-Za-z][A-Za-z0-9.+_-]*(\/[A-Za-z0-9][A-Za-z0-9.+_-]*(@[A-Za-z0-9][A-Za-z0-9.+_-]*)?)?)$/;
+function sections_specText(spec, prefix = '') {
+    return RUNTIME_INPUT.test(spec)
+        ? inlineCode(`${prefix}${spec}`, 120)
+        : inlineText(`${prefix}${spec}`, 100);
 }
 function quotaText(outcome) {
     const quota = outcome.quota;

@@ -1,10 +1,10 @@
 /** Request handling both wires share: uploads, paging and leaderboard query parsing. */
 import { ApiError, json, type Reply } from './http.ts'
-import type { RouteContext } from './router.ts'
+import type { PublicContext, RouteContext } from './router.ts'
 import type { RankedEntry } from './leaderboard.ts'
 import type { Agent, World } from './store.ts'
 import { receiveUpload } from './upload.ts'
-import type { CompetitionConfig } from './world.ts'
+import type { CompetitionConfig, CompetitionStatus, TokenRecord } from './world.ts'
 
 /** Upload or delete one file (multipart PUT); answers `{status, message, validation_message}`. */
 export async function handleFilePut(world: World, ctx: RouteContext, agent: Agent): Promise<Reply> {
@@ -80,26 +80,59 @@ function intQuery(url: URL, name: string, fallback: number, min: number, max: nu
 }
 
 export const DEFAULT_PER_PAGE = 5
+/** The SDKs ask for 100 a page (24 when given a page alone); more is refused, not capped. */
+export const MAX_PER_PAGE = 100
 
-/** `?page&per_page&q&tags&status` over the competitions the caller may see. */
+/** Board rows carry "mine" flags for this user id; no user has it, so anonymous callers own nothing. */
+export const ANONYMOUS = 0
+
+export function viewerId(viewer: TokenRecord | null): number {
+  return viewer === null ? ANONYMOUS : viewer.user.id
+}
+
+const COMPETITION_STATUSES: readonly CompetitionStatus[] = ['draft', 'started', 'stopped']
+
+/**
+ * The list's `status` filter. Current wire (SDK 4.x): `started` (the default) or `all`, any other
+ * value 400. Legacy wire (SDK 0.2.0 passes `status` through and documents no values): absent or
+ * `all` lists every status, a status of the vocabulary lists that one, anything else 400.
+ */
+function statusFilter(world: World, url: URL): (comp: CompetitionConfig) => boolean {
+  const raw = url.searchParams.get('status') || null
+  if (world.wire === 'current') {
+    const status = raw ?? 'started'
+    if (status === 'all') return () => true
+    if (status === 'started') return comp => comp.status === 'started'
+    throw new ApiError(400, 'Query parameter status must be started or all')
+  }
+  if (raw === null || raw === 'all') return () => true
+  const wanted = COMPETITION_STATUSES.find(status => status === raw)
+  if (wanted === undefined)
+    throw new ApiError(400, 'Query parameter status must be draft, started, stopped or all')
+  return comp => comp.status === wanted
+}
+
+/** `?page&per_page&q&tags&status` over the competitions the caller (or anyone) may see. */
 export function pageCompetitions(
   world: World,
-  ctx: RouteContext,
+  ctx: PublicContext,
   shape: (comp: CompetitionConfig) => unknown
 ): Reply {
   const page = intQuery(ctx.url, 'page', 1, 1, 1_000_000)
-  const perPage = intQuery(ctx.url, 'per_page', DEFAULT_PER_PAGE, 1, 100)
+  const perPage = intQuery(ctx.url, 'per_page', DEFAULT_PER_PAGE, 1, Number.MAX_SAFE_INTEGER)
+  if (perPage > MAX_PER_PAGE)
+    throw new ApiError(400, `Query parameter per_page must be <= ${MAX_PER_PAGE}`)
   const q = (ctx.url.searchParams.get('q') ?? '').toLowerCase()
   const tags = (ctx.url.searchParams.get('tags') ?? '')
     .split(',')
     .map(t => t.trim())
     .filter(Boolean)
-  const status = ctx.url.searchParams.get('status')
+  const status = statusFilter(world, ctx.url)
   const matching = world
-    .visibleCompetitions(ctx.token)
+    .visibleCompetitions(ctx.viewer)
     .filter(c => !q || c.name.toLowerCase().includes(q) || c.description.toLowerCase().includes(q))
     .filter(c => tags.length === 0 || tags.some(t => c.tags.includes(t)))
-    .filter(() => !status || status === 'active')
+    .filter(status)
   const items = matching.slice((page - 1) * perPage, page * perPage)
   return json(200, {
     items: items.map(shape),

@@ -131,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         id: c.id,
         name: c.name,
         scenario: c.scenario,
+        status: c.status,
         isPublic: c.isPublic,
         ranking: c.ranking,
         maxUploadSizeBytes: c.maxUploadSizeBytes,
@@ -211,7 +212,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const match = matchRoute(routes, req.method ?? 'GET', url.pathname)
       if (match.kind === 'not-found') return json(404, { error: 'Not found' })
       if (match.kind === 'method-not-allowed') return json(405, { error: 'Method not allowed' })
-      const token = world.authenticate(req.headers.authorization)
+      const header = req.headers.authorization
+      const anonymous = match.route.anonymous
+      // A public read answers a caller without a token; a token that is sent must be valid.
+      if (anonymous && header === undefined) {
+        world.now()
+        return anonymous({ req, url, params: match.params, viewer: null })
+      }
+      const token = world.authenticate(header)
       world.now()
       return match.route.handle({ req, url, params: match.params, token })
     }

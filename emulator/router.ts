@@ -10,10 +10,20 @@ export interface RouteContext {
   token: TokenRecord
 }
 
+/** A public read's context: `viewer` is null when the caller sent no Authorization header. */
+export interface PublicContext {
+  req: IncomingMessage
+  url: URL
+  params: Record<string, string>
+  viewer: TokenRecord | null
+}
+
 export interface Route {
   method: string
   segments: string[]
   handle(ctx: RouteContext): Reply | Promise<Reply>
+  /** Public reads only: how the route answers a caller that sent no token. */
+  anonymous?: (ctx: PublicContext) => Reply | Promise<Reply>
 }
 
 export function route(
@@ -22,6 +32,23 @@ export function route(
   handle: (ctx: RouteContext) => Reply | Promise<Reply>
 ): Route {
   return { method, segments: split(pattern), handle }
+}
+
+/**
+ * A public read: it answers without a token what anyone may see; with a token (which must be
+ * valid), what that caller may see.
+ */
+export function publicRoute(
+  method: string,
+  pattern: string,
+  handle: (ctx: PublicContext) => Reply | Promise<Reply>
+): Route {
+  return {
+    method,
+    segments: split(pattern),
+    handle: ({ token, ...rest }) => handle({ ...rest, viewer: token }),
+    anonymous: handle
+  }
 }
 
 function split(path: string): string[] {
@@ -69,7 +96,7 @@ export function matchRoute(routes: Route[], method: string, pathname: string): M
   return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'not-found' }
 }
 
-export function intParam(ctx: RouteContext, name: string): number {
+export function intParam(ctx: { params: Record<string, string> }, name: string): number {
   return Number(ctx.params[name])
 }
 

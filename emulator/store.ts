@@ -307,20 +307,31 @@ export class World {
       )
   }
 
-  canSee(token: TokenRecord, comp: CompetitionConfig): boolean {
+  /** `viewer` null: an anonymous caller of a public read, who sees public competitions only. */
+  canSee(viewer: TokenRecord | null, comp: CompetitionConfig): boolean {
     if (comp.isPublic) return true
-    if (comp.members.includes(token.user.id)) return true
-    return token.scope === 'teacher' && comp.teachers.includes(token.user.id)
+    if (viewer === null) return false
+    if (comp.members.includes(viewer.user.id)) return true
+    return viewer.scope === 'teacher' && comp.teachers.includes(viewer.user.id)
   }
 
-  competition(token: TokenRecord, cid: number): CompetitionConfig {
+  competition(viewer: TokenRecord | null, cid: number): CompetitionConfig {
     const comp = this.competitions.get(cid)
-    if (!comp || !this.canSee(token, comp))
+    if (!comp || !this.canSee(viewer, comp))
       throw new ApiError(404, `${this.words.comp} ${cid} not found`)
     return comp
   }
 
-  visibleCompetitions(token: TokenRecord): CompetitionConfig[] {
+  /** Only a started competition takes new agents and deploys (what else does is unknown: refused). */
+  requireStarted(comp: CompetitionConfig): void {
+    if (comp.status !== 'started')
+      throw new ApiError(
+        400,
+        `${this.words.comp} ${comp.id} is ${comp.status}: it takes no new ${this.words.agent.toLowerCase()}s or deploys`
+      )
+  }
+
+  visibleCompetitions(token: TokenRecord | null): CompetitionConfig[] {
     return [...this.competitions.values()].filter(c => this.canSee(token, c))
   }
 
@@ -378,6 +389,7 @@ export class World {
   createAgent(token: TokenRecord, cid: number, name: unknown, copyFrom: unknown): Agent {
     this.requireUser(token)
     const comp = this.competition(token, cid)
+    this.requireStarted(comp)
     const field = this.wire === 'current' ? 'submission_name' : 'agent_name'
     if (typeof name !== 'string' || name.trim() === '')
       throw new ApiError(400, `Send {"${field}": "<name>"}: a non-empty name`)
@@ -386,7 +398,7 @@ export class World {
     if (copyFrom !== undefined && copyFrom !== null) {
       if (typeof copyFrom !== 'number' || !Number.isInteger(copyFrom))
         throw new ApiError(400, 'The id to copy from must be an integer')
-      source = this.ownAgent(token, copyFrom)
+      source = this.copySource(token, copyFrom)
     }
     const t = this.now()
     const agent = this.newAgent(token.user, comp, name, t)
@@ -434,6 +446,17 @@ export class World {
     if (agent.current) agent.current.cancelledAt = t
     agent.current = null
     agent.baseSince = t
+  }
+
+  /** SDK 4.4.0: a copy source that is not yours reads as not found; legacy keeps 403 (not the owner). */
+  private copySource(token: TokenRecord, aid: number): Agent {
+    try {
+      return this.ownAgent(token, aid)
+    } catch (error) {
+      if (this.wire === 'current' && error instanceof ApiError && error.status === 403)
+        throw new ApiError(404, `Source ${this.words.agent.toLowerCase()} ${aid} not found`)
+      throw error
+    }
   }
 
   mine(token: TokenRecord): Agent[] {
@@ -566,6 +589,9 @@ export class World {
     const refuse = (message: string): DeployRefused =>
       new DeployRefused(message, limits, this.latestDeploy(agent))
     const noun = this.words.agent.toLowerCase()
+    const comp = this.competitions.get(agent.competitionId) as CompetitionConfig
+    if (comp.status !== 'started')
+      throw refuse(`${this.words.comp} ${comp.id} is ${comp.status}: it takes no deploys`)
     if (agent.current) throw refuse(`A deployment of ${noun} ${agent.id} is already in progress`)
     if (agent.files.size === 0) throw refuse('Nothing to deploy: upload at least one file first')
     if (agent.baseStatus === 'upload_failed')

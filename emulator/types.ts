@@ -107,6 +107,7 @@ export interface StateCompetition {
   id: number
   name: string
   scenario: string
+  status: 'draft' | 'started' | 'stopped'
   isPublic: boolean
   ranking: 'mean_reward' | 'elo' | 'metric'
   maxUploadSizeBytes: number

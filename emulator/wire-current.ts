@@ -5,11 +5,19 @@ import {
   listFiles,
   pageCompetitions,
   parseBoardQuery,
-  readFile
+  readFile,
+  viewerId
 } from './common.ts'
 import { ApiError, json, readJson, type Reply } from './http.ts'
 import { meView, searchBoard, type RankedEntry } from './leaderboard.ts'
-import { intParam, route, type Route, type WireApi } from './router.ts'
+import {
+  intParam,
+  publicRoute,
+  route,
+  type PublicContext,
+  type Route,
+  type WireApi
+} from './router.ts'
 import {
   DeployRefused,
   iso,
@@ -20,7 +28,7 @@ import {
   type World
 } from './store.ts'
 import type { RunView } from './timeline.ts'
-import type { CompetitionConfig, Runtime } from './world.ts'
+import type { CompetitionConfig, Runtime, TokenRecord } from './world.ts'
 
 function challenge(comp: CompetitionConfig, world: World): Record<string, unknown> {
   return {
@@ -29,12 +37,18 @@ function challenge(comp: CompetitionConfig, world: World): Record<string, unknow
     name: comp.name,
     description: comp.description,
     kind_label: comp.kindLabel,
-    submission_layout: comp.submissionLayout,
+    submission_layout: comp.submissionLayout && {
+      columns: comp.submissionLayout.columns,
+      separator: comp.submissionLayout.separator,
+      id_column: comp.submissionLayout.idColumn,
+      target_column: comp.submissionLayout.targetColumn,
+      row_count: comp.submissionLayout.rowCount
+    },
     submission_filename: comp.submissionFilename,
     max_upload_size_bytes: comp.maxUploadSizeBytes,
     max_upload_files: comp.maxUploadFiles,
     is_public: comp.isPublic,
-    status: 'active',
+    status: comp.status,
     tags: comp.tags,
     machine: { name: comp.machineName, vm_health_ok: comp.vmHealthOk, has_gpu: comp.hasGpu },
     metrics: metricDeclarations(comp),
@@ -43,6 +57,21 @@ function challenge(comp: CompetitionConfig, world: World): Record<string, unknow
     window_days: comp.windowDays,
     created_at_ts: iso(world.startTime - 90 * 86_400_000)
   }
+}
+
+/**
+ * A row of the challenge list: the detail plus what SDK 4.4.0 documents for list rows, `my_rank`
+ * (the caller's participant rank on the default board; null when anonymous or not on it) and
+ * `course` (always null on these rows).
+ */
+function listRow(
+  world: World,
+  comp: CompetitionConfig,
+  viewer: TokenRecord | null
+): Record<string, unknown> {
+  const rank =
+    viewer === null ? null : meView(world.rankedBoard(comp, 'user').rows, viewer.user.id, 0).rank
+  return { ...challenge(comp, world), my_rank: rank, course: null }
 }
 
 function metricDeclarations(comp: CompetitionConfig): unknown[] {
@@ -86,8 +115,16 @@ function activeLimits(limits: Limits): Record<string, unknown> {
   }
 }
 
-function latestDeploy(world: World, record: DeployRecord | null): Record<string, unknown> | null {
-  if (!record) return null
+/** SDK 4.4.0: the block has its keys in every state, all null before the first deploy. */
+function latestDeploy(world: World, record: DeployRecord | null): Record<string, unknown> {
+  if (!record)
+    return {
+      id: null,
+      created_at_ts: null,
+      status: null,
+      finished_at_ts: null,
+      failure_message: null
+    }
   const outcome = world.deployOutcome(record, world.clock.now())
   return {
     id: record.plan.id,
@@ -146,13 +183,12 @@ function statusPayload(world: World, agent: Agent, view: StatusView): Record<str
     is_deployable: view.isDeployable,
     status_update_ts: iso(view.since),
     last_status_message: view.message,
-    queue_info: view.queue
-      ? {
-          queue_position: view.queue.position,
-          queue_total: view.queue.total,
-          in_queue_for_second: view.queue.seconds
-        }
-      : null,
+    // SDK 4.4.0: the same keys in every state, all null when nothing is queued.
+    queue_info: {
+      queue_position: view.queue?.position ?? null,
+      queue_total: view.queue?.total ?? null,
+      in_queue_for_second: view.queue?.seconds ?? null
+    },
     latest_deploy: latestDeploy(world, view.latest),
     run_info: {
       metric: metric?.name ?? null,
@@ -237,9 +273,11 @@ export function currentRoutes(world: World): WireApi {
     world.ownAgent(ctx.token, intParam(ctx, 'aid'), { cid: intParam(ctx, 'cid'), allowDeleted })
 
   const routes = [
-    route('GET', '/api/challenges', ctx => pageCompetitions(world, ctx, c => challenge(c, world))),
-    route('GET', '/api/challenges/:cid', ctx =>
-      json(200, challenge(world.competition(ctx.token, intParam(ctx, 'cid')), world))
+    publicRoute('GET', '/api/challenges', ctx =>
+      pageCompetitions(world, ctx, c => listRow(world, c, ctx.viewer))
+    ),
+    publicRoute('GET', '/api/challenges/:cid', ctx =>
+      json(200, challenge(world.competition(ctx.viewer, intParam(ctx, 'cid')), world))
     ),
     route('GET', `${S}/runtime_options/:cid`, ctx =>
       json(
@@ -303,6 +341,7 @@ export function currentRoutes(world: World): WireApi {
         const record = world.deploy(agent)
         return json(202, {
           message: `Deployment ${record.plan.id} queued`,
+          deployment_id: record.plan.id,
           deploy_id: record.plan.id,
           submission_id: agent.id
         })
@@ -356,7 +395,9 @@ export function currentRoutes(world: World): WireApi {
         }
       })
     }),
-    route('GET', '/api/leaderboard/challenge/:cid', ctx => leaderboard(world, serializers, ctx)),
+    publicRoute('GET', '/api/leaderboard/challenge/:cid', ctx =>
+      leaderboard(world, serializers, ctx)
+    ),
     route('DELETE', `${S}/challenge/:cid/:aid`, ctx => {
       const agent = agentIn(ctx)
       world.deleteAgent(agent)
@@ -369,16 +410,16 @@ export function currentRoutes(world: World): WireApi {
 function leaderboard(
   world: World,
   serializers: Map<number, RowSerializer>,
-  ctx: Parameters<Route['handle']>[0]
+  ctx: PublicContext
 ): Reply {
-  const comp = world.competition(ctx.token, intParam(ctx, 'cid'))
+  const comp = world.competition(ctx.viewer, intParam(ctx, 'cid'))
   const query = parseBoardQuery(ctx.url)
   const courseRaw = ctx.url.searchParams.get('course_id')
   if (courseRaw !== null && !/^\d+$/.test(courseRaw))
     throw new ApiError(400, 'Query parameter course_id must be an integer')
   const rows = serializerFor(serializers, comp)
   const board = world.rankedBoard(comp, query.aggregate)
-  const userId = ctx.token.user.id
+  const userId = viewerId(ctx.viewer)
   const whole = query.offset === 0 && (query.limit === null || query.limit >= board.rows.length)
   const leaders = whole
     ? rows.fullArray(board, userId)

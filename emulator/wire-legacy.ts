@@ -1,8 +1,15 @@
 /** The legacy wire (SDK 0.2.0): competitions and "direct attache agents". */
-import { RowSerializer, handleFilePut, listFiles, pageCompetitions, readFile } from './common.ts'
+import {
+  RowSerializer,
+  handleFilePut,
+  listFiles,
+  pageCompetitions,
+  readFile,
+  viewerId
+} from './common.ts'
 import { json, readJson } from './http.ts'
 import type { RankedEntry } from './leaderboard.ts'
-import { intParam, route, type Route, type WireApi } from './router.ts'
+import { intParam, publicRoute, route, type Route, type WireApi } from './router.ts'
 import {
   DeployRefused,
   iso,
@@ -23,7 +30,7 @@ function competition(comp: CompetitionConfig, world: World): Record<string, unkn
     max_upload_size_bytes: comp.maxUploadSizeBytes,
     max_upload_files: comp.maxUploadFiles,
     is_public: comp.isPublic,
-    status: 'active',
+    status: comp.status,
     tags: comp.tags,
     engine: { name: comp.machineName, vm_health_ok: comp.vmHealthOk },
     is_elo: comp.ranking === 'elo',
@@ -149,11 +156,11 @@ export function legacyRoutes(world: World): WireApi {
     world.ownAgent(ctx.token, intParam(ctx, 'aid'), { cid: intParam(ctx, 'cid'), allowDeleted })
 
   const routes = [
-    route('GET', '/api/competitions', ctx =>
+    publicRoute('GET', '/api/competitions', ctx =>
       pageCompetitions(world, ctx, c => competition(c, world))
     ),
-    route('GET', '/api/competitions/:cid', ctx =>
-      json(200, competition(world.competition(ctx.token, intParam(ctx, 'cid')), world))
+    publicRoute('GET', '/api/competitions/:cid', ctx =>
+      json(200, competition(world.competition(ctx.viewer, intParam(ctx, 'cid')), world))
     ),
     route('GET', `${D}/runtime_options/:cid`, ctx =>
       json(
@@ -256,13 +263,13 @@ export function legacyRoutes(world: World): WireApi {
         }
       })
     }),
-    route('GET', '/api/leaderboard/competition/:cid', ctx => {
-      const comp = world.competition(ctx.token, intParam(ctx, 'cid'))
+    publicRoute('GET', '/api/leaderboard/competition/:cid', ctx => {
+      const comp = world.competition(ctx.viewer, intParam(ctx, 'cid'))
       const serializer = serializerFor(serializers, comp)
       return {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: serializer.fullArray(world.rankedBoard(comp, 'submission'), ctx.token.user.id)
+        body: serializer.fullArray(world.rankedBoard(comp, 'submission'), viewerId(ctx.viewer))
       }
     }),
     route('DELETE', `${D}/competition/:cid/:aid`, ctx => {

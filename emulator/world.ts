@@ -162,11 +162,23 @@ export interface MetricDeclaration {
   precision: number
 }
 
+/** A competition's lifecycle: only a started one takes new agents and deploys. */
+export type CompetitionStatus = 'draft' | 'started' | 'stopped'
+
+export interface SubmissionLayout {
+  columns: string[]
+  separator: string
+  idColumn: string
+  targetColumn: string
+  rowCount: number | null
+}
+
 export interface CompetitionConfig {
   id: number
   name: string
   scenario: string
   description: string
+  status: CompetitionStatus
   isPublic: boolean
   /** Users (besides teachers of the course) who may see a hidden competition. */
   members: number[]
@@ -183,7 +195,8 @@ export interface CompetitionConfig {
   hasGpu: boolean
   runtimeIds: number[]
   submissionFilename: string | null
-  submissionLayout: string
+  /** The CSV a file challenge's submission must follow (current wire); null for code challenges. */
+  submissionLayout: SubmissionLayout | null
   kindLabel: string
   tags: string[]
   runsPerDeploy: number
@@ -211,12 +224,14 @@ export const COMPETITIONS = {
   simulatorDown: 4,
   tightLimits: 5,
   bigBoard: 6,
-  fileChallenge: 7
+  fileChallenge: 7,
+  stopped: 8
 } as const
 
 export const MIB = 1024 * 1024
 
 const BASE: Omit<CompetitionConfig, 'id' | 'name' | 'scenario' | 'description'> = {
+  status: 'started',
   isPublic: true,
   members: [],
   teachers: [],
@@ -231,7 +246,7 @@ const BASE: Omit<CompetitionConfig, 'id' | 'name' | 'scenario' | 'description'> 
   hasGpu: false,
   runtimeIds: [1, 2, 3, 4],
   submissionFilename: null,
-  submissionLayout: 'agent_directory',
+  submissionLayout: null,
   kindLabel: 'Agent challenge',
   tags: ['rl'],
   runsPerDeploy: 3,
@@ -333,13 +348,30 @@ export function seededCompetitions(leaderboardSize: number): CompetitionConfig[]
       maxUploadFiles: 1,
       runtimeIds: [9],
       submissionFilename: 'submission.csv',
-      submissionLayout: 'single_file',
+      submissionLayout: {
+        columns: ['id', 'load_mw'],
+        separator: ',',
+        idColumn: 'id',
+        targetColumn: 'load_mw',
+        rowCount: 168
+      },
       kindLabel: 'File challenge',
       tags: ['forecasting', 'file'],
       runsPerDeploy: 1,
       gamesPerRun: 1,
       rewardRange: [0.05, 0.9],
       syntheticRows: 8
+    },
+    {
+      ...BASE,
+      id: COMPETITIONS.stopped,
+      name: 'Pong Classic (stopped)',
+      scenario: 'stopped',
+      description:
+        'A finished competition: its board and agents stay readable, it takes no new agents or deploys.',
+      status: 'stopped',
+      runtimeIds: [1],
+      syntheticRows: 6
     }
   ]
 }

@@ -134,8 +134,13 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
     })
     if (wire === 'current')
       expect(await client.getCompetition(FILE_CHALLENGE)).toMatchObject({
-        submissionFilename: 'submission.csv'
+        submissionFilename: 'submission.csv',
+        submissionLayout: expect.objectContaining({ separator: ',' })
       })
+    expect(await client.getCompetition(NORMAL)).toMatchObject({
+      status: 'started',
+      submissionLayout: null
+    })
     const options = await client.runtimeOptions(NORMAL)
     expect(options.map(o => o.id)).toEqual([1, 2, 3, 4])
     expect(options[1]).toMatchObject({
@@ -143,6 +148,17 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
       framework: 'torch',
       frameworkVersion: '2.1.2'
     })
+  })
+
+  it('sends its token on public reads: it sees a hidden competition it may see, and its own rows', async () => {
+    const { client } = connect({ token: emu.tokens.otherUser, wire })
+    await expect(client.getCompetition(HIDDEN)).resolves.toMatchObject({ id: HIDDEN })
+    expect((await client.listCompetitions()).map(c => c.id)).toContain(HIDDEN)
+    const board = await client.leaderboard(NORMAL)
+    expect(board.rows.filter(row => row.isMine).map(row => row.agentId)).toEqual([1001])
+    const reads = emu.requests().filter(entry => entry.server === 'api')
+    expect(reads.length).toBeGreaterThanOrEqual(3)
+    expect(reads.every(entry => entry.headers.authorization)).toBe(true)
   })
 
   it('runs a whole submission: create, pin, upload, files, deploy, status, games, logs, board, delete', async () => {

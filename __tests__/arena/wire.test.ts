@@ -74,11 +74,47 @@ describe('competition', () => {
       simulatorHealthy: false,
       submissionFilename: 'agent.py',
       submissionLayout: null,
-      kindLabel: null
+      kindLabel: null,
+      status: null
     })
     expect(parseCompetition({ name: 'Old', engine: { vm_health_ok: true } }, ctx, 8)).toMatchObject(
       { id: 8, simulatorHealthy: true }
     )
+  })
+
+  it("reads a file challenge's CSV layout and the competition's status", () => {
+    expect(
+      parseCompetition(
+        {
+          id: 7,
+          name: 'Energy',
+          status: 'stopped',
+          submission_layout: {
+            columns: ['id', 'load', 3],
+            separator: ';',
+            id_column: 'id',
+            target_column: 'load',
+            row_count: null
+          }
+        },
+        ctx
+      )
+    ).toMatchObject({
+      status: 'stopped',
+      submissionLayout: {
+        columns: ['id', 'load'],
+        separator: ';',
+        idColumn: 'id',
+        targetColumn: 'load',
+        rowCount: null
+      }
+    })
+    // Null on a code challenge; an older server's string is no layout either.
+    for (const layout of [null, 'agent_directory', { separator: ',' }]) {
+      expect(
+        parseCompetition({ name: 'x', submission_layout: layout }, ctx, 1).submissionLayout
+      ).toBeNull()
+    }
   })
 
   it('names the route and the missing field', () => {
@@ -321,6 +357,18 @@ describe('deploy quota', () => {
         failureMessage: null
       }
     })
+  })
+
+  it('reads an all-null latest_deploy (never deployed, SDK 4.4.0) as no deploy', () => {
+    const never = {
+      id: null,
+      created_at_ts: null,
+      status: null,
+      finished_at_ts: null,
+      failure_message: null
+    }
+    expect(parseQuota({ latest_deploy: never }, ctx).latestDeploy).toBeNull()
+    expect(parseQuota({ latest_deploy: { ...never, id: 3 } }, ctx).latestDeploy?.id).toBe(3)
   })
 
   it('reads the undocumented legacy camelCase shape, flat or nested', () => {

@@ -299,6 +299,29 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     expect(emu.requests().some(entry => entry.server === 'api')).toBe(true)
   })
 
+  it("resolves the SDK's example spec python/gymnasium to the newest match, and says so", async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: inputs({ files: 'agent.py', runtime: 'python/gymnasium', wait: 'false' })
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.outcome).toBe('submitted')
+    // Competition 1 offers gymnasium 0.29.1 (id 1) and 1.0.0 (id 4): the newest wins.
+    const agent = emu.state().agents.find(entry => entry.id === Number(run.outputs['agent-id']))
+    expect(agent?.runtimeId).toBe(4)
+    expect(run.stdout).toContain(
+      'Runtime: python/gymnasium@1.0.0 (id 4), the newest of 2 runtimes matching "python/gymnasium"; to keep it when the competition adds runtimes, pin it: runtime: python/gymnasium@1.0.0 (or 4).'
+    )
+    const row = run.summary.split('\n').find(line => line.startsWith('| Runtime |'))
+    const name =
+      wire === 'current' ? 'Python 3.12 / Gymnasium 1.0.0' : 'python 3.12 · gymnasium 1.0.0'
+    expect(row).toBe(
+      `| Runtime | ${name} (id 4) · newest of 2 matching \`python/gymnasium\` · pin it with \`runtime: python/gymnasium@1.0.0\` |`
+    )
+  })
+
   it('bad input: one line naming the input, and nothing changed on ML Arena', async () => {
     const ws = await workspace({ 'agent.py': AGENT_PY })
     const run = await runAction({

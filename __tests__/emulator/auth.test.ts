@@ -39,7 +39,8 @@ describe.each(WIRES)('auth on the %s wire', wire => {
     ['the retired key_id:key_pass form', 'key123:pass456', undefined],
     ['a Basic scheme', null, { authorization: 'Basic YWxpY2U6cHc=' }]
   ])('401 with an error for %s', async (_label, token, headers) => {
-    const res = await call(emu, 'GET', r.competition(1), { token, headers })
+    // Runtime options are not a public read: even no token at all is refused.
+    const res = await call(emu, 'GET', r.runtimeOptions(1), { token, headers })
     expect(res.status).toBe(401)
     expect(typeof res.body.error).toBe('string')
     expect(res.body.error.length).toBeGreaterThan(5)

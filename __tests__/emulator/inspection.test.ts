@@ -46,11 +46,11 @@ describe('inspection', () => {
     emu = await start({ wire: 'legacy' })
     await call(emu, 'GET', '/api/competitions/1')
     await fetch(`${emu.baseUrl}/__emulator/state`)
-    await call(emu, 'GET', '/api/competitions/2', { token: null })
+    await call(emu, 'GET', '/api/direct_attache_agents/runtime_options/2', { token: null })
     const log = emu.requests()
     expect(log.map(e => [e.method, e.path, e.status, e.headers.authorization])).toEqual([
       ['GET', '/api/competitions/1', 200, true],
-      ['GET', '/api/competitions/2', 401, false]
+      ['GET', '/api/direct_attache_agents/runtime_options/2', 401, false]
     ])
     expect(log[1]!.seq).toBeGreaterThan(log[0]!.seq)
     const httpLog = (await (await fetch(`${emu.baseUrl}/__emulator/requests`)).json()) as unknown[]

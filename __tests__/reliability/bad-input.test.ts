@@ -232,15 +232,15 @@ const CASES: Record<string, Case> = {
     valid: /one of error, warn, ignore/,
     inputs: { 'if-no-files-found': 'shrug' }
   },
+  'competition-id: a stopped competition': {
+    input: 'competition-id',
+    valid: /is stopped: it takes no new agents or deploys; use a started competition/,
+    inputs: { 'competition-id': String(COMPETITIONS.stopped) }
+  },
   'runtime: matches nothing': {
     input: 'runtime',
     valid: /use one of them, or its id/,
     inputs: { runtime: 'rust/burn' }
-  },
-  'runtime: matches several': {
-    input: 'runtime',
-    valid: /is ambiguous: it matches 2 runtimes/,
-    inputs: { runtime: 'python/torch' }
   },
   'runtime: a version without a framework': {
     input: 'runtime',

@@ -141,7 +141,12 @@ function hostileOutcome(text: string): RunOutcome {
   })
   outcome.competition = { ...outcome.competition!, name: text, description: text, kindLabel: text }
   outcome.agentName = text
-  outcome.runtime = { ...outcome.runtime!, displayName: text, framework: text }
+  outcome.runtime = {
+    option: { ...outcome.runtime!.option, displayName: text, framework: text },
+    spec: text,
+    matched: 2,
+    pin: text
+  }
   outcome.files = [
     { name: text.slice(0, 200), path: 'a', size: 10 },
     { name: `${text.slice(0, 50)}.py`, path: 'b', size: 20 }

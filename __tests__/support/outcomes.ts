@@ -27,6 +27,7 @@ export function competition(overrides: Partial<Competition> = {}): Competition {
     submissionFilename: null,
     submissionLayout: null,
     kindLabel: null,
+    status: null,
     ...overrides
   }
 }
@@ -188,7 +189,7 @@ export function baseOutcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
     agentId: 1234,
     agentName: 'ppo-v7',
     agentCreated: false,
-    runtime: runtime(),
+    runtime: { option: runtime(), spec: '7', matched: 1, pin: null },
     files: files(),
     quota: {
       dailyLimit: 10,
@@ -325,6 +326,8 @@ export function dryRunOutcome(): RunOutcome {
     kind: 'dry-run',
     agentId: null,
     agentName: null,
+    // A range spec that chose the newest of two matching runtimes.
+    runtime: { option: runtime(), spec: 'python/pytorch', matched: 2, pin: 'python/pytorch@2.3' },
     timings: [
       { phase: 'inputs', ms: 2 },
       { phase: 'files', ms: 35 },

@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { COMPETITIONS, startEmulator, type Emulator } from '../../emulator/index.ts'
 import { ArenaClient } from '../../src/arena/client.js'
-import type { Leaderboard, LeaderboardQuery } from '../../src/arena/model.js'
+import type { Leaderboard, LeaderboardQuery, LeaderboardRow } from '../../src/arena/model.js'
 import { boardQuery, readBoardAround } from '../../src/submit/steps/board.js'
 import { buildRankReport } from '../../src/submit/steps/rank.js'
 
@@ -72,6 +72,41 @@ describe.each(['current', 'legacy'] as const)('readBoardAround on the %s wire', 
     } else {
       expect(queries).toEqual([{}])
     }
+  })
+
+  it('finds the agent by id when the server marks no row as the caller’s (as if anonymous)', async () => {
+    const agentId = await activeAgent('mine-anonymous', 175)
+    const notMine = (row: LeaderboardRow): LeaderboardRow => ({ ...row, isMine: false })
+    // What a server that answers the public board without looking at the token sends.
+    const anonymous = {
+      leaderboard: async (cid: number, query: LeaderboardQuery = {}): Promise<Leaderboard> => {
+        queries.push(query)
+        const board = await client.leaderboard(cid, query)
+        return {
+          ...board,
+          rows: board.rows.map(notMine),
+          matches: board.matches?.map(notMine) ?? null,
+          me: board.me && {
+            rank: null,
+            position: null,
+            percentile: null,
+            row: null,
+            neighbours: []
+          }
+        }
+      }
+    }
+    queries.length = 0
+    const around = await readBoardAround(anonymous, BIG, agentId, wire)
+    const whole = await client.leaderboard(BIG, boardQuery(wire))
+    const report = buildRankReport(around, { id: agentId, name: null }, null)
+    const expected = whole.rows.find(row => row.agentId === agentId)
+    expect(expected).toBeDefined()
+    expect(report.row).toEqual({ ...expected, isMine: false })
+    expect(report.total).toBe(whole.total)
+    expect(report.bestOther).toBeNull()
+    // Without a row under `me`, only the whole board can tell: it is read once.
+    expect(queries.at(-1)).toEqual(boardQuery(wire))
   })
 
   it('says there is no row for an agent that has not been scored', async () => {

@@ -5,7 +5,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { codeBlock, htmlText, inlineText, link, safeUrl } from '../../src/report/markdown.js'
+import {
+  codeBlock,
+  htmlText,
+  inlineCode,
+  inlineText,
+  link,
+  safeUrl
+} from '../../src/report/markdown.js'
 import { hostile } from '../support/outcomes.js'
 
 function toHtml(markdown: string): string {
@@ -112,6 +119,31 @@ describe('inlineText', () => {
     expect(html).not.toMatch(/<(script|img|details|a)\b/)
     expect(html).not.toContain('href=')
     expectNoLinkTriggers(visible(html))
+  })
+})
+
+describe('inlineCode', () => {
+  it('shows a value to copy exactly, without joiners, as code', () => {
+    const md = inlineCode('runtime: python/gymnasium@1.0.0', 100)
+    expect(md).toBe('`runtime: python/gymnasium@1.0.0`')
+    expect(toHtml(md)).toBe('<p><code>runtime: python/gymnasium@1.0.0</code></p>')
+    expect(md).not.toMatch(ZWJ)
+  })
+
+  it.each(HOSTILE)('keeps %s inert: a code span shows it as typed, on one line', (_name, text) => {
+    const cell = toHtml(`| a |\n| - |\n| ${inlineCode(text, 200)} |`)
+    expect(cell).not.toMatch(/<(?!\/?(table|thead|tbody|tr|th|td|code)\b)[a-z]/i)
+    expect(cell).not.toContain('href=')
+    expect(cell.match(/<td>/g)).toHaveLength(1)
+    const td = /<td>([\s\S]*?)<\/td>/.exec(cell)?.[1] ?? ''
+    expect(visible(td)).toBe(text.replace(/\s+/g, ' ').trim())
+  })
+
+  it('fences backticks with a longer run, and says nothing for empty text', () => {
+    expect(inlineCode('a `b` c', 20)).toBe('``a `b` c``')
+    expect(inlineCode('`x`', 20)).toBe('`` `x` ``')
+    expect(toHtml(inlineCode('`x`', 20))).toBe('<p><code>`x`</code></p>')
+    expect(inlineCode('  \n ', 20)).toBe('')
   })
 })
 

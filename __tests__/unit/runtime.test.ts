@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import type { RuntimeOption } from '../../src/arena/model.js'
 import { parseRuntimeSpec, type RuntimeSpec } from '../../src/submit/config.js'
 import { InputError } from '../../src/errors.js'
-import { formatRuntime, resolveRuntime } from '../../src/submit/steps/runtime.js'
+import {
+  describeRuntimeChoice,
+  formatRuntime,
+  resolveRuntime
+} from '../../src/submit/steps/runtime.js'
+import { compareVersions } from '../../src/submit/steps/version-order.js'
 
 function option(
   id: number,
@@ -71,8 +76,13 @@ describe('resolveRuntime', () => {
     expect(resolveRuntime(null, [])).toBeNull()
   })
 
-  it('finds an option by id', () => {
-    expect(resolveRuntime({ kind: 'id', id: 3 }, OPTIONS)?.framework).toBe('gymnasium')
+  it('finds an option by id, with nothing more to pin', () => {
+    expect(resolveRuntime({ kind: 'id', id: 3 }, OPTIONS)).toEqual({
+      option: OPTIONS[2],
+      spec: '3',
+      matched: 1,
+      pin: null
+    })
   })
 
   it('refuses an id the competition does not offer, listing what it offers', () => {
@@ -90,7 +100,7 @@ describe('resolveRuntime', () => {
     ['python/tensorflow@2.30', 8],
     ['python/tensorflow@2', 8]
   ])('matches %j to id %i', (text, id) => {
-    expect(resolveRuntime(spec(text), OPTIONS)?.id).toBe(id)
+    expect(resolveRuntime(spec(text), OPTIONS)?.option.id).toBe(id)
   })
 
   it('matches a version only at a dot boundary (2.3 is not 2.30)', () => {
@@ -102,33 +112,13 @@ describe('resolveRuntime', () => {
 
   it('matches a language alone when only one option has it', () => {
     const options = [option(1, 'python', 'torch', '2.3'), option(2, 'julia', null, null)]
-    expect(resolveRuntime(spec('julia'), options)?.id).toBe(2)
+    expect(resolveRuntime(spec('julia'), options)?.option.id).toBe(2)
   })
 
   it('refuses a spec that needs a framework or version the option lacks', () => {
     const options = [option(1, 'python', null, null), option(2, 'python', 'jax', null)]
     runtimeError(() => resolveRuntime(spec('python/torch'), options))
     runtimeError(() => resolveRuntime(spec('python/jax@0.4'), options))
-  })
-
-  it('calls several matches ambiguous and suggests a finer spec or the id', () => {
-    const message = runtimeError(() => resolveRuntime(spec('python/torch'), OPTIONS))
-    expect(message).toBe(
-      'Input \'runtime\': "python/torch" is ambiguous: it matches 2 runtimes: python/torch@2.3 (id 4), python/torch@2.4.1 (id 5); give a more precise spec, or the numeric id, e.g. 4.'
-    )
-  })
-
-  it('calls identical options ambiguous (no lowest-id pick) and tells them apart', () => {
-    const options = [
-      option(11, 'python', 'torch', '2.3', '3.10'),
-      option(12, 'python', 'torch', '2.3', '3.12')
-    ]
-    const message = runtimeError(() => resolveRuntime(spec('python/torch@2.3'), options))
-    expect(message).toContain(
-      'python/torch@2.3 (id 11, python 3.10), python/torch@2.3 (id 12, python 3.12)'
-    )
-    expect(message).toContain('they look the same, so give the numeric id, e.g. 11')
-    expect(resolveRuntime({ kind: 'id', id: 12 }, options)?.languageVersion).toBe('3.12')
   })
 
   it('says so when the competition offers no runtimes', () => {
@@ -144,5 +134,150 @@ describe('resolveRuntime', () => {
     expect(message).toContain('… and 28 more')
     expect(message).not.toContain('(id 139)')
     expect(message.length).toBeLessThan(1000)
+  })
+})
+
+describe('resolveRuntime: a spec is a range', () => {
+  // Competition 1 of the emulator, as the SDK's own example spec meets it.
+  const LUNAR = [
+    option(1, 'python', 'gymnasium', '0.29.1', '3.11'),
+    option(2, 'python', 'torch', '2.1.2', '3.11'),
+    option(3, 'python', 'torch', '2.5.1', '3.12'),
+    option(4, 'python', 'gymnasium', '1.0.0', '3.12')
+  ]
+
+  it('takes the newest framework version among the matches, and says how to pin it', () => {
+    expect(resolveRuntime(spec('python/gymnasium'), LUNAR)).toEqual({
+      option: LUNAR[3],
+      spec: 'python/gymnasium',
+      matched: 2,
+      pin: 'python/gymnasium@1.0.0'
+    })
+    expect(resolveRuntime(spec('python/torch'), LUNAR)?.option.id).toBe(3)
+    expect(resolveRuntime(spec('python/torch'), OPTIONS)?.option.id).toBe(5)
+  })
+
+  it('compares versions as versions, not as text', () => {
+    const options = [
+      option(1, 'python', 'lib', '1.9.2'),
+      option(2, 'python', 'lib', '1.10.0'),
+      option(3, 'python', 'lib', '1.2')
+    ]
+    expect(resolveRuntime(spec('python/lib'), options)?.option.id).toBe(2)
+    expect(resolveRuntime(spec('python/lib@1'), options)?.option.id).toBe(2)
+    // A prerelease is older than its release.
+    const pre = [option(1, 'python', 'lib', '2.0.0rc1'), option(2, 'python', 'lib', '2.0.0')]
+    expect(resolveRuntime(spec('python/lib'), pre)?.option.id).toBe(2)
+  })
+
+  it.each<[string | null, string | null, number]>([
+    ['1.10.0', '1.9.2', 1],
+    ['0.29.1', '1.0.0', -1],
+    ['2.3', '2.3.0', 0],
+    ['2.3.1', '2.3', 1],
+    ['2.1.2+cpu', '2.1.2', 1],
+    ['1.0.0rc1', '1.0.0', -1],
+    ['3.12', '3.9', 1],
+    ['1.0', 'nightly', 1],
+    ['r10', 'r9', 1],
+    [null, '0.1', -1],
+    [null, null, 0],
+    ['', null, 0]
+  ])('orders %j against %j as %i', (a, b, expected) => {
+    expect(compareVersions(a, b)).toBe(expected)
+    expect(compareVersions(b, a)).toBe(-expected || 0)
+  })
+
+  it('breaks a framework-version tie with the newest language version', () => {
+    const options = [
+      option(11, 'python', 'torch', '2.3', '3.10'),
+      option(12, 'python', 'torch', '2.3', '3.12'),
+      option(13, 'python', 'torch', '2.3', '3.9')
+    ]
+    const choice = resolveRuntime(spec('python/torch@2.3'), options)
+    expect(choice?.option.id).toBe(12)
+    expect(choice?.matched).toBe(3)
+    // python/torch@2.3 names all three, so only the id pins this one.
+    expect(choice?.pin).toBe('12')
+  })
+
+  it("then prefers the competition's default runtime, when it is among the tied", () => {
+    const options = [
+      option(21, 'python', 'torch', '2.3', '3.11'),
+      option(22, 'python', 'torch', '2.3', '3.11')
+    ]
+    expect(resolveRuntime(spec('python/torch'), options, 22)?.option.id).toBe(22)
+    expect(resolveRuntime(spec('python/torch'), options, 21)?.option.id).toBe(21)
+    // A default that is not among the best matches does not beat a newer version.
+    const newer = [...options, option(23, 'python', 'torch', '2.4', '3.11')]
+    expect(resolveRuntime(spec('python/torch'), newer, 22)?.option.id).toBe(23)
+  })
+
+  it('calls only matches that tie on every version ambiguous, and tells them apart', () => {
+    const options = [
+      option(31, 'python', 'torch', '2.3', '3.11'),
+      option(32, 'python', 'torch', '2.3.0', '3.11'),
+      option(33, 'python', 'torch', '2.2', '3.12')
+    ]
+    const message = runtimeError(() => resolveRuntime(spec('python/torch'), options))
+    expect(message).toBe(
+      'Input \'runtime\': "python/torch" is ambiguous: it matches 2 runtimes of the same versions: python/torch@2.3 (id 31), python/torch@2.3.0 (id 32); give the numeric id, e.g. 31.'
+    )
+    const twins = [
+      option(41, 'python', 'torch', '2.3', '3.11'),
+      option(42, 'python', 'torch', '2.3', '3.11')
+    ]
+    expect(runtimeError(() => resolveRuntime(spec('python/torch@2.3'), twins))).toContain(
+      'python/torch@2.3 (id 41, python 3.11), python/torch@2.3 (id 42, python 3.11)'
+    )
+    expect(resolveRuntime({ kind: 'id', id: 42 }, twins)?.option.id).toBe(42)
+  })
+
+  it('asks for the framework when a language alone ties runtimes of different frameworks', () => {
+    const options = [
+      option(61, 'python', 'gymnasium', '1.0.0', '3.12'),
+      option(62, 'python', 'numpy', '1.0.0', '3.12')
+    ]
+    expect(runtimeError(() => resolveRuntime(spec('python'), options))).toBe(
+      'Input \'runtime\': "python" is ambiguous: it matches 2 runtimes of the same versions: python/gymnasium@1.0.0 (id 61), python/numpy@1.0.0 (id 62); name the framework, e.g. "python/gymnasium", or give the numeric id, e.g. 61.'
+    )
+    // A newer framework version still wins across frameworks, as the rule says.
+    const newer = [...options, option(63, 'python', 'torch', '2.5.1', '3.12')]
+    expect(resolveRuntime(spec('python'), newer)?.option.id).toBe(63)
+  })
+
+  it('suggests no pin when the spec already names exactly one runtime', () => {
+    expect(resolveRuntime(spec('python/gymnasium@1.0.0'), LUNAR)?.pin).toBeNull()
+    expect(resolveRuntime(spec('PYTHON/Gymnasium@1.0.0'), LUNAR)?.pin).toBeNull()
+    // A prefix that happens to match one runtime today is still a range.
+    expect(resolveRuntime(spec('python/gymnasium@1'), LUNAR)).toEqual(
+      expect.objectContaining({ matched: 1, pin: 'python/gymnasium@1.0.0' })
+    )
+  })
+
+  it('pins by id when the server text is not valid input', () => {
+    const options = [
+      option(51, 'python', 'torch', '2.3 (cpu)'),
+      option(52, 'python', 'torch', null)
+    ]
+    expect(resolveRuntime(spec('python/torch'), options)).toEqual(
+      expect.objectContaining({ option: options[0], pin: '51' })
+    )
+  })
+
+  it('describes the choice for the log', () => {
+    const picked = resolveRuntime(spec('python/gymnasium'), LUNAR)
+    expect(picked && describeRuntimeChoice(picked)).toBe(
+      'python/gymnasium@1.0.0 (id 4), the newest of 2 runtimes matching "python/gymnasium"; to keep it when the competition adds runtimes, pin it: runtime: python/gymnasium@1.0.0 (or 4).'
+    )
+    const byId = resolveRuntime({ kind: 'id', id: 2 }, LUNAR)
+    expect(byId && describeRuntimeChoice(byId)).toBe('python/torch@2.1.2 (id 2).')
+    const idPin = resolveRuntime(spec('python/torch@2.3'), [
+      option(11, 'python', 'torch', '2.3', '3.10'),
+      option(12, 'python', 'torch', '2.3', '3.12')
+    ])
+    expect(idPin && describeRuntimeChoice(idPin)).toBe(
+      'python/torch@2.3 (id 12), the newest of 2 runtimes matching "python/torch@2.3"; to keep it when the competition adds runtimes, pin it: runtime: 12.'
+    )
   })
 })

@@ -19,8 +19,19 @@ export interface Competition {
   simulatorHealthy: boolean | null
   /** File challenges (current wire) expect exactly this file name; null otherwise. */
   submissionFilename: string | null
-  submissionLayout: string | null
+  /** The CSV a file challenge's submission must follow; null otherwise or when unknown. */
+  submissionLayout: SubmissionLayout | null
   kindLabel: string | null
+  /** `draft`, `started` or `stopped` (only a started one takes agents); null when not sent. */
+  status: string | null
+}
+
+export interface SubmissionLayout {
+  columns: string[]
+  separator: string | null
+  idColumn: string | null
+  targetColumn: string | null
+  rowCount: number | null
 }
 
 export interface Page<T> {

@@ -24,6 +24,7 @@ import type {
   RunResult,
   RuntimeOption,
   RuntimePackage,
+  SubmissionLayout,
   UploadResult,
   Wire
 } from './model.js'
@@ -209,8 +210,21 @@ export function parseCompetition(
     maxUploadFiles: optInt(o.max_upload_files),
     simulatorHealthy: healthOf(o),
     submissionFilename: optString(o.submission_filename),
-    submissionLayout: optString(o.submission_layout),
-    kindLabel: optString(o.kind_label)
+    submissionLayout: layoutOf(o.submission_layout),
+    kindLabel: optString(o.kind_label),
+    status: optString(o.status)
+  }
+}
+
+/** A file challenge's CSV layout; anything else (null on code challenges, older strings) is null. */
+function layoutOf(value: unknown): SubmissionLayout | null {
+  if (!isRecord(value) || !Array.isArray(value.columns)) return null
+  return {
+    columns: value.columns.filter((column): column is string => typeof column === 'string'),
+    separator: optString(value.separator),
+    idColumn: optString(value.id_column),
+    targetColumn: optString(value.target_column),
+    rowCount: optInt(value.row_count)
   }
 }
 
@@ -384,7 +398,9 @@ function quotaOf(o: Json): DeployQuota {
   }
 }
 
-function latestDeployOf(o: Json): LatestDeploy {
+/** Null for "never deployed": 4.4 servers send the block with every key null then. */
+function latestDeployOf(o: Json): LatestDeploy | null {
+  if (optInt(o.id) === null && optString(o.status) === null) return null
   return {
     id: optInt(o.id),
     status: optString(o.status),

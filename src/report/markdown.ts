@@ -11,6 +11,7 @@
  * - `codeBlock` for log tails: an HTML `<pre>` whose content is entity-escaped, so no content can
  *   close it, and `-->` never appears literally.
  * - `link` for the links we build ourselves: http(s) only.
+ * - `inlineCode` for values a reader copies (a runtime spec to paste into an input).
  */
 
 const ZWJ = '\u200D'
@@ -19,6 +20,21 @@ const ELLIPSIS = '…'
 /** Text for a table cell or a sentence: one line, at most `maxChars` characters before escaping. */
 export function inlineText(text: string, maxChars: number): string {
   return escapeMarkdown(neutralise(clip(text, maxChars)))
+}
+
+/**
+ * Text a reader copies as is (a value to paste into an input): a Markdown code span, inside which
+ * GitHub renders no markup, link or mention, so it needs no zero-width joiners that would travel
+ * with a copy. One line, clipped; the fence is longer than any run of backticks inside; pipes
+ * are escaped for table cells (GFM unescapes them there; in prose use text without pipes).
+ */
+export function inlineCode(text: string, maxChars: number): string {
+  const line = clip(text, maxChars).replace(/\|/g, '\\|')
+  if (line.trim() === '') return ''
+  const longest = Math.max(0, ...Array.from(line.matchAll(/`+/g), run => run[0].length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = /^[` ]|[` ]$/.test(line) ? ' ' : ''
+  return `${fence}${pad}${line}${pad}${fence}`
 }
 
 /** Text inside an HTML element such as `<summary>`: one line, entity-escaped, neutralised. */

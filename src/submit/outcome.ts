@@ -94,6 +94,20 @@ export interface RankReport {
   bestOther: LeaderboardRow | null
 }
 
+/** The runtime a spec resolved to, and how to pin exactly that one. */
+export interface RuntimeChoice {
+  option: RuntimeOption
+  /** The input as the user wrote it (normalised): `python/gymnasium`, or the id. */
+  spec: string
+  /** How many of the competition's runtimes the spec matched (1 for an id). */
+  matched: number
+  /**
+   * A spec that names exactly this runtime, when the input did not: `python/gymnasium@1.0.0`,
+   * or its id when even the full spec matches others. Null when the input already pins it.
+   */
+  pin: string | null
+}
+
 export interface RunOutcome {
   kind: OutcomeKind
   competitionId: number | null
@@ -105,7 +119,7 @@ export interface RunOutcome {
   agentName: string | null
   /** A new agent was created by this run (false: an existing one was updated or redeployed). */
   agentCreated: boolean
-  runtime: RuntimeOption | null
+  runtime: RuntimeChoice | null
   files: PlannedFile[]
   quota: DeployQuota | null
   status: AgentStatus | null

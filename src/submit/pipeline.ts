@@ -17,7 +17,7 @@ import { collectFiles, preflight } from './steps/files.js'
 import { downloadLogs } from './steps/logs.js'
 import { readBoardAround } from './steps/board.js'
 import { buildRankReport } from './steps/rank.js'
-import { resolveRuntime } from './steps/runtime.js'
+import { describeRuntimeChoice, resolveRuntime } from './steps/runtime.js'
 import { uploadAll } from './steps/upload.js'
 import { watchStatus, type WatchResult } from './steps/watch.js'
 import { describeStatus } from './steps/status-text.js'
@@ -166,6 +166,14 @@ export async function runPipeline(
   outcome.competition = competition
   outcome.competitionUrl = competitionPageUrl(config.baseUrl, outcome.wire, cid)
   log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`)
+  // Only a started competition takes agents and deploys; older servers send other words (or
+  // none), which pass.
+  if (competition.status === 'stopped' || competition.status === 'draft') {
+    throw new InputError(
+      'competition-id',
+      `competition ${cid} (${oneLine(competition.name)}) is ${competition.status}: it takes no new agents or deploys; use a started competition.`
+    )
+  }
   if (competition.simulatorHealthy === false) {
     log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.')
     outcome.notes.push('ML Arena reported the simulator machine down at submission time.')
@@ -178,10 +186,12 @@ export async function runPipeline(
   })
   outcome.files = planned
 
+  // The API names no default runtime, so the range rule has no default to prefer (see runtime.ts).
   const runtime = await tracker.run('runtime', async () =>
-    config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid)) : null
+    config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid), null) : null
   )
   outcome.runtime = runtime
+  if (runtime) log.info(`Runtime: ${describeRuntimeChoice(runtime)}`)
 
   // An existing agent (agent-id, or the one this pull request's comment remembers) is checked
   // before anything changes: it must exist and belong to this token's user.
@@ -259,7 +269,7 @@ export async function runPipeline(
   }
 
   if (runtime) {
-    await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.id))
+    await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.option.id))
   }
 
   if (planned.length > 0) {

@@ -15,7 +15,7 @@ import {
   formatNumber,
   formatRankChange
 } from '../../report/format.js'
-import { codeBlock, htmlText, inlineText, link, table } from '../../report/markdown.js'
+import { codeBlock, htmlText, inlineCode, inlineText, link, table } from '../../report/markdown.js'
 
 /** How much of each part to show; the budget trimmer lowers it step by step. */
 export interface Detail {
@@ -310,7 +310,9 @@ export function failedRunsSection(outcome: RunOutcome, detail: Detail): string {
   return `${table(['Run', 'Status', 'Error', 'Message'], rows, ['r'])}${more}`
 }
 
-function runtimeText(runtime: NonNullable<RunOutcome['runtime']>): string {
+/** The runtime, and when a range spec chose it, among how many and how to pin it. */
+function runtimeText(choice: NonNullable<RunOutcome['runtime']>): string {
+  const runtime = choice.option
   const text =
     runtime.displayName ??
     [
@@ -319,7 +321,20 @@ function runtimeText(runtime: NonNullable<RunOutcome['runtime']>): string {
     ]
       .filter(Boolean)
       .join(' · ')
-  return `${inlineText(text, 80)} (id ${runtime.id})`
+  const chosen =
+    choice.matched > 1 ? ` · newest of ${choice.matched} matching ${specText(choice.spec)}` : ''
+  const pin = choice.pin === null ? '' : ` · pin it with ${specText(choice.pin, 'runtime: ')}`
+  return `${inlineText(text, 80)} (id ${runtime.id})${chosen}${pin}`
+}
+
+/** What the runtime input accepts: only such text becomes a code span to copy (no joiners in it). */
+const RUNTIME_INPUT =
+  /^(\d+|[A-Za-z][A-Za-z0-9.+_-]*(\/[A-Za-z0-9][A-Za-z0-9.+_-]*(@[A-Za-z0-9][A-Za-z0-9.+_-]*)?)?)$/
+
+function specText(spec: string, prefix = ''): string {
+  return RUNTIME_INPUT.test(spec)
+    ? inlineCode(`${prefix}${spec}`, 120)
+    : inlineText(`${prefix}${spec}`, 100)
 }
 
 function quotaText(outcome: RunOutcome): string {

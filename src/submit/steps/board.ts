@@ -7,8 +7,8 @@
  * 2. `q=<user name>`: the caller's own rows (`matches`), with this agent's rank;
  * 3. `offset&limit` around that rank: the neighbours.
  *
- * Anything unexpected (no `me`, this agent not among the matches, the window missing it) falls
- * back to the whole board, which is also what the legacy wire always gets: the answer is the
+ * Anything unexpected (no `me` or no row under it, this agent not among the matches, the window
+ * missing it) falls back to the whole board, which is also what the legacy wire always gets: the answer is the
  * same either way, only its cost differs.
  */
 import type { Leaderboard, LeaderboardQuery, LeaderboardRow, Wire } from '../../arena/model.js'
@@ -39,13 +39,16 @@ export async function readBoardAround(
   const base = boardQuery(wire)
   const head = await arena.leaderboard(competitionId, { ...base, limit: TOP, me: true })
   if (head.rows.length >= head.total) return head // the server sent it all (small, or no limit)
+  // No row under `me`: the user has no scored agent, or the server answered as it would an
+  // anonymous caller (the board is a public read): only the whole board tells which.
   const username = head.me?.row?.username
-  if (!username) return head.me ? head : whole() // me without a row: the user has no scored agent
+  if (!username) return whole()
 
   const mine = await arena.leaderboard(competitionId, { ...base, limit: 1, q: username })
   if (!mine.matches) return whole() // a server that ignores q
   const ownRows = mine.matches.filter(row => row.isMine)
-  const row = ownRows.find(entry => entry.agentId === agentId)
+  // By id, not by the "mine" flag, which a server may leave false.
+  const row = mine.matches.find(entry => entry.agentId === agentId)
   if (!row) {
     // Fewer matches than the server's cap: the list is whole, so this agent has no row yet.
     return mine.matches.length < MATCHES_CAP ? partial(head, [], ownRows) : whole()

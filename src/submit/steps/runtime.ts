@@ -4,8 +4,10 @@
  */
 import type { RuntimeOption } from '../../arena/model.js'
 import type { RuntimeSpec } from '../config.js'
+import type { RuntimeChoice } from '../outcome.js'
 import { InputError } from '../../errors.js'
 import { replaceControlCharacters } from '../../format.js'
+import { compareVersions } from './version-order.js'
 
 /** Error messages list at most this many runtimes, and stop early past this many characters. */
 const MAX_LISTED = 12
@@ -36,14 +38,21 @@ export function formatRuntime(option: RuntimeOption): string {
 }
 
 /**
- * The option the spec names. `null` spec → null (do not pin). An id must be one of the options;
- * a match spec compares case-insensitively (language equal, framework equal when given, version
- * equal or a dot-boundary prefix: `2.3` matches `2.3.1`, not `2.30`) and must match exactly one.
+ * The option the spec names. `null` spec → null (do not pin). An id must be one of the options.
+ * A match spec is a range, as `node-version: 20` is for setup-node: it matches case-insensitively
+ * (language equal, framework equal when given, version equal or a dot-boundary prefix: `2.3`
+ * matches `2.3.1`, not `2.30`), and among the matches the newest framework version wins, then the
+ * newest language version, then the competition's default runtime (`defaultId`) if it is among
+ * them. Only matches that tie on all of that are ambiguous.
+ *
+ * ML Arena's API names no default runtime (the runtime options carry no flag, and an agent's
+ * runtime reads null until one is pinned), so the pipeline passes null today.
  */
 export function resolveRuntime(
   spec: RuntimeSpec | null,
-  options: RuntimeOption[]
-): RuntimeOption | null {
+  options: RuntimeOption[],
+  defaultId: number | null = null
+): RuntimeChoice | null {
   if (spec === null) return null
   if (options.length === 0) {
     throw new InputError(
@@ -59,26 +68,83 @@ export function resolveRuntime(
         `${spec.id} is not a runtime id of this competition; it offers ${listRuntimes(options)}.`
       )
     }
-    return found
+    return { option: found, spec: String(spec.id), matched: 1, pin: null }
   }
+  const text = specText(spec)
   const matches = options.filter(option => matchesSpec(option, spec))
-  const [first, second] = matches
-  if (first !== undefined && second === undefined) return first
-  const text = JSON.stringify(specText(spec))
-  if (first === undefined) {
+  if (matches.length === 0) {
     throw new InputError(
       'runtime',
-      `${text} matches none of the competition's runtimes: ${listRuntimes(options)}; use one of them, or its id.`
+      `${JSON.stringify(text)} matches none of the competition's runtimes: ${listRuntimes(options)}; use one of them, or its id.`
     )
   }
-  const lookAlike = new Set(matches.map(formatRuntime)).size === 1
-  const advice = lookAlike
-    ? `they look the same, so give the numeric id, e.g. ${first.id}`
-    : `give a more precise spec, or the numeric id, e.g. ${first.id}`
-  throw new InputError(
-    'runtime',
-    `${text} is ambiguous: it matches ${matches.length} runtimes: ${listRuntimes(matches)}; ${advice}.`
+  const ranked = [...matches].sort((a, b) => rankRuntimes(b, a, defaultId))
+  const best = ranked[0] as RuntimeOption
+  const tied = ranked.filter(option => rankRuntimes(option, best, defaultId) === 0)
+  if (tied.length > 1) {
+    // Tied options of different frameworks are told apart by naming one; identical ones by id.
+    const frameworks = new Set(tied.map(option => option.framework?.trim().toLowerCase() ?? ''))
+    const named = tied.find(option => option.framework !== null)
+    const advice =
+      frameworks.size > 1 && named && spec.framework === null
+        ? `name the framework, e.g. ${JSON.stringify(`${spec.language}/${clean(named.framework ?? '')}`)}, or give the numeric id, e.g. ${best.id}`
+        : `give the numeric id, e.g. ${best.id}`
+    throw new InputError(
+      'runtime',
+      `${JSON.stringify(text)} is ambiguous: it matches ${tied.length} runtimes of the same versions: ${listRuntimes(tied)}; ${advice}.`
+    )
+  }
+  const exact = matches.length === 1 && sameWord(formatRuntime(best), text)
+  return {
+    option: best,
+    spec: text,
+    matched: matches.length,
+    pin: exact ? null : pinFor(best, options)
+  }
+}
+
+/** > 0 when a ranks above b: newer framework version, then newer language version, then the default. */
+function rankRuntimes(a: RuntimeOption, b: RuntimeOption, defaultId: number | null): number {
+  return (
+    compareVersions(a.frameworkVersion, b.frameworkVersion) ||
+    compareVersions(a.languageVersion, b.languageVersion) ||
+    Number(a.id === defaultId) - Number(b.id === defaultId)
   )
+}
+
+/** The option's own spec when it matches no other option (and is valid input), else its id. */
+function pinFor(option: RuntimeOption, options: RuntimeOption[]): string {
+  const text = formatRuntime(option)
+  if (option.framework === null || option.frameworkVersion === null || !PIN_TEXT.test(text))
+    return String(option.id)
+  const spec = {
+    kind: 'match' as const,
+    language: option.language,
+    framework: option.framework,
+    frameworkVersion: option.frameworkVersion.trim()
+  }
+  const others = options.filter(other => other.id !== option.id && matchesSpec(other, spec))
+  return others.length === 0 ? text : String(option.id)
+}
+
+/** What the `runtime` input accepts (see config.ts), so a suggested pin is always valid input. */
+const PIN_TEXT =
+  /^[A-Za-z][A-Za-z0-9.+_-]*\/[A-Za-z0-9][A-Za-z0-9.+_-]*@[A-Za-z0-9][A-Za-z0-9.+_-]*$/
+
+/**
+ * One line for the log: which runtime the spec chose and how to pin it, e.g.
+ * `python/gymnasium@1.0.0 (id 4), the newest of 2 runtimes matching "python/gymnasium"; to keep
+ * it when the competition adds runtimes, pin it: runtime: python/gymnasium@1.0.0 (or 4).`
+ */
+export function describeRuntimeChoice(choice: RuntimeChoice): string {
+  const chosen = `${formatRuntime(choice.option)} (id ${choice.option.id})`
+  const why =
+    choice.matched > 1
+      ? `, the newest of ${choice.matched} runtimes matching ${JSON.stringify(choice.spec)}`
+      : ''
+  if (choice.pin === null) return `${chosen}${why}.`
+  const alternative = choice.pin === String(choice.option.id) ? '' : ` (or ${choice.option.id})`
+  return `${chosen}${why}; to keep it when the competition adds runtimes, pin it: runtime: ${choice.pin}${alternative}.`
 }
 
 function matchesSpec(
