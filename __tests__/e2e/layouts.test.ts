@@ -20,7 +20,8 @@ import path from 'node:path'
 import { COMPETITIONS, startEmulator, type Emulator } from '../../emulator/index.ts'
 import { deployedAgent } from '../emulator/helpers.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
-import { runAction, type ActionRun } from '../support/action-runner.ts'
+import { runAction, type ActionRun, type RunActionOptions } from '../support/action-runner.ts'
+import { reportFigure } from '../reliability/support/figures.ts'
 
 const WIRES = ['current', 'legacy'] as const
 const CID = COMPETITIONS.normal
@@ -132,12 +133,34 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
   let github: FakeGitHub
   let nextPr = wire === 'current' ? 500 : 600
 
+  /**
+   * For RELIABILITY.md (printed with RELIABILITY_FIGURES=1): child runs, and after each run the
+   * files that should be on the agent and are there with their bytes (kept) or are not (lost).
+   */
+  const tally = { runs: 0, refused: 0, filesKept: 0, filesLost: 0, staleRemoved: 0 }
+
   beforeAll(async () => {
     github = await new FakeGitHub().start()
   })
   afterAll(async () => {
     await github.close()
+    reportFigure(`layouts-${wire}`, tally)
   })
+
+  function countedRun(options: RunActionOptions): Promise<ActionRun> {
+    tally.runs += 1
+    return runAction(options)
+  }
+
+  /** Counts, then asserts, that the agent holds exactly `expected` (name, sha256). */
+  function expectFiles(agentId: number, expected: [string, string][]): void {
+    const held = new Map(storedFiles(agentId))
+    for (const [name, sha] of expected) {
+      if (held.get(name) === sha) tally.filesKept += 1
+      else tally.filesLost += 1
+    }
+    expect(storedFiles(agentId)).toEqual(expected)
+  }
 
   function inputs(extra: Record<string, string>): Record<string, string> {
     return {
@@ -184,7 +207,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
     expect(run.code).toBe(0)
     expect(run.outputs.outcome).toBe('success')
     const agentId = Number(run.outputs['agent-id'])
-    expect(storedFiles(agentId)).toEqual(expectedFiles(layout, workspace))
+    expectFiles(agentId, expectedFiles(layout, workspace))
     expect(agentStatus(agentId)).toBe('active')
     for (const line of layout.renamed) {
       expect(run.stdout.split(line).length - 1).toBe(1)
@@ -200,6 +223,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain(COLLISION_ERROR)
     expect(mutating()).toEqual([])
+    tally.refused += 1
   }
 
   describe.each(LAYOUTS)('$name', layout => {
@@ -221,7 +245,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
 
     it('new agent (push)', async () => {
       const ws = await makeWorkspace(layout.workspace)
-      const run = await runAction({
+      const run = await countedRun({
         workspace: ws,
         githubApiUrl: github.url,
         inputs: inputs(layout.inputs)
@@ -239,7 +263,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
         event: pullRequestEvent(pr),
         inputs: inputs(layout.inputs)
       }
-      const first = await runAction({
+      const first = await countedRun({
         ...options,
         workspace: await makeWorkspace(layout.workspace)
       })
@@ -254,7 +278,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
       const changed = { ...layout.workspace }
       const [, firstPath] = Object.entries(layout.stored)[0] as [string, string]
       changed[firstPath] = `${changed[firstPath]}# changed in the second push\n`
-      const second = await runAction({ ...options, workspace: await makeWorkspace(changed) })
+      const second = await countedRun({ ...options, workspace: await makeWorkspace(changed) })
       expect(second.outputs['agent-id']).toBe(String(agentId))
       expectStored(second, layout, changed)
       expect(mutating().filter(request => request.endsWith('/file')).length).toBe(
@@ -275,18 +299,19 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
       })
       const seeded = storedFiles(aid)
       const ws = await makeWorkspace(layout.workspace)
-      const run = await runAction({
+      const run = await countedRun({
         workspace: ws,
         githubApiUrl: github.url,
         inputs: inputs({ ...layout.inputs, 'agent-id': String(aid) })
       })
       if (layout.stored === null) {
         expectRefused(run)
-        expect(storedFiles(aid)).toEqual(seeded)
+        expectFiles(aid, seeded)
         return
       }
       expect(expectStored(run, layout, layout.workspace)).toBe(aid)
       expect(run.stdout).toContain('Removed stale-notes.txt')
+      tally.staleRemoved += storedFiles(aid).some(([name]) => name === 'stale-notes.txt') ? 0 : 1
       expect(run.summary).toContain(
         'Removed from the agent, as no longer among its files: stale-notes.txt.'
       )
@@ -300,7 +325,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
         const files = storedContent(layout.workspace)
         const aid = await existingAgent(`layout-${wire}-sched-${layout.name.length}`, files)
         const seeded = storedFiles(aid)
-        const run = await runAction({
+        const run = await countedRun({
           workspace: await makeWorkspace(layout.workspace),
           githubApiUrl: github.url,
           eventName: 'schedule',
@@ -309,8 +334,8 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
         })
         expect(errorLines(run)).toEqual([])
         expect(run.outputs.outcome).toBe('success')
-        expect(storedFiles(aid)).toEqual(seeded)
         expect(seeded).toEqual(expectedFiles(layout, layout.workspace))
+        expectFiles(aid, seeded)
         expect(agentStatus(aid)).toBe('active')
         expect(mutating().filter(request => request.endsWith('/file'))).toEqual([])
       })
