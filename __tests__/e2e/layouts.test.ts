@@ -13,15 +13,12 @@
  * API, as the official client would have left it (files under their base names).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { COMPETITIONS, startEmulator, type Emulator } from '../../emulator/index.ts'
 import { deployedAgent } from '../emulator/helpers.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import { runAction, type ActionRun, type RunActionOptions } from '../support/action-runner.ts'
 import { reportFigure } from '../reliability/support/figures.ts'
+import { makeWorkspace, sha256 } from '../reliability/support/fault-run.ts'
 
 const WIRES = ['current', 'legacy'] as const
 const CID = COMPETITIONS.normal
@@ -84,17 +81,8 @@ const LAYOUTS: Layout[] = [
 const COLLISION_ERROR =
   '::error::Input \'files\': "agent/agent.py" and "baseline/agent.py" would both be stored as "agent.py"'
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
-}
-
-async function makeWorkspace(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mlarena-layout-'))
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true })
-    await writeFile(path.join(dir, name), content)
-  }
-  return dir
+async function workspaceDir(files: Record<string, string>): Promise<string> {
+  return (await makeWorkspace(files, 'mlarena-layout-')).dir
 }
 
 /** Stored name → sha256 of the workspace file it comes from. */
@@ -244,7 +232,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
       )
 
     it('new agent (push)', async () => {
-      const ws = await makeWorkspace(layout.workspace)
+      const ws = await workspaceDir(layout.workspace)
       const run = await countedRun({
         workspace: ws,
         githubApiUrl: github.url,
@@ -265,7 +253,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
       }
       const first = await countedRun({
         ...options,
-        workspace: await makeWorkspace(layout.workspace)
+        workspace: await workspaceDir(layout.workspace)
       })
       if (layout.stored === null) {
         expectRefused(first)
@@ -278,7 +266,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
       const changed = { ...layout.workspace }
       const [, firstPath] = Object.entries(layout.stored)[0] as [string, string]
       changed[firstPath] = `${changed[firstPath]}# changed in the second push\n`
-      const second = await countedRun({ ...options, workspace: await makeWorkspace(changed) })
+      const second = await countedRun({ ...options, workspace: await workspaceDir(changed) })
       expect(second.outputs['agent-id']).toBe(String(agentId))
       expectStored(second, layout, changed)
       expect(mutating().filter(request => request.endsWith('/file')).length).toBe(
@@ -298,7 +286,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
         'stale-notes.txt': 'no longer in the repository\n'
       })
       const seeded = storedFiles(aid)
-      const ws = await makeWorkspace(layout.workspace)
+      const ws = await workspaceDir(layout.workspace)
       const run = await countedRun({
         workspace: ws,
         githubApiUrl: github.url,
@@ -326,7 +314,7 @@ describe.each(WIRES)('agent layouts on the %s wire', wire => {
         const aid = await existingAgent(`layout-${wire}-sched-${layout.name.length}`, files)
         const seeded = storedFiles(aid)
         const run = await countedRun({
-          workspace: await makeWorkspace(layout.workspace),
+          workspace: await workspaceDir(layout.workspace),
           githubApiUrl: github.url,
           eventName: 'schedule',
           event: { schedule: '0 3 * * *' },
