@@ -45634,7 +45634,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8834);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45643,7 +45643,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8834:
+/***/ 87:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48736,9 +48736,12 @@ async function findPullRequestByHead(api, owner, repo, headSha, headRepository) 
  * competition's limits (pure). Both throw InputError('files', …) before anything is uploaded.
  *
  * Decisions:
- * - Patterns are relative to the working directory, which is the agent's root: a file is stored
- *   under its path relative to it, with `/` separators. An absolute pattern is accepted only when
- *   its literal part lies inside the working directory; `~` and `..` are refused.
+ * - Patterns are relative to the working directory. An agent's files on ML Arena form one flat
+ *   folder (the contract, "Request bodies"): a file is stored under its base name (a file
+ *   challenge's one file under the required name), whatever folder it sits in. Two files that
+ *   would share a stored name, exactly or in letter case only, are refused naming both paths.
+ *   An absolute pattern is accepted only when its literal part lies inside the working
+ *   directory; `~` and `..` are refused.
  * - Lines are applied in order, as @actions/glob (and upload-artifact) do: a `!` line excludes
  *   what the lines above it matched, and a later line can include again.
  * - Symbolic links are not followed while searching (a link to a big tree cannot make the search
@@ -48754,10 +48757,12 @@ async function findPullRequestByHead(api, owner, repo, headSha, headRepository) 
 
 const IS_WINDOWS = process.platform === 'win32';
 const MAX_NAMES_LISTED = 5;
+/** The longest stored name the contract allows. */
+const MAX_NAME_LENGTH = 255;
 /**
  * Expands the glob lines (`!` lines exclude) relative to `workingDirectory` and returns every
- * matched file, checked and sorted by stored name. No match → [] (the caller applies
- * `if-no-files-found`).
+ * matched file, checked and sorted by path, each named by its stored name. No match → [] (the
+ * caller applies `if-no-files-found`). Two files that would share a stored name → InputError.
  */
 async function collectFiles(patterns, workingDirectory) {
     const root = external_node_path_default().resolve(workingDirectory);
@@ -48778,7 +48783,7 @@ async function collectFiles(patterns, workingDirectory) {
         for await (const match of globber.globGenerator()) {
             const file = await checkMatch(match, root, realRoot);
             if (file !== null)
-                found.set(file.name, file);
+                found.set(file.path, file);
         }
     }
     catch (error) {
@@ -48787,7 +48792,23 @@ async function collectFiles(patterns, workingDirectory) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new InputError('files', `the patterns could not be searched: ${files_oneLine(reason)}`);
     }
-    return [...found.values()].sort((a, b) => compareNames(a.name, b.name));
+    const files = [...found.values()].sort((a, b) => compareNames(a.path, b.path));
+    // Here already, not only in preflight: the error then comes before any request to ML Arena.
+    checkCollisions(files);
+    return files;
+}
+/**
+ * The log lines that say where a file goes when its stored name is not its path under
+ * working-directory (`lib/helpers.py → helpers.py`); [] when every file keeps its path.
+ */
+function describeRenames(files) {
+    const renamed = files.filter(file => file.name !== file.path);
+    if (renamed.length === 0)
+        return [];
+    return [
+        `ML Arena keeps an agent's files in one flat folder; stored under another name than their path:`,
+        ...renamed.map(file => `  ${files_oneLine(file.path, 200)} → ${files_oneLine(file.name, 200)}`)
+    ];
 }
 /**
  * Checks the files against the competition's limits and returns what will be uploaded: the same
@@ -48836,6 +48857,14 @@ async function checkMatch(match, root, realRoot) {
     if (hasControlCharacters(name)) {
         throw new InputError('files', `${shown} has control characters in its name; rename it or exclude it with !.`);
     }
+    const stored = external_node_path_default().posix.basename(name);
+    // A backslash is a path separator to ML Arena (a plain name has none), though not to Linux.
+    if (stored.includes('\\')) {
+        throw new InputError('files', `${shown} has a backslash in its name, which ML Arena reads as a folder; rename it or exclude it with !.`);
+    }
+    if (stored.length > MAX_NAME_LENGTH) {
+        throw new InputError('files', `${shown} has a name longer than ${MAX_NAME_LENGTH} characters, which ML Arena does not store; rename it or exclude it with !.`);
+    }
     const link = await (0,promises_.lstat)(match);
     let real;
     try {
@@ -48866,7 +48895,7 @@ async function checkMatch(match, root, realRoot) {
         const code = error.code ?? 'error';
         throw new InputError('files', `${shown} cannot be read (${code}); fix its permissions or exclude it with !${name}.`);
     }
-    return { name, path: name, size: target.size };
+    return { name: stored, path: name, size: target.size };
 }
 /**
  * One `files` line as a glob rooted at `root`, keeping its `!`; null for a line that says
@@ -48937,19 +48966,25 @@ function checkCollisions(files) {
     for (const file of files) {
         const same = exact.get(file.name);
         if (same !== undefined) {
-            throw new InputError('files', `${quoteValue(file.name)} is planned twice (from ${quoteValue(same.path)} and ${quoteValue(file.path)}); every file needs its own name.`);
+            throw new InputError('files', `${quoteValue(same.path)} and ${quoteValue(file.path)} would both be stored as ${quoteValue(file.name)}: ML Arena keeps an agent's files in one flat folder, so each file needs its own base name; rename one, or exclude one with !.`);
         }
         exact.set(file.name, file);
         const key = file.name.normalize('NFC').toLowerCase();
         const similar = folded.get(key);
         if (similar !== undefined) {
-            throw new InputError('files', `${quoteValue(similar.name)} and ${quoteValue(file.name)} differ only in letter case, and ML Arena's storage may keep them as one file; rename one, or exclude one with !.`);
+            throw new InputError('files', `${quoteValue(similar.path)} and ${quoteValue(file.path)} ${storedAs(similar, file)}differ only in letter case, and ML Arena's storage may keep them as one file; rename one, or exclude one with !.`);
         }
         folded.set(key, file);
     }
 }
+/** `would be stored as "A.py" and "a.py", which ` when a path is not its stored name. */
+function storedAs(a, b) {
+    if (a.path === a.name && b.path === b.name)
+        return '';
+    return `would be stored as ${quoteValue(a.name)} and ${quoteValue(b.name)}, which `;
+}
 function listNames(files) {
-    const names = files.slice(0, MAX_NAMES_LISTED).map(file => quoteValue(file.name));
+    const names = files.slice(0, MAX_NAMES_LISTED).map(file => quoteValue(file.path));
     const rest = files.length - names.length;
     return rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ');
 }
@@ -50028,6 +50063,103 @@ function listRuntimes(options) {
     return rest > 0 ? `${entries.join(', ')}, … and ${rest} more` : entries.join(', ');
 }
 
+;// CONCATENATED MODULE: ./src/submit/steps/stale-files.ts
+
+
+/** The listing after the uploads disagrees with what this run stored. No file was deleted. */
+class UnexpectedListing extends errors_ActionError {
+    name = 'UnexpectedListing';
+}
+const MAX_SHOWN = 5;
+/**
+ * Decides which listed files are stale. `uploaded`: the stored names whose upload this run saw
+ * succeed; `listed`: the names the server lists after the uploads.
+ */
+function decideStaleFiles(planned, uploaded, listed) {
+    const notUploaded = planned.filter(file => !uploaded.has(file.name)).map(file => file.name);
+    if (notUploaded.length > 0) {
+        return {
+            kind: 'skip',
+            reason: `not every upload went through (${quoteList(notUploaded)})`
+        };
+    }
+    const malformed = listed.filter(name => !isPlainName(name));
+    if (malformed.length > 0) {
+        return {
+            kind: 'refuse',
+            reason: `it lists ${quoteList(malformed)}, which ${malformed.length === 1 ? 'is not a plain file name' : 'are not plain file names'} (an agent's files form one flat folder)`
+        };
+    }
+    const present = new Set(listed);
+    const missing = planned.filter(file => !present.has(file.name)).map(file => file.name);
+    if (missing.length > 0) {
+        return {
+            kind: 'refuse',
+            reason: `it does not list ${quoteList(missing)}, which this run has just uploaded`
+        };
+    }
+    const keep = new Set(planned.map(file => file.name));
+    const keepFolded = new Set(planned.map(file => fold(file.name)));
+    const names = [];
+    const keptForCase = [];
+    for (const name of present) {
+        if (keep.has(name))
+            continue;
+        if (keepFolded.has(fold(name)))
+            keptForCase.push(name);
+        else
+            names.push(name);
+    }
+    return { kind: 'remove', names, keptForCase };
+}
+/**
+ * Lists the agent's files, decides, and deletes the stale ones one at a time. Throws
+ * UnexpectedListing (having deleted nothing) when the listing is not what this run expected.
+ * Returns the names it deleted.
+ */
+async function removeStaleFiles(arena, competitionId, agentId, planned, uploaded, options) {
+    const listed = await arena.listFiles(competitionId, agentId);
+    const decision = decideStaleFiles(planned, uploaded, namesOf(listed));
+    if (decision.kind === 'skip') {
+        options.log.warning(`No file was removed from agent ${agentId}: ${decision.reason}.`);
+        return [];
+    }
+    if (decision.kind === 'refuse') {
+        throw new UnexpectedListing(`ML Arena's list of agent ${agentId}'s files is not what this run uploaded: ${decision.reason}. No file was deleted and nothing was deployed; check the agent's files on ML Arena.`);
+    }
+    for (const name of decision.keptForCase) {
+        options.log.warning(`Kept ${oneLine(name)}: its name differs only in letter case from a file of this run, and deleting it could delete that file on a case-insensitive storage; remove it on ML Arena if it is stale.`);
+    }
+    const removed = [];
+    for (const name of decision.names) {
+        await arena.deleteFile(competitionId, agentId, name);
+        removed.push(name);
+        options.onRemoved?.(name);
+        options.log.info(`Removed ${oneLine(name)}, which is no longer among the agent's files.`);
+    }
+    return removed;
+}
+function namesOf(files) {
+    return files.map(file => file.name);
+}
+/** The contract's plain name: no path, not `.` or `..`, at most 255 characters, no controls. */
+function isPlainName(name) {
+    return (name !== '' &&
+        name !== '.' &&
+        name !== '..' &&
+        name.length <= 255 &&
+        !/[/\\]/.test(name) &&
+        !hasControlCharacters(name));
+}
+function fold(name) {
+    return name.normalize('NFC').toLowerCase();
+}
+function quoteList(names) {
+    const shown = names.slice(0, MAX_SHOWN).map(name => `"${oneLine(name, 120)}"`);
+    const rest = names.length - shown.length;
+    return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
 ;// CONCATENATED MODULE: ./src/submit/steps/upload.ts
 
 
@@ -50037,9 +50169,10 @@ class UploadRejected extends (/* unused pure expression or super */ null && (Act
     name = 'UploadRejected';
 }
 /**
- * Uploads every planned file, a few at a time. One line per finished file and, for a file that
- * takes long, a progress line at most every `progressEveryMs`: readable in the Actions log
- * without a progress bar's flood.
+ * Uploads every planned file under its stored name, a few at a time, and returns the stored
+ * names whose upload succeeded (all of them, or it throws). One line per finished file and, for
+ * a file that takes long, a progress line at most every `progressEveryMs`: readable in the
+ * Actions log without a progress bar's flood. After a failed upload no further one starts.
  */
 async function uploadAll(arena, competitionId, agentId, files, workingDirectory, options) {
     const parallel = Math.max(1, options.parallel ?? 3);
@@ -50048,27 +50181,38 @@ async function uploadAll(arena, competitionId, agentId, files, workingDirectory,
     const total = files.reduce((sum, file) => sum + file.size, 0);
     options.log.info(`Uploading ${files.length} file(s), ${formatBytes(total)} in all.`);
     let next = 0;
+    let failed = false;
+    const uploaded = new Set();
     async function worker() {
         for (;;) {
             if (options.signal?.aborted)
                 throw new errors_ActionError('The upload was cancelled.');
+            if (failed)
+                return;
             const file = files[next++];
             if (!file)
                 return;
             let lastLine = now();
-            const result = await arena.uploadFile(competitionId, agentId, { name: file.name, path: external_node_path_default().join(workingDirectory, file.path), size: file.size }, sent => {
+            const result = await arena
+                .uploadFile(competitionId, agentId, { name: file.name, path: external_node_path_default().join(workingDirectory, file.path), size: file.size }, sent => {
                 const at = now();
                 if (at - lastLine < every || sent >= file.size)
                     return;
                 lastLine = at;
                 const percent = file.size > 0 ? Math.floor((sent / file.size) * 100) : 100;
                 options.log.info(`  ${file.name}: ${percent}% (${formatBytes(sent)} of ${formatBytes(file.size)})`);
+            })
+                .catch((error) => {
+                failed = true;
+                throw error;
             });
+            uploaded.add(file.name);
             const note = result.validationMessage ?? result.message;
             options.log.info(`  ✓ ${file.name} (${formatBytes(file.size)})${note ? ` — ${note}` : ''}`);
         }
     }
     await Promise.all(Array.from({ length: Math.min(parallel, files.length) }, () => worker()));
+    return uploaded;
 }
 
 ;// CONCATENATED MODULE: ./src/submit/steps/watch.ts
@@ -50198,6 +50342,7 @@ function describeStatus(status) {
 
 
 
+
 /** The fields of RunOutcome a run starts with, before any step. */
 function newOutcome(config, commentKey) {
     return {
@@ -50211,6 +50356,7 @@ function newOutcome(config, commentKey) {
         agentCreated: false,
         runtime: null,
         files: [],
+        removedFiles: [],
         quota: null,
         status: null,
         games: [],
@@ -50311,6 +50457,8 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
         requiredName: competition.submissionFilename
     });
     outcome.files = planned;
+    for (const line of describeRenames(planned))
+        log.info(line);
     // The API names no default runtime, so the range rule has no default to prefer (see runtime.ts).
     const runtime = await tracker.run('runtime', async () => config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid), null) : null);
     outcome.runtime = runtime;
@@ -50380,9 +50528,17 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
     }
     if (planned.length > 0) {
         await tracker.run('upload', async () => {
-            await uploadAll(arena, cid, aid, planned, config.workingDirectory, { log, signal });
-            if (!outcome.agentCreated)
-                await removeStaleFiles(arena, cid, aid, planned, log);
+            const uploaded = await uploadAll(arena, cid, aid, planned, config.workingDirectory, {
+                log,
+                signal
+            });
+            // A new agent holds only what this run uploaded: nothing can be stale.
+            if (!outcome.agentCreated) {
+                await removeStaleFiles(arena, cid, aid, planned, uploaded, {
+                    log,
+                    onRemoved: name => outcome.removedFiles.push(name)
+                });
+            }
         });
     }
     await tracker.run('deploy', async () => {
@@ -50512,16 +50668,6 @@ function latestGames(games, count) {
     })
         .slice(0, count)
         .map(entry => entry.game);
-}
-async function removeStaleFiles(arena, cid, aid, planned, log) {
-    const keep = new Set(planned.map(file => file.name));
-    const present = await arena.listFiles(cid, aid);
-    for (const file of present) {
-        if (keep.has(file.name))
-            continue;
-        await arena.deleteFile(cid, aid, file.name);
-        log.info(`Removed ${oneLine(file.name)}, which is no longer among the agent's files.`);
-    }
 }
 /** A 401 (the first call a run makes) is about the api-key input: say what a valid one is. */
 function tokenRefused(error) {
@@ -51247,7 +51393,11 @@ function chartNumber(value, precision) {
     const fixed = value.toFixed(Math.min(Math.max(precision ?? 3, 0), 6));
     return String(Number(fixed));
 }
-/** The agent's files with their sizes, and the total. */
+/**
+ * The agent's files with their sizes, and the total; a file stored under another name than its
+ * path under working-directory shows both (`lib/helpers.py → helpers.py`). Then the files this
+ * run removed from the agent, if any.
+ */
 function filesSection(outcome, detail, compact) {
     const files = outcome.files;
     if (files.length === 0)
@@ -51255,15 +51405,33 @@ function filesSection(outcome, detail, compact) {
     const total = files.reduce((sum, f) => sum + f.size, 0);
     const rows = files
         .slice(0, detail.maxFiles)
-        .map(f => [inlineText(f.name, PATH), formatBytes(f.size)]);
+        .map(f => [
+        f.path === f.name
+            ? inlineText(f.name, PATH)
+            : `${inlineText(f.path, PATH)} → ${inlineText(f.name, PATH)}`,
+        formatBytes(f.size)
+    ]);
     const more = moreLine(files.length, detail.maxFiles, 'file');
-    const list = rows.length > 0 ? `${table(['File', 'Size'], rows, ['l', 'r'])}${more}` : '';
+    const renamed = files.some(f => f.path !== f.name);
+    const header = renamed ? 'File (path → stored name)' : 'File';
+    const list = rows.length > 0 ? `${table([header, 'Size'], rows, ['l', 'r'])}${more}` : '';
     const line = `${formatCountOf(files.length, 'file')}, ${formatBytes(total)} in all${limitsText(outcome)}.`;
-    if (!list)
+    const removed = removedText(outcome.removedFiles, detail.maxFiles);
+    const body = [list, removed].filter(part => part !== '').join('\n\n');
+    if (!body)
         return line;
     if (compact)
-        return `<details><summary>${htmlText(line, 200)}</summary>\n\n${list}\n\n</details>`;
-    return `${line}\n\n${list}`;
+        return `<details><summary>${htmlText(line, 200)}</summary>\n\n${body}\n\n</details>`;
+    return `${line}\n\n${body}`;
+}
+/** `Removed from the agent, as no longer among its files: a.py, b.py.` */
+function removedText(names, max) {
+    if (names.length === 0)
+        return '';
+    const shown = names.slice(0, Math.max(max, 5)).map(name => inlineText(name, PATH));
+    const rest = names.length - shown.length;
+    const more = rest > 0 ? ` and ${formatCount(rest)} more` : '';
+    return `Removed from the agent, as no longer among its files: ${shown.join(', ')}${more}.`;
 }
 function limitsText(outcome) {
     const competition = outcome.competition;

@@ -52,7 +52,13 @@ export function receiveUpload(req: IncomingMessage, rules: UploadRules): Promise
     }
     let parser: busboy.Busboy
     try {
-      parser = busboy({ headers: req.headers, limits: { fields: 10, parts: 20 } })
+      // preservePath: busboy would otherwise keep only the base name of a filename with a path,
+      // and a server that quietly stores another name than the client sent hides client bugs.
+      parser = busboy({
+        headers: req.headers,
+        preservePath: true,
+        limits: { fields: 10, parts: 20 }
+      })
     } catch (error) {
       req.resume()
       req.once('end', () =>
@@ -174,13 +180,20 @@ export function receiveUpload(req: IncomingMessage, rules: UploadRules): Promise
   })
 }
 
-/** A file name must be a plain name: no path, no control characters. */
+/**
+ * A stored name must be a plain name (the contract: an agent's files form one flat folder): not
+ * empty, no `/` or `\`, not `.` or `..`, at most 255 characters, no control characters. The
+ * name is refused as sent, never shortened to its base name.
+ */
 export function checkFileName(name: string): string | null {
   if (!name) return 'The file part needs a non-empty filename'
-  if (name.length > 255) return 'File names are limited to 255 characters'
-  if (name === '.' || name === '..' || /[/\\]/.test(name))
-    return `Invalid file name "${name}": use a plain name, without a path`
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'File names may not contain control characters'
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    return `Invalid file name ${JSON.stringify(name.slice(0, 80))}: file names may not contain control characters`
+  if (name.length > 255)
+    return `Invalid file name "${name.slice(0, 40)}…": it is ${name.length} characters long; file names are limited to 255 characters`
+  if (/[/\\]/.test(name))
+    return `Invalid file name "${name}": an agent's files form one flat folder; send a plain name, without a path (no / or \\)`
+  if (name === '.' || name === '..') return `Invalid file name "${name}": not a file name`
   return null
 }

@@ -47,9 +47,9 @@ export function runtime(): RuntimeOption {
 
 export function files(): PlannedFile[] {
   return [
-    { name: 'agent.py', path: 'agent/agent.py', size: 12_345 },
-    { name: 'model.pt', path: 'agent/model.pt', size: 4_404_019 },
-    { name: 'requirements.txt', path: 'agent/requirements.txt', size: 120 }
+    { name: 'agent.py', path: 'agent.py', size: 12_345 },
+    { name: 'model.pt', path: 'weights/model.pt', size: 4_404_019 },
+    { name: 'requirements.txt', path: 'requirements.txt', size: 120 }
   ]
 }
 
@@ -191,6 +191,7 @@ export function baseOutcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
     agentCreated: false,
     runtime: { option: runtime(), spec: '7', matched: 1, pin: null },
     files: files(),
+    removedFiles: [],
     quota: {
       dailyLimit: 10,
       dailyUsed: 3,
@@ -227,6 +228,7 @@ export function successOutcome(): RunOutcome {
     ],
     logsDir: '/home/runner/work/_temp/mlarena-logs/1234',
     rank: buildRankReport(sampleBoard(), { id: 1234, name: 'ppo-v7' }, { rank: 15, score: 265.5 }),
+    removedFiles: ['model-v6.pt'],
     timings: [
       { phase: 'inputs', ms: 3 },
       { phase: 'files', ms: 41 },

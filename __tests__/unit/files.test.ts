@@ -6,7 +6,12 @@ import path from 'node:path'
 import { InputError } from '../../src/errors.js'
 import { formatBytes } from '../../src/format.js'
 import type { PlannedFile } from '../../src/submit/outcome.js'
-import { collectFiles, preflight, type FileLimits } from '../../src/submit/steps/files.js'
+import {
+  collectFiles,
+  describeRenames,
+  preflight,
+  type FileLimits
+} from '../../src/submit/steps/files.js'
 
 let sandbox: string
 /** The working directory of each test: <sandbox>/repo. */
@@ -45,10 +50,10 @@ async function filesError(run: () => Promise<unknown> | unknown): Promise<string
   throw new Error('expected an InputError')
 }
 
-const names = (files: PlannedFile[]): string[] => files.map(file => file.name)
+const paths = (files: PlannedFile[]): string[] => files.map(file => file.path)
 
 describe('collectFiles', () => {
-  it('stores nested files under their path relative to the working directory, sorted', async () => {
+  it('stores nested files under their base name, sorted by their path under the working directory', async () => {
     write({
       'main.py': 'print(1)',
       'lib/util.py': 'x = 1',
@@ -59,24 +64,24 @@ describe('collectFiles', () => {
     const files = await collectFiles(['**/*.py', 'lib/**/*.bin'], root)
     expect(files).toEqual([
       { name: 'Zeta.py', path: 'Zeta.py', size: 1 },
-      { name: 'lib/deep/model.bin', path: 'lib/deep/model.bin', size: 10 },
-      { name: 'lib/util.py', path: 'lib/util.py', size: 5 },
+      { name: 'model.bin', path: 'lib/deep/model.bin', size: 10 },
+      { name: 'util.py', path: 'lib/util.py', size: 5 },
       { name: 'main.py', path: 'main.py', size: 8 }
     ])
   })
 
   it('applies ! excludes, a folder with all it holds', async () => {
     write({ 'a.py': 'a', 'test_a.py': 't', 'sub/test_b.py': 't', 'sub/b.py': 'b' })
-    expect(names(await collectFiles(['**/*.py', '!**/test_*.py'], root))).toEqual([
+    expect(paths(await collectFiles(['**/*.py', '!**/test_*.py'], root))).toEqual([
       'a.py',
       'sub/b.py'
     ])
-    expect(names(await collectFiles(['**', '!sub'], root))).toEqual(['a.py', 'test_a.py'])
+    expect(paths(await collectFiles(['**', '!sub'], root))).toEqual(['a.py', 'test_a.py'])
   })
 
   it('lets a later line win, as @actions/glob does (a pattern re-includes)', async () => {
     write({ 'a.py': 'a', 'test_a.py': 't', 'sub/test_b.py': 't' })
-    expect(names(await collectFiles(['**/*.py', '!**/test_*.py', 'sub/*'], root))).toEqual([
+    expect(paths(await collectFiles(['**/*.py', '!**/test_*.py', 'sub/*'], root))).toEqual([
       'a.py',
       'sub/test_b.py'
     ])
@@ -85,9 +90,9 @@ describe('collectFiles', () => {
   it('takes a folder, ./ prefixes, . and a trailing slash as "everything under it"', async () => {
     write({ 'agent/a.py': 'a', 'agent/x/b.py': 'b', 'other.py': 'o' })
     const agentOnly = ['agent/a.py', 'agent/x/b.py']
-    expect(names(await collectFiles(['agent'], root))).toEqual(agentOnly)
-    expect(names(await collectFiles(['./agent/'], root))).toEqual(agentOnly)
-    expect(names(await collectFiles(['.'], root))).toEqual([...agentOnly, 'other.py'])
+    expect(paths(await collectFiles(['agent'], root))).toEqual(agentOnly)
+    expect(paths(await collectFiles(['./agent/'], root))).toEqual(agentOnly)
+    expect(paths(await collectFiles(['.'], root))).toEqual([...agentOnly, 'other.py'])
   })
 
   it('lists a file matched by several patterns once', async () => {
@@ -97,7 +102,7 @@ describe('collectFiles', () => {
 
   it('includes hidden files when a pattern matches them', async () => {
     write({ '.config': 'c', 'a.py': 'a' })
-    expect(names(await collectFiles(['**'], root))).toEqual(['.config', 'a.py'])
+    expect(paths(await collectFiles(['**'], root))).toEqual(['.config', 'a.py'])
   })
 
   it('returns [] when nothing matches, or only excludes are given', async () => {
@@ -111,7 +116,7 @@ describe('collectFiles', () => {
     const odd = path.join(sandbox, 'we*ird [dir]?')
     write({ 'a.py': 'a', 'sub/b.py': 'b' }, odd)
     write({ 'decoy.py': 'd' }, path.join(sandbox, 'weXird d?'))
-    expect(names(await collectFiles(['**/*.py'], odd))).toEqual(['a.py', 'sub/b.py'])
+    expect(paths(await collectFiles(['**/*.py'], odd))).toEqual(['a.py', 'sub/b.py'])
   })
 
   it('refuses a working directory that does not exist', async () => {
@@ -126,7 +131,7 @@ describe('collectFiles', () => {
 
   it('accepts an absolute pattern inside the working directory', async () => {
     write({ 'a.py': 'a', 'b.txt': 'b' })
-    expect(names(await collectFiles([`${root}/*.py`], root))).toEqual(['a.py'])
+    expect(paths(await collectFiles([`${root}/*.py`], root))).toEqual(['a.py'])
   })
 
   it.each([
@@ -168,10 +173,43 @@ describe('collectFiles', () => {
     expect(message).toContain('"linked/agent.py" goes through a symbolic link that leads outside')
   })
 
+  it('refuses two files in different folders that share a base name, before any request', async () => {
+    write({ 'a/agent.py': 'a', 'b/agent.py': 'b', 'b/model.bin': 'm' })
+    const message = await filesError(() => collectFiles(['**'], root))
+    expect(message).toBe(
+      'Input \'files\': "a/agent.py" and "b/agent.py" would both be stored as "agent.py": ML Arena keeps an agent\'s files in one flat folder, so each file needs its own base name; rename one, or exclude one with !.'
+    )
+  })
+
+  it('refuses base names that differ only in case across folders', async () => {
+    write({ 'lib/Model.bin': 'a', 'model.bin': 'b' })
+    expect(await filesError(() => collectFiles(['**'], root))).toContain(
+      '"lib/Model.bin" and "model.bin" would be stored as "Model.bin" and "model.bin", which differ only in letter case'
+    )
+  })
+
+  it('refuses a backslash in a name, which ML Arena reads as a folder', async () => {
+    write({ 'lib\\util.py': 'x' })
+    expect(await filesError(() => collectFiles(['*.py'], root))).toContain(
+      '"lib\\\\util.py" has a backslash in its name'
+    )
+  })
+
+  it('says which files get another stored name than their path, once each', async () => {
+    write({ 'agent/agent.py': 'a', 'agent/lib/helpers.py': 'h', 'top.py': 't' })
+    const files = await collectFiles(['**'], root)
+    expect(describeRenames(files)).toEqual([
+      "ML Arena keeps an agent's files in one flat folder; stored under another name than their path:",
+      '  agent/agent.py → agent.py',
+      '  agent/lib/helpers.py → helpers.py'
+    ])
+    expect(describeRenames(files.filter(file => file.path === 'top.py'))).toEqual([])
+  })
+
   it('does not follow a linked folder inside the working directory', async () => {
     write({ 'lib/a.py': 'a' })
     symlinkSync(path.join(root, 'lib'), path.join(root, 'lib-link'))
-    expect(names(await collectFiles(['**'], root))).toEqual(['lib/a.py'])
+    expect(paths(await collectFiles(['**'], root))).toEqual(['lib/a.py'])
   })
 
   it('refuses a linked folder that leaves the working directory', async () => {
@@ -288,10 +326,17 @@ describe('preflight', () => {
     expect(preflight(files, { ...NO_LIMITS, maxFiles: 0, maxTotalBytes: -1 })).toEqual(files)
   })
 
-  it('refuses the same name twice', () => {
+  it('refuses the same name twice, naming both paths', () => {
     const files = [file('agent.py', 1, 'x/agent.py'), file('agent.py', 1, 'y/agent.py')]
+    expect(filesErrorSync(() => preflight(files, NO_LIMITS))).toBe(
+      'Input \'files\': "x/agent.py" and "y/agent.py" would both be stored as "agent.py": ML Arena keeps an agent\'s files in one flat folder, so each file needs its own base name; rename one, or exclude one with !.'
+    )
+  })
+
+  it('refuses stored names that differ only in case, naming both paths', () => {
+    const files = [file('Agent.py', 1, 'lib/Agent.py'), file('agent.py')]
     expect(filesErrorSync(() => preflight(files, NO_LIMITS))).toContain(
-      '"agent.py" is planned twice (from "x/agent.py" and "y/agent.py")'
+      '"lib/Agent.py" and "agent.py" would be stored as "Agent.py" and "agent.py", which differ only in letter case'
     )
   })
 

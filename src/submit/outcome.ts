@@ -56,9 +56,12 @@ export interface Failure {
 }
 
 export interface PlannedFile {
-  /** Name the file gets inside the agent. */
+  /**
+   * The name the file is uploaded and stored under: a plain name (an agent's files form one
+   * flat folder on ML Arena), its base name, or a file challenge's required name.
+   */
   name: string
-  /** Path relative to the working directory. */
+  /** Path relative to the working directory, with `/` separators (where it is read from). */
   path: string
   size: number
 }
@@ -121,6 +124,8 @@ export interface RunOutcome {
   agentCreated: boolean
   runtime: RuntimeChoice | null
   files: PlannedFile[]
+  /** Stored names this run deleted from an existing agent, as no longer among its files. */
+  removedFiles: string[]
   quota: DeployQuota | null
   status: AgentStatus | null
   /** The latest games (newest first), with score and log presence. */

@@ -12,12 +12,13 @@ import type { Clock } from '../clock.js'
 import type { Config } from './config.js'
 import { ArenaError } from '../arena/errors.js'
 import { ActionError, InputError } from '../errors.js'
-import type { Failure, PlannedFile, Phase, RunOutcome } from './outcome.js'
-import { collectFiles, preflight } from './steps/files.js'
+import type { Failure, Phase, RunOutcome } from './outcome.js'
+import { collectFiles, describeRenames, preflight } from './steps/files.js'
 import { downloadLogs } from './steps/logs.js'
 import { readBoardAround } from './steps/board.js'
 import { buildRankReport } from './steps/rank.js'
 import { describeRuntimeChoice, resolveRuntime } from './steps/runtime.js'
+import { removeStaleFiles } from './steps/stale-files.js'
 import { uploadAll } from './steps/upload.js'
 import { watchStatus, type WatchResult } from './steps/watch.js'
 import { describeStatus } from './steps/status-text.js'
@@ -52,6 +53,7 @@ export function newOutcome(
     agentCreated: false,
     runtime: null,
     files: [],
+    removedFiles: [],
     quota: null,
     status: null,
     games: [],
@@ -185,6 +187,7 @@ export async function runPipeline(
     requiredName: competition.submissionFilename
   })
   outcome.files = planned
+  for (const line of describeRenames(planned)) log.info(line)
 
   // The API names no default runtime, so the range rule has no default to prefer (see runtime.ts).
   const runtime = await tracker.run('runtime', async () =>
@@ -274,8 +277,17 @@ export async function runPipeline(
 
   if (planned.length > 0) {
     await tracker.run('upload', async () => {
-      await uploadAll(arena, cid, aid, planned, config.workingDirectory, { log, signal })
-      if (!outcome.agentCreated) await removeStaleFiles(arena, cid, aid, planned, log)
+      const uploaded = await uploadAll(arena, cid, aid, planned, config.workingDirectory, {
+        log,
+        signal
+      })
+      // A new agent holds only what this run uploaded: nothing can be stale.
+      if (!outcome.agentCreated) {
+        await removeStaleFiles(arena, cid, aid, planned, uploaded, {
+          log,
+          onRemoved: name => outcome.removedFiles.push(name)
+        })
+      }
     })
   }
 
@@ -424,22 +436,6 @@ export function latestGames(games: Game[], count: number): Game[] {
     })
     .slice(0, count)
     .map(entry => entry.game)
-}
-
-async function removeStaleFiles(
-  arena: ArenaApi,
-  cid: number,
-  aid: number,
-  planned: PlannedFile[],
-  log: Logger
-): Promise<void> {
-  const keep = new Set(planned.map(file => file.name))
-  const present = await arena.listFiles(cid, aid)
-  for (const file of present) {
-    if (keep.has(file.name)) continue
-    await arena.deleteFile(cid, aid, file.name)
-    log.info(`Removed ${oneLine(file.name)}, which is no longer among the agent's files.`)
-  }
 }
 
 /** A 401 (the first call a run makes) is about the api-key input: say what a valid one is. */

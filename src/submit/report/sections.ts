@@ -479,20 +479,42 @@ function chartNumber(value: number, precision: number | null): string {
   return String(Number(fixed))
 }
 
-/** The agent's files with their sizes, and the total. */
+/**
+ * The agent's files with their sizes, and the total; a file stored under another name than its
+ * path under working-directory shows both (`lib/helpers.py → helpers.py`). Then the files this
+ * run removed from the agent, if any.
+ */
 export function filesSection(outcome: RunOutcome, detail: Detail, compact: boolean): string {
   const files = outcome.files
   if (files.length === 0) return ''
   const total = files.reduce((sum, f) => sum + f.size, 0)
   const rows = files
     .slice(0, detail.maxFiles)
-    .map(f => [inlineText(f.name, PATH), formatBytes(f.size)])
+    .map(f => [
+      f.path === f.name
+        ? inlineText(f.name, PATH)
+        : `${inlineText(f.path, PATH)} → ${inlineText(f.name, PATH)}`,
+      formatBytes(f.size)
+    ])
   const more = moreLine(files.length, detail.maxFiles, 'file')
-  const list = rows.length > 0 ? `${table(['File', 'Size'], rows, ['l', 'r'])}${more}` : ''
+  const renamed = files.some(f => f.path !== f.name)
+  const header = renamed ? 'File (path → stored name)' : 'File'
+  const list = rows.length > 0 ? `${table([header, 'Size'], rows, ['l', 'r'])}${more}` : ''
   const line = `${formatCountOf(files.length, 'file')}, ${formatBytes(total)} in all${limitsText(outcome)}.`
-  if (!list) return line
-  if (compact) return `<details><summary>${htmlText(line, 200)}</summary>\n\n${list}\n\n</details>`
-  return `${line}\n\n${list}`
+  const removed = removedText(outcome.removedFiles, detail.maxFiles)
+  const body = [list, removed].filter(part => part !== '').join('\n\n')
+  if (!body) return line
+  if (compact) return `<details><summary>${htmlText(line, 200)}</summary>\n\n${body}\n\n</details>`
+  return `${line}\n\n${body}`
+}
+
+/** `Removed from the agent, as no longer among its files: a.py, b.py.` */
+function removedText(names: string[], max: number): string {
+  if (names.length === 0) return ''
+  const shown = names.slice(0, Math.max(max, 5)).map(name => inlineText(name, PATH))
+  const rest = names.length - shown.length
+  const more = rest > 0 ? ` and ${formatCount(rest)} more` : ''
+  return `Removed from the agent, as no longer among its files: ${shown.join(', ')}${more}.`
 }
 
 function limitsText(outcome: RunOutcome): string {

@@ -3,9 +3,12 @@
  * competition's limits (pure). Both throw InputError('files', …) before anything is uploaded.
  *
  * Decisions:
- * - Patterns are relative to the working directory, which is the agent's root: a file is stored
- *   under its path relative to it, with `/` separators. An absolute pattern is accepted only when
- *   its literal part lies inside the working directory; `~` and `..` are refused.
+ * - Patterns are relative to the working directory. An agent's files on ML Arena form one flat
+ *   folder (the contract, "Request bodies"): a file is stored under its base name (a file
+ *   challenge's one file under the required name), whatever folder it sits in. Two files that
+ *   would share a stored name, exactly or in letter case only, are refused naming both paths.
+ *   An absolute pattern is accepted only when its literal part lies inside the working
+ *   directory; `~` and `..` are refused.
  * - Lines are applied in order, as @actions/glob (and upload-artifact) do: a `!` line excludes
  *   what the lines above it matched, and a later line can include again.
  * - Symbolic links are not followed while searching (a link to a big tree cannot make the search
@@ -38,11 +41,13 @@ export interface FileLimits {
 
 const IS_WINDOWS = process.platform === 'win32'
 const MAX_NAMES_LISTED = 5
+/** The longest stored name the contract allows. */
+const MAX_NAME_LENGTH = 255
 
 /**
  * Expands the glob lines (`!` lines exclude) relative to `workingDirectory` and returns every
- * matched file, checked and sorted by stored name. No match → [] (the caller applies
- * `if-no-files-found`).
+ * matched file, checked and sorted by path, each named by its stored name. No match → [] (the
+ * caller applies `if-no-files-found`). Two files that would share a stored name → InputError.
  */
 export async function collectFiles(
   patterns: string[],
@@ -68,14 +73,30 @@ export async function collectFiles(
     })
     for await (const match of globber.globGenerator()) {
       const file = await checkMatch(match, root, realRoot)
-      if (file !== null) found.set(file.name, file)
+      if (file !== null) found.set(file.path, file)
     }
   } catch (error) {
     if (error instanceof InputError) throw error
     const reason = error instanceof Error ? error.message : String(error)
     throw new InputError('files', `the patterns could not be searched: ${oneLine(reason)}`)
   }
-  return [...found.values()].sort((a, b) => compareNames(a.name, b.name))
+  const files = [...found.values()].sort((a, b) => compareNames(a.path, b.path))
+  // Here already, not only in preflight: the error then comes before any request to ML Arena.
+  checkCollisions(files)
+  return files
+}
+
+/**
+ * The log lines that say where a file goes when its stored name is not its path under
+ * working-directory (`lib/helpers.py → helpers.py`); [] when every file keeps its path.
+ */
+export function describeRenames(files: PlannedFile[]): string[] {
+  const renamed = files.filter(file => file.name !== file.path)
+  if (renamed.length === 0) return []
+  return [
+    `ML Arena keeps an agent's files in one flat folder; stored under another name than their path:`,
+    ...renamed.map(file => `  ${oneLine(file.path, 200)} → ${oneLine(file.name, 200)}`)
+  ]
 }
 
 /**
@@ -142,6 +163,20 @@ async function checkMatch(
       `${shown} has control characters in its name; rename it or exclude it with !.`
     )
   }
+  const stored = path.posix.basename(name)
+  // A backslash is a path separator to ML Arena (a plain name has none), though not to Linux.
+  if (stored.includes('\\')) {
+    throw new InputError(
+      'files',
+      `${shown} has a backslash in its name, which ML Arena reads as a folder; rename it or exclude it with !.`
+    )
+  }
+  if (stored.length > MAX_NAME_LENGTH) {
+    throw new InputError(
+      'files',
+      `${shown} has a name longer than ${MAX_NAME_LENGTH} characters, which ML Arena does not store; rename it or exclude it with !.`
+    )
+  }
 
   const link = await lstat(match)
   let real: string
@@ -186,7 +221,7 @@ async function checkMatch(
       `${shown} cannot be read (${code}); fix its permissions or exclude it with !${name}.`
     )
   }
-  return { name, path: name, size: target.size }
+  return { name: stored, path: name, size: target.size }
 }
 
 /**
@@ -273,7 +308,7 @@ function checkCollisions(files: PlannedFile[]): void {
     if (same !== undefined) {
       throw new InputError(
         'files',
-        `${quoteValue(file.name)} is planned twice (from ${quoteValue(same.path)} and ${quoteValue(file.path)}); every file needs its own name.`
+        `${quoteValue(same.path)} and ${quoteValue(file.path)} would both be stored as ${quoteValue(file.name)}: ML Arena keeps an agent's files in one flat folder, so each file needs its own base name; rename one, or exclude one with !.`
       )
     }
     exact.set(file.name, file)
@@ -282,15 +317,21 @@ function checkCollisions(files: PlannedFile[]): void {
     if (similar !== undefined) {
       throw new InputError(
         'files',
-        `${quoteValue(similar.name)} and ${quoteValue(file.name)} differ only in letter case, and ML Arena's storage may keep them as one file; rename one, or exclude one with !.`
+        `${quoteValue(similar.path)} and ${quoteValue(file.path)} ${storedAs(similar, file)}differ only in letter case, and ML Arena's storage may keep them as one file; rename one, or exclude one with !.`
       )
     }
     folded.set(key, file)
   }
 }
 
+/** `would be stored as "A.py" and "a.py", which ` when a path is not its stored name. */
+function storedAs(a: PlannedFile, b: PlannedFile): string {
+  if (a.path === a.name && b.path === b.name) return ''
+  return `would be stored as ${quoteValue(a.name)} and ${quoteValue(b.name)}, which `
+}
+
 function listNames(files: PlannedFile[]): string {
-  const names = files.slice(0, MAX_NAMES_LISTED).map(file => quoteValue(file.name))
+  const names = files.slice(0, MAX_NAMES_LISTED).map(file => quoteValue(file.path))
   const rest = files.length - names.length
   return rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ')
 }
