@@ -13,7 +13,31 @@ export interface RouteContext {
 export interface Route {
   method: string
   segments: string[]
+  /** A public read: served without a token (the handler then sees ANONYMOUS). */
+  anonymous?: boolean
   handle(ctx: RouteContext): Reply | Promise<Reply>
+}
+
+/** The caller of a public read that sent no Authorization header. */
+export const ANONYMOUS: TokenRecord = Object.freeze({
+  token: '',
+  scope: 'user',
+  lookup: '',
+  secret: '',
+  user: Object.freeze({ id: 0, username: '' })
+})
+
+export function isAnonymous(token: TokenRecord): boolean {
+  return token === ANONYMOUS
+}
+
+/** A route that answers without a token too (a token, when sent, is still checked). */
+export function publicRoute(
+  method: string,
+  pattern: string,
+  handle: (ctx: RouteContext) => Reply | Promise<Reply>
+): Route {
+  return { ...route(method, pattern, handle), anonymous: true }
 }
 
 export function route(

@@ -13,6 +13,7 @@ import {
 } from './store.ts'
 import type { RunView } from './timeline.ts'
 import type { CompetitionConfig, Runtime } from './world.ts'
+import { refuseLegacyCourseBoard } from './courses.ts'
 
 function competition(comp: CompetitionConfig, world: World): Record<string, unknown> {
   const metric = comp.metrics.find(m => m.isRanking)
@@ -257,6 +258,7 @@ export function legacyRoutes(world: World): WireApi {
       })
     }),
     route('GET', '/api/leaderboard/competition/:cid', ctx => {
+      refuseLegacyCourseBoard(ctx.url)
       const comp = world.competition(ctx.token, intParam(ctx, 'cid'))
       const serializer = serializerFor(serializers, comp)
       return {

@@ -1,0 +1,216 @@
+/**
+ * Course routes of both wires (`/api/academic_courses`, and the current wire's teacher reads
+ * under `/api/teacher`): payload shapes only, the rules live in course-store.ts.
+ */
+import type { Course, CourseBook } from './course-store.ts'
+import { ApiError, json, readJson } from './http.ts'
+import { publicRoute, route, type Route, type RouteContext } from './router.ts'
+import { iso } from './store.ts'
+import type { EmulatorCourse, WireName } from './types.ts'
+import type { TokenRecord } from './world.ts'
+
+const C = '/api/academic_courses'
+
+function currentCourse(course: Course): Record<string, unknown> {
+  return {
+    id: course.id,
+    name: course.name,
+    code: course.code,
+    slug: course.slug,
+    description: course.description,
+    visibility: course.visibility,
+    instructor_name: course.instructorName,
+    start_date: course.startDate,
+    end_date: course.endDate,
+    teacher_user_id: course.teacher.id,
+    teacher_username: course.teacher.username,
+    challenge_ids: course.challenges.map(l => l.challengeId),
+    has_cover: false,
+    created_at_ts: iso(course.createdAt)
+  }
+}
+
+function legacyCourse(course: Course): Record<string, unknown> {
+  return {
+    id: course.id,
+    name: course.name,
+    code: course.code,
+    instructor_name: course.instructorName,
+    start_date: course.startDate,
+    end_date: course.endDate,
+    competition_id: course.challenges[0]?.challengeId ?? null,
+    competition_ids: course.challenges.map(l => l.challengeId),
+    teacher_id: course.teacher.id,
+    created_at: iso(course.createdAt)
+  }
+}
+
+function listQuery(ctx: RouteContext): { showAll: boolean; challengeId: number | null } {
+  const showAll = (ctx.url.searchParams.get('show_all') ?? '').toLowerCase()
+  const raw = ctx.url.searchParams.get('challenge_id')
+  if (raw !== null && raw !== '' && !/^\d+$/.test(raw))
+    throw new ApiError(400, 'Query parameter challenge_id must be an integer')
+  return {
+    showAll: showAll === 'true' || showAll === '1',
+    challengeId: raw === null || raw === '' ? null : Number(raw)
+  }
+}
+
+function courseIdParam(ctx: RouteContext): number {
+  const raw = ctx.params.courseId ?? ''
+  if (!/^\d{1,9}$/.test(raw)) throw new ApiError(404, `Course ${raw} not found`)
+  return Number(raw)
+}
+
+function enrolCode(ctx: RouteContext): string {
+  return ctx.params.code ?? ''
+}
+
+function currentRoutes(book: CourseBook): Route[] {
+  const revealed = (course: Course, token: TokenRecord): string | null =>
+    book.revealsCode(course, token) ? course.joinCode : null
+  return [
+    route('POST', C, async ctx => {
+      const course = book.createCurrent(ctx.token, await readJson(ctx.req))
+      return json(201, { ...currentCourse(course), join_code: course.joinCode })
+    }),
+    route('GET', C, ctx =>
+      json(
+        200,
+        book.list(ctx.token, listQuery(ctx)).map(course => ({
+          ...currentCourse(course),
+          is_enrolled: book.isMember(course, ctx.token),
+          join_code: revealed(course, ctx.token)
+        }))
+      )
+    ),
+    publicRoute('GET', `${C}/enroll/:code`, ctx => {
+      const preview = book.preview(ctx.token, enrolCode(ctx))
+      const c = preview.course
+      return json(200, {
+        course: {
+          id: c.id,
+          name: c.name,
+          code: c.code,
+          slug: c.slug,
+          description: c.description,
+          visibility: c.visibility,
+          instructor_name: c.instructorName,
+          start_date: c.startDate,
+          end_date: c.endDate
+        },
+        challenge_ids: preview.challenges.map(comp => comp.id),
+        challenge_names: preview.challenges.map(comp => comp.name),
+        lesson_count: 0,
+        already_enrolled: preview.alreadyEnrolled,
+        has_student_info: preview.hasStudentInfo
+      })
+    }),
+    route('POST', `${C}/enroll/:code`, async ctx => {
+      const body = await readJson(ctx.req)
+      const { course, created } = book.enrol(ctx.token, enrolCode(ctx), body)
+      return json(created ? 201 : 200, {
+        message: created ? `Enrolled in ${course.name}` : `Already enrolled in ${course.name}`,
+        challenge_ids: course.challenges.map(l => l.challengeId),
+        course_slug: course.slug
+      })
+    }),
+    route('GET', '/api/teacher/courses', ctx =>
+      json(
+        200,
+        book.teacherCourses(ctx.token).map(course => ({
+          ...currentCourse(course),
+          join_code: course.joinCode,
+          role: 'teacher',
+          student_count: book.roster(course).length
+        }))
+      )
+    ),
+    route('GET', '/api/teacher/students/:courseId', ctx => {
+      const course = book.managedCourse(ctx.token, courseIdParam(ctx))
+      const { challengeId } = listQuery(ctx)
+      if (challengeId !== null) book.link(course, challengeId)
+      return json(200, {
+        challenges: book.challengesOf(course).map(comp => ({
+          id: comp.id,
+          name: comp.name,
+          pass_threshold: book.link(course, comp.id).passThreshold
+        })),
+        selected_challenge_id: challengeId,
+        students: book.roster(course).map(s => ({
+          user_id: s.user.id,
+          username: s.user.username,
+          student_number: s.identity.studentNumber,
+          student_email: s.identity.studentEmail,
+          project_url: s.enrolment.projectUrl,
+          enrolled_at_ts: iso(s.enrolment.enrolledAt),
+          // Teams are not emulated: with a challenge, every student is on no team.
+          team_id: null,
+          team_name: null
+        }))
+      })
+    })
+  ]
+}
+
+function legacyRoutes(book: CourseBook): Route[] {
+  return [
+    route('POST', C, async ctx => {
+      const course = book.createLegacy(ctx.token, await readJson(ctx.req))
+      return json(201, { ...legacyCourse(course), enrollment_link: course.enrollmentLink })
+    }),
+    route('GET', C, ctx =>
+      json(
+        200,
+        book.list(ctx.token, listQuery(ctx)).map(course => ({
+          ...legacyCourse(course),
+          is_enrolled: book.isMember(course, ctx.token),
+          enrollment_link: book.revealsCode(course, ctx.token) ? course.enrollmentLink : null
+        }))
+      )
+    ),
+    publicRoute('GET', `${C}/enroll/:code`, ctx => {
+      const preview = book.preview(ctx.token, enrolCode(ctx))
+      return json(200, {
+        ...legacyCourse(preview.course),
+        course_id: preview.course.id,
+        competition_names: preview.challenges.map(comp => comp.name),
+        already_enrolled: preview.alreadyEnrolled,
+        has_student_info: preview.hasStudentInfo
+      })
+    }),
+    route('POST', `${C}/enroll/:code`, async ctx => {
+      const body = await readJson(ctx.req)
+      const { course, created } = book.enrol(ctx.token, enrolCode(ctx), body)
+      return json(created ? 201 : 200, {
+        message: created ? `Enrolled in ${course.name}` : `Already enrolled in ${course.name}`,
+        course_id: course.id,
+        competition_ids: course.challenges.map(l => l.challengeId)
+      })
+    })
+  ]
+}
+
+export function courseRoutes(book: CourseBook, wire: WireName): Route[] {
+  return wire === 'current' ? currentRoutes(book) : legacyRoutes(book)
+}
+
+/** Legacy leaderboards know no courses (SDK 0.2.0 sends no course_id): refuse, do not ignore. */
+export function refuseLegacyCourseBoard(url: URL): void {
+  if (url.searchParams.has('course_id'))
+    throw new ApiError(
+      400,
+      'course_id is not supported on this server (legacy API): course boards need the current API (/api/leaderboard/challenge/{id}?course_id=N)'
+    )
+}
+
+export function seededCourses(book: CourseBook, wire: WireName): EmulatorCourse[] {
+  return [...book.courses.values()].map(course => ({
+    id: course.id,
+    name: course.name,
+    joinCode: course.joinCode,
+    enrollmentLink: course.enrollmentLink,
+    enrolCode: wire === 'current' ? course.joinCode : course.enrollmentLink,
+    challengeIds: course.challenges.map(l => l.challengeId)
+  }))
+}
