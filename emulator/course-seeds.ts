@@ -168,6 +168,8 @@ export const COURSE_SEEDS: readonly CourseSeed[] = [
 ]
 
 export const FIRST_COURSE_ID = 101
+/** Ids of the modules that `add_course_challenge` creates. */
+export const FIRST_MODULE_ID = 501
 
 const DAY = 86_400_000
 const scored = (score: number, note: string): string =>

@@ -126,6 +126,22 @@ function currentRoutes(book: CourseBook): Route[] {
         }))
       )
     ),
+    route('POST', '/api/teacher/course/:courseId/challenges', async ctx => {
+      const added = book.addChallenge(ctx.token, courseIdParam(ctx), await readJson(ctx.req))
+      return json(201, {
+        id: added.moduleId,
+        module_id: added.moduleId,
+        course_id: added.course.id,
+        position: added.course.challenges.length - 1,
+        title: added.title,
+        summary: added.summary,
+        is_published: true,
+        owned: true,
+        challenges: [
+          { challenge_id: added.link.challengeId, pass_threshold: added.link.passThreshold }
+        ]
+      })
+    }),
     route('GET', '/api/teacher/students/:courseId', ctx => {
       const course = book.managedCourse(ctx.token, courseIdParam(ctx))
       const { challengeId } = listQuery(ctx)

@@ -165,6 +165,30 @@ describe.each(WIRES)('%s wire: preview and enrolment', (wire: Wire) => {
     expect(alice).toMatchObject({ studentEmail: 'alice@uni.example', studentNumber: 'S2000' })
   })
 
+  it('shows courses and enrolments in /__emulator/state (no token)', async () => {
+    await call(emu, 'POST', `${C}/enroll/${code(emu, COURSES.lunar)}`, { json: IDENTITY })
+    const res = await fetch(`${emu.baseUrl}/__emulator/state`)
+    const state = (await res.json()) as ReturnType<Emulator['state']>
+    const lunar = state.courses.find(c => c.id === COURSES.lunar)
+    expect(lunar).toMatchObject({
+      joinCode: 'LUNAR7K2',
+      teacher: 'tess',
+      challenges: [{ challengeId: COMPETITIONS.normal, passThreshold: 150 }]
+    })
+    expect(lunar?.enrolments.map(e => e.username)).toEqual([
+      'carol',
+      'dave',
+      'erin',
+      'frank',
+      'alice'
+    ])
+    expect(lunar?.enrolments.at(-1)).toMatchObject({
+      studentEmail: 'alice@uni.example',
+      studentNumber: 'S2000',
+      projectUrl: null
+    })
+  })
+
   it('refuses preview and enrolment of a course that has ended (410)', async () => {
     const path = `${C}/enroll/${code(emu, COURSES.ended)}`
     expect((await call(emu, 'GET', path, { token: null })).status).toBe(410)
