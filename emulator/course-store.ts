@@ -99,6 +99,8 @@ export interface CourseBoard {
   passed(row: RankedEntry): boolean | null | undefined
 }
 
+/** The create body's keys both SDKs share. */
+const COMMON_CREATE_KEYS = ['name', 'code', 'start_date', 'end_date', 'instructor_name'] as const
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 const SLUG = /^[a-z0-9-]+$/
@@ -387,11 +389,7 @@ export class CourseBook {
   createCurrent(token: TokenRecord, raw: unknown): Course {
     const body = asBody(raw)
     refuseUnknownKeys(body, [
-      'name',
-      'code',
-      'start_date',
-      'end_date',
-      'instructor_name',
+      ...COMMON_CREATE_KEYS,
       'slug',
       'description',
       'visibility',
@@ -432,14 +430,7 @@ export class CourseBook {
         `Creating a course needs a teacher token (mlk_teacher_...); this is a ${token.scope} token`
       )
     const body = asBody(raw)
-    refuseUnknownKeys(body, [
-      'name',
-      'code',
-      'start_date',
-      'end_date',
-      'instructor_name',
-      'competition_id'
-    ])
+    refuseUnknownKeys(body, [...COMMON_CREATE_KEYS, 'competition_id'])
     const name = optionalString(body, 'name', 200)
     const code = optionalString(body, 'code', 50)
     const missing = [...(name ? [] : ['name']), ...(code ? [] : ['code'])]

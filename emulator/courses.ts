@@ -2,7 +2,7 @@
  * Course routes of both wires (`/api/academic_courses`, and the current wire's teacher reads
  * under `/api/teacher`): payload shapes only, the rules live in course-store.ts.
  */
-import type { Course, CourseBook } from './course-store.ts'
+import type { Course, CourseBook, Preview } from './course-store.ts'
 import { ApiError, json, readJson } from './http.ts'
 import { publicRoute, route, type Route, type RouteContext } from './router.ts'
 import { iso } from './store.ts'
@@ -66,42 +66,80 @@ function enrolCode(ctx: RouteContext): string {
   return ctx.params.code ?? ''
 }
 
-function currentRoutes(book: CourseBook): Route[] {
-  const revealed = (course: Course, token: TokenRecord): string | null =>
-    book.revealsCode(course, token) ? course.joinCode : null
+/** What differs between the wires' course routes: names and shapes. */
+interface CourseWire {
+  row(course: Course): Record<string, unknown>
+  /** The course's enrol code on this wire, and its key in answers. */
+  code(course: Course): string
+  codeKey: 'join_code' | 'enrollment_link'
+  create(book: CourseBook, token: TokenRecord, body: unknown): Course
+  preview(preview: Preview): Record<string, unknown>
+  enrolled(course: Course): Record<string, unknown>
+}
+
+const CURRENT: CourseWire = {
+  row: currentCourse,
+  code: course => course.joinCode,
+  codeKey: 'join_code',
+  create: (book, token, body) => book.createCurrent(token, body),
+  preview: ({ course: c, challenges }) => ({
+    course: {
+      id: c.id,
+      name: c.name,
+      code: c.code,
+      slug: c.slug,
+      description: c.description,
+      visibility: c.visibility,
+      instructor_name: c.instructorName,
+      start_date: c.startDate,
+      end_date: c.endDate
+    },
+    challenge_ids: challenges.map(comp => comp.id),
+    challenge_names: challenges.map(comp => comp.name),
+    lesson_count: 0
+  }),
+  enrolled: course => ({
+    challenge_ids: course.challenges.map(l => l.challengeId),
+    course_slug: course.slug
+  })
+}
+
+const LEGACY: CourseWire = {
+  row: legacyCourse,
+  code: course => course.enrollmentLink,
+  codeKey: 'enrollment_link',
+  create: (book, token, body) => book.createLegacy(token, body),
+  preview: ({ course, challenges }) => ({
+    ...legacyCourse(course),
+    course_id: course.id,
+    competition_names: challenges.map(comp => comp.name)
+  }),
+  enrolled: course => ({
+    course_id: course.id,
+    competition_ids: course.challenges.map(l => l.challengeId)
+  })
+}
+
+function sharedRoutes(book: CourseBook, wire: CourseWire): Route[] {
   return [
     route('POST', C, async ctx => {
-      const course = book.createCurrent(ctx.token, await readJson(ctx.req))
-      return json(201, { ...currentCourse(course), join_code: course.joinCode })
+      const course = wire.create(book, ctx.token, await readJson(ctx.req))
+      return json(201, { ...wire.row(course), [wire.codeKey]: wire.code(course) })
     }),
     route('GET', C, ctx =>
       json(
         200,
         book.list(ctx.token, listQuery(ctx)).map(course => ({
-          ...currentCourse(course),
+          ...wire.row(course),
           is_enrolled: book.isMember(course, ctx.token),
-          join_code: revealed(course, ctx.token)
+          [wire.codeKey]: book.revealsCode(course, ctx.token) ? wire.code(course) : null
         }))
       )
     ),
     publicRoute('GET', `${C}/enroll/:code`, ctx => {
       const preview = book.preview(ctx.token, enrolCode(ctx))
-      const c = preview.course
       return json(200, {
-        course: {
-          id: c.id,
-          name: c.name,
-          code: c.code,
-          slug: c.slug,
-          description: c.description,
-          visibility: c.visibility,
-          instructor_name: c.instructorName,
-          start_date: c.startDate,
-          end_date: c.endDate
-        },
-        challenge_ids: preview.challenges.map(comp => comp.id),
-        challenge_names: preview.challenges.map(comp => comp.name),
-        lesson_count: 0,
+        ...wire.preview(preview),
         already_enrolled: preview.alreadyEnrolled,
         has_student_info: preview.hasStudentInfo
       })
@@ -111,10 +149,15 @@ function currentRoutes(book: CourseBook): Route[] {
       const { course, created } = book.enrol(ctx.token, enrolCode(ctx), body)
       return json(created ? 201 : 200, {
         message: created ? `Enrolled in ${course.name}` : `Already enrolled in ${course.name}`,
-        challenge_ids: course.challenges.map(l => l.challengeId),
-        course_slug: course.slug
+        ...wire.enrolled(course)
       })
-    }),
+    })
+  ]
+}
+
+/** The current wire's teacher reads and writes under /api/teacher (SDK 4.4.0). */
+function teacherRoutes(book: CourseBook): Route[] {
+  return [
     route('GET', '/api/teacher/courses', ctx =>
       json(
         200,
@@ -169,46 +212,10 @@ function currentRoutes(book: CourseBook): Route[] {
   ]
 }
 
-function legacyRoutes(book: CourseBook): Route[] {
-  return [
-    route('POST', C, async ctx => {
-      const course = book.createLegacy(ctx.token, await readJson(ctx.req))
-      return json(201, { ...legacyCourse(course), enrollment_link: course.enrollmentLink })
-    }),
-    route('GET', C, ctx =>
-      json(
-        200,
-        book.list(ctx.token, listQuery(ctx)).map(course => ({
-          ...legacyCourse(course),
-          is_enrolled: book.isMember(course, ctx.token),
-          enrollment_link: book.revealsCode(course, ctx.token) ? course.enrollmentLink : null
-        }))
-      )
-    ),
-    publicRoute('GET', `${C}/enroll/:code`, ctx => {
-      const preview = book.preview(ctx.token, enrolCode(ctx))
-      return json(200, {
-        ...legacyCourse(preview.course),
-        course_id: preview.course.id,
-        competition_names: preview.challenges.map(comp => comp.name),
-        already_enrolled: preview.alreadyEnrolled,
-        has_student_info: preview.hasStudentInfo
-      })
-    }),
-    route('POST', `${C}/enroll/:code`, async ctx => {
-      const body = await readJson(ctx.req)
-      const { course, created } = book.enrol(ctx.token, enrolCode(ctx), body)
-      return json(created ? 201 : 200, {
-        message: created ? `Enrolled in ${course.name}` : `Already enrolled in ${course.name}`,
-        course_id: course.id,
-        competition_ids: course.challenges.map(l => l.challengeId)
-      })
-    })
-  ]
-}
-
 export function courseRoutes(book: CourseBook, wire: WireName): Route[] {
-  return wire === 'current' ? currentRoutes(book) : legacyRoutes(book)
+  return wire === 'current'
+    ? [...sharedRoutes(book, CURRENT), ...teacherRoutes(book)]
+    : sharedRoutes(book, LEGACY)
 }
 
 /** Legacy leaderboards know no courses (SDK 0.2.0 sends no course_id): refuse, do not ignore. */
