@@ -176,7 +176,8 @@ export function leaderboardQuery(
     aggregate: query.aggregate,
     me: query.me ? 'true' : undefined,
     window: query.window,
-    q: query.q
+    q: query.q,
+    course_id: query.courseId
   }
 }
 

@@ -3,6 +3,7 @@
  * marker is how the next run finds this comment and what it compares against).
  */
 import type { RunOutcome } from '../outcome.js'
+import { courseSection } from './course.js'
 import { fitToBudget, utf16Units } from '../../report/budget.js'
 import {
   factsTable,
@@ -60,6 +61,7 @@ function render(outcome: RunOutcome, marker: string, detail: Detail): string {
     `${marker}\n### ${heading(outcome)}`,
     stateSection(outcome),
     factsTable(outcome, true),
+    titled('Course', courseSection(outcome)),
     failedRunsSection(outcome, detail)
   ]
   if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))

@@ -3,6 +3,7 @@
  * RunOutcome in, Markdown out, always under the size budget.
  */
 import type { RunOutcome } from '../outcome.js'
+import { courseSection } from './course.js'
 import { fitToBudget, utf8Bytes } from '../../report/budget.js'
 import {
   checksSection,
@@ -50,7 +51,8 @@ function render(outcome: RunOutcome, detail: Detail): string {
   const sections: string[] = [
     `## ${heading(outcome)}`,
     stateSection(outcome),
-    factsTable(outcome, false)
+    factsTable(outcome, false),
+    titled('Course', courseSection(outcome))
   ]
   const runs = failedRunsSection(outcome, detail)
   if (runs) sections.push(`### Failed runs\n\n${runs}`)
