@@ -353,6 +353,26 @@ describe('current wire: the teacher reads', () => {
     expect(board.body.leaders.map((r: Row) => [r.username, r.passed])).toEqual([['carol', true]])
   })
 
+  it('an enrolled student sees the course hidden challenge', async () => {
+    const created = await call(emu, 'POST', `${C}/`, {
+      token: TOKENS.teacher,
+      json: { name: 'Private cup course' }
+    })
+    const added = await call(emu, 'POST', `/api/teacher/course/${created.body.id}/challenges`, {
+      token: TOKENS.teacher,
+      json: { challenge_id: COMPETITIONS.hidden, pass_threshold: 10 }
+    })
+    expect(added.status).toBe(201)
+    const detail = `/api/challenges/${COMPETITIONS.hidden}`
+    expect((await call(emu, 'GET', detail, { token: COURSE_TOKENS.carol })).status).toBe(404)
+    const enrol = await call(emu, 'POST', `${C}/enroll/${created.body.join_code}`, {
+      token: COURSE_TOKENS.carol,
+      json: {}
+    })
+    expect(enrol.status).toBe(201)
+    expect((await call(emu, 'GET', detail, { token: COURSE_TOKENS.carol })).status).toBe(200)
+  })
+
   it('teacher/courses lists the courses the token user teaches, with role and join_code', async () => {
     const res = await call(emu, 'GET', '/api/teacher/courses', { token: COURSE_TOKENS.teacher })
     expect(res.status).toBe(200)
