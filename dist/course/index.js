@@ -80160,8 +80160,12 @@ async function runClassReport(arena, config, log) {
     if (course === null)
         throw notFound(config, courses);
     log.info(`Course ${course.id}: ${oneLine(course.name)}${created ? ' (created by this run)' : ''}.`);
+    if (wire === 'legacy') {
+        log.warning('This server speaks the legacy ML Arena API, which has no roster and no course boards: the class report needs a server of the current API; only the course itself is reported.');
+        return { wire, course, created, report: null };
+    }
     const roster = await arena.courseRoster(course.id).catch(error => {
-        throw rosterError(error, wire, course);
+        throw tokenRefused(error);
     });
     const challenge = chooseChallenge(roster.challenges, config.challengeId, course);
     const board = challenge
@@ -80247,12 +80251,6 @@ function notFound(config, courses) {
         return new errors_InputError('course-id', `${config.courseId} is not one of your courses (yours: ${courses.map(c => c.id).join(', ') || 'none'}); check the id, and that the token is the course teacher's.`);
     }
     return new errors_InputError('name', `no course of yours is named ${JSON.stringify(oneLine(config.name ?? '', 80))}; check the name, or set create: true to create it.`);
-}
-function rosterError(error, wire, course) {
-    if (error instanceof ArenaError && error.status === 404 && wire === 'legacy') {
-        return new ArenaError(`This server speaks the legacy ML Arena API, which has no roster route (${error.route}): the class report of course ${course.id} needs a server of the current API.`, { kind: 'not-found', route: error.route, status: 404 });
-    }
-    return tokenRefused(error);
 }
 /** 401/403 on the teacher's first calls are about the api-key input. */
 function tokenRefused(error) {
@@ -81502,24 +81500,29 @@ const LEVELS = [
     { maxRows: 200, chart: true },
     { maxRows: 50, chart: false }
 ];
-function renderClassSummary(report, extra, options = {}) {
-    return fitToBudget(LEVELS, detail => render(report, extra, detail), utf8Bytes, options.maxBytes ?? CLASS_SUMMARY_MAX_BYTES);
+function renderClassSummary(input, options = {}) {
+    return fitToBudget(LEVELS, detail => render(input, detail), utf8Bytes, options.maxBytes ?? CLASS_SUMMARY_MAX_BYTES);
 }
-function render(report, extra, detail) {
-    const course = report.course;
+function render(input, detail) {
+    const { course, report } = input;
     const code = course.code ? ` (${inlineText(course.code, 40)})` : '';
     const sections = [`## 🎓 ML Arena · ${inlineText(course.name, 80)}${code}: class report`];
-    sections.push(glance(report));
     const facts = [
-        ['Course', `id ${course.id}${extra.created ? ' · created by this run' : ''}`]
+        ['Course', `id ${course.id}${input.created ? ' · created by this run' : ''}`]
     ];
+    if (course.joinCode)
+        facts.push(['Join code', `\`${inlineText(course.joinCode, 128)}\``]);
+    if (!report) {
+        sections.push(table([' ', ' '], facts));
+        sections.push('**This server speaks the legacy ML Arena API, which has no roster and no course boards**: the class cannot be listed there; a server of the current API can.');
+        return `${sections.join('\n\n')}\n`;
+    }
+    sections.splice(1, 0, glance(report));
     if (report.challenge) {
         const name = report.challenge.name ? `${inlineText(report.challenge.name, 80)} · ` : '';
         facts.push(['Challenge', `${name}id ${report.challenge.id}`]);
     }
     facts.push(['Pass threshold', thresholdText(report)]);
-    if (extra.joinCode)
-        facts.push(['Join code', `\`${inlineText(extra.joinCode, 128)}\``]);
     sections.push(table([' ', ' '], facts));
     if (!report.challenge) {
         sections.push('**No challenge is attached to this course yet**: attach one on ML Arena, and the next run reports the class on it.');
@@ -81534,8 +81537,8 @@ function render(report, extra, detail) {
     if (report.strays > 0) {
         sections.push(`_The course board also ranks ${formatCount(report.strays)} user(s) who are not on the roster._`);
     }
-    if (extra.csvPath)
-        sections.push(`The same report as CSV, for the gradebook: \`${inlineText(extra.csvPath, 200)}\`.`);
+    if (input.csvPath)
+        sections.push(`The same report as CSV, for the gradebook: \`${inlineText(input.csvPath, 200)}\`.`);
     return `${sections.join('\n\n')}\n`;
 }
 function glance(report) {
@@ -81712,21 +81715,24 @@ async function run(runner = actionsRunner) {
         const { report, course } = result;
         outputs['course-id'] = String(course.id);
         outputs['join-code'] = course.joinCode ?? '';
-        outputs.enrolled = String(report.enrolled);
-        outputs.passed = report.passThreshold === null ? '' : String(report.passedCount);
-        try {
-            await (0,promises_.mkdir)(external_node_path_default().dirname(config.reportPath), { recursive: true });
-            await (0,promises_.writeFile)(config.reportPath, renderClassCsv(report), 'utf8');
+        if (report) {
+            outputs.enrolled = String(report.enrolled);
+            outputs.passed = report.passThreshold === null ? '' : String(report.passedCount);
+            try {
+                await (0,promises_.mkdir)(external_node_path_default().dirname(config.reportPath), { recursive: true });
+                await (0,promises_.writeFile)(config.reportPath, renderClassCsv(report), 'utf8');
+            }
+            catch (error) {
+                throw new LocalFileError('write', config.reportPath, error);
+            }
+            outputs['report-path'] = config.reportPath;
+            runner.log.info(`Wrote the class report as CSV: ${config.reportPath}`);
         }
-        catch (error) {
-            throw new LocalFileError('write', config.reportPath, error);
-        }
-        outputs['report-path'] = config.reportPath;
-        runner.log.info(`Wrote the class report as CSV: ${config.reportPath}`);
         if (config.summary) {
-            const markdown = renderClassSummary(report, {
-                csvPath: config.reportPath,
-                joinCode: course.joinCode,
+            const markdown = renderClassSummary({
+                course,
+                report,
+                csvPath: report ? config.reportPath : null,
                 created: result.created
             });
             await runner.writeSummary(markdown).catch(error => {

@@ -43,22 +43,24 @@ export async function run(runner: RunnerSide = actionsRunner): Promise<void> {
     const { report, course } = result
     outputs['course-id'] = String(course.id)
     outputs['join-code'] = course.joinCode ?? ''
-    outputs.enrolled = String(report.enrolled)
-    outputs.passed = report.passThreshold === null ? '' : String(report.passedCount)
-
-    try {
-      await mkdir(path.dirname(config.reportPath), { recursive: true })
-      await writeFile(config.reportPath, renderClassCsv(report), 'utf8')
-    } catch (error) {
-      throw new LocalFileError('write', config.reportPath, error)
+    if (report) {
+      outputs.enrolled = String(report.enrolled)
+      outputs.passed = report.passThreshold === null ? '' : String(report.passedCount)
+      try {
+        await mkdir(path.dirname(config.reportPath), { recursive: true })
+        await writeFile(config.reportPath, renderClassCsv(report), 'utf8')
+      } catch (error) {
+        throw new LocalFileError('write', config.reportPath, error)
+      }
+      outputs['report-path'] = config.reportPath
+      runner.log.info(`Wrote the class report as CSV: ${config.reportPath}`)
     }
-    outputs['report-path'] = config.reportPath
-    runner.log.info(`Wrote the class report as CSV: ${config.reportPath}`)
 
     if (config.summary) {
-      const markdown = renderClassSummary(report, {
-        csvPath: config.reportPath,
-        joinCode: course.joinCode,
+      const markdown = renderClassSummary({
+        course,
+        report,
+        csvPath: report ? config.reportPath : null,
         created: result.created
       })
       await runner.writeSummary(markdown).catch(error => {

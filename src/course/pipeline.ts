@@ -22,7 +22,8 @@ export interface ClassRun {
   wire: Wire
   course: Course
   created: boolean
-  report: ClassReport
+  /** Null on the legacy wire, which has no roster and no course boards. */
+  report: ClassReport | null
 }
 
 export async function runClassReport(
@@ -45,8 +46,14 @@ export async function runClassReport(
     `Course ${course.id}: ${oneLine(course.name)}${created ? ' (created by this run)' : ''}.`
   )
 
+  if (wire === 'legacy') {
+    log.warning(
+      'This server speaks the legacy ML Arena API, which has no roster and no course boards: the class report needs a server of the current API; only the course itself is reported.'
+    )
+    return { wire, course, created, report: null }
+  }
   const roster = await arena.courseRoster(course.id).catch(error => {
-    throw rosterError(error, wire, course as Course)
+    throw tokenRefused(error)
   })
   const challenge = chooseChallenge(roster.challenges, config.challengeId, course)
   const board = challenge
@@ -165,16 +172,6 @@ function notFound(config: CourseConfig, courses: CourseListing[]): InputError {
     'name',
     `no course of yours is named ${JSON.stringify(oneLine(config.name ?? '', 80))}; check the name, or set create: true to create it.`
   )
-}
-
-function rosterError(error: unknown, wire: Wire, course: Course): unknown {
-  if (error instanceof ArenaError && error.status === 404 && wire === 'legacy') {
-    return new ArenaError(
-      `This server speaks the legacy ML Arena API, which has no roster route (${error.route}): the class report of course ${course.id} needs a server of the current API.`,
-      { kind: 'not-found', route: error.route, status: 404 }
-    )
-  }
-  return tokenRefused(error)
 }
 
 /** 401/403 on the teacher's first calls are about the api-key input. */

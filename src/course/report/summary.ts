@@ -7,6 +7,7 @@
 import { fitToBudget, utf8Bytes } from '../../report/budget.js'
 import { formatCount, formatNumber } from '../../report/format.js'
 import { inlineText, link, table } from '../../report/markdown.js'
+import type { Course } from '../../arena/courses.js'
 import type { ClassReport, ClassStudent } from './class-report.js'
 
 /** GitHub drops a summary over 1024 KiB; keep a margin. */
@@ -30,37 +31,47 @@ const LEVELS: readonly Detail[] = [
   { maxRows: 50, chart: false }
 ]
 
+export interface SummaryInput {
+  course: Course
+  /** Null: the server cannot list the class (legacy API): only the course is shown. */
+  report: ClassReport | null
+  csvPath: string | null
+  created: boolean
+}
+
 export function renderClassSummary(
-  report: ClassReport,
-  extra: { csvPath: string | null; joinCode: string | null; created: boolean },
+  input: SummaryInput,
   options: { maxBytes?: number } = {}
 ): string {
   return fitToBudget(
     LEVELS,
-    detail => render(report, extra, detail),
+    detail => render(input, detail),
     utf8Bytes,
     options.maxBytes ?? CLASS_SUMMARY_MAX_BYTES
   )
 }
 
-function render(
-  report: ClassReport,
-  extra: { csvPath: string | null; joinCode: string | null; created: boolean },
-  detail: Detail
-): string {
-  const course = report.course
+function render(input: SummaryInput, detail: Detail): string {
+  const { course, report } = input
   const code = course.code ? ` (${inlineText(course.code, 40)})` : ''
   const sections = [`## 🎓 ML Arena · ${inlineText(course.name, 80)}${code}: class report`]
-  sections.push(glance(report))
   const facts: string[][] = [
-    ['Course', `id ${course.id}${extra.created ? ' · created by this run' : ''}`]
+    ['Course', `id ${course.id}${input.created ? ' · created by this run' : ''}`]
   ]
+  if (course.joinCode) facts.push(['Join code', `\`${inlineText(course.joinCode, 128)}\``])
+  if (!report) {
+    sections.push(table([' ', ' '], facts))
+    sections.push(
+      '**This server speaks the legacy ML Arena API, which has no roster and no course boards**: the class cannot be listed there; a server of the current API can.'
+    )
+    return `${sections.join('\n\n')}\n`
+  }
+  sections.splice(1, 0, glance(report))
   if (report.challenge) {
     const name = report.challenge.name ? `${inlineText(report.challenge.name, 80)} · ` : ''
     facts.push(['Challenge', `${name}id ${report.challenge.id}`])
   }
   facts.push(['Pass threshold', thresholdText(report)])
-  if (extra.joinCode) facts.push(['Join code', `\`${inlineText(extra.joinCode, 128)}\``])
   sections.push(table([' ', ' '], facts))
 
   if (!report.challenge) {
@@ -78,9 +89,9 @@ function render(
       `_The course board also ranks ${formatCount(report.strays)} user(s) who are not on the roster._`
     )
   }
-  if (extra.csvPath)
+  if (input.csvPath)
     sections.push(
-      `The same report as CSV, for the gradebook: \`${inlineText(extra.csvPath, 200)}\`.`
+      `The same report as CSV, for the gradebook: \`${inlineText(input.csvPath, 200)}\`.`
     )
   return `${sections.join('\n\n')}\n`
 }
