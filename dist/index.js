@@ -51180,8 +51180,10 @@ function render(outcome, marker, detail) {
         titled('Course', courseSection(outcome)),
         failedRunsSection(outcome, detail)
     ];
-    if (outcome.rank)
-        sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)));
+    if (outcome.rank) {
+        const title = outcome.course ? 'Class board' : 'Leaderboard';
+        sections.push(titled(title, leaderboardSection(outcome.rank, detail)));
+    }
     sections.push(titled('Score per game', gamesSection(outcome, detail)));
     sections.push(titled('Game logs', logsSection(outcome, detail)));
     sections.push(filesSection(outcome, detail, true));
@@ -51290,8 +51292,10 @@ function summary_render(outcome, detail) {
         sections.push(`### Failed runs\n\n${runs}`);
     if (outcome.kind === 'dry-run')
         sections.push(checksSection(outcome));
-    if (outcome.rank)
-        sections.push(summary_titled('Leaderboard', leaderboardSection(outcome.rank, detail)));
+    if (outcome.rank) {
+        const title = outcome.course ? 'Class board' : 'Leaderboard';
+        sections.push(summary_titled(title, leaderboardSection(outcome.rank, detail)));
+    }
     sections.push(summary_titled('Score per game', gamesSection(outcome, detail)));
     sections.push(summary_titled('Game logs', logsSection(outcome, detail)));
     sections.push(summary_titled('Files', filesSection(outcome, detail, false)));

@@ -140,7 +140,8 @@ function repositoryCell(student: ClassStudent): string {
   let label = url
   try {
     const parsed = new URL(url)
-    label = `${parsed.host}${parsed.pathname}`.replace(/\/+$/, '')
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
+      label = `${parsed.host}${parsed.pathname}`.replace(/\/+$/, '')
   } catch {
     // not a URL: link() shows it as plain text
   }

@@ -64,7 +64,10 @@ function render(outcome: RunOutcome, marker: string, detail: Detail): string {
     titled('Course', courseSection(outcome)),
     failedRunsSection(outcome, detail)
   ]
-  if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))
+  if (outcome.rank) {
+    const title = outcome.course ? 'Class board' : 'Leaderboard'
+    sections.push(titled(title, leaderboardSection(outcome.rank, detail)))
+  }
   sections.push(titled('Score per game', gamesSection(outcome, detail)))
   sections.push(titled('Game logs', logsSection(outcome, detail)))
   sections.push(filesSection(outcome, detail, true))

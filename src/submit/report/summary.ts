@@ -57,7 +57,10 @@ function render(outcome: RunOutcome, detail: Detail): string {
   const runs = failedRunsSection(outcome, detail)
   if (runs) sections.push(`### Failed runs\n\n${runs}`)
   if (outcome.kind === 'dry-run') sections.push(checksSection(outcome))
-  if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))
+  if (outcome.rank) {
+    const title = outcome.course ? 'Class board' : 'Leaderboard'
+    sections.push(titled(title, leaderboardSection(outcome.rank, detail)))
+  }
   sections.push(titled('Score per game', gamesSection(outcome, detail)))
   sections.push(titled('Game logs', logsSection(outcome, detail)))
   sections.push(titled('Files', filesSection(outcome, detail, false)))
