@@ -251,7 +251,10 @@ const EXPRESSION_SAMPLES: Record<string, string> = {
   'logs-dir': '',
   runtime: '',
   'agent-name': 'sample-agent',
-  'comment-key': 'sample-key'
+  'comment-key': 'sample-key',
+  'course-join-code': 'LUNAR7K2',
+  'student-email': 'student@uni.example',
+  'student-number': 'S1001'
 }
 
 function inputsAsRunnerGivesThem(inputs: Mapping): Record<string, string> {
@@ -498,6 +501,8 @@ describe('the workflow files', () => {
     expect(workflowFiles).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/self-test.yml',
+      'examples/workflows/class-report.yml',
+      'examples/workflows/classroom.yml',
       'examples/workflows/fork-pr-build.yml',
       'examples/workflows/fork-pr-submit.yml',
       'examples/workflows/matrix.yml',
@@ -522,8 +527,9 @@ describe('the workflow files', () => {
 
     it('are all accepted by the action', () => {
       const steps = workflowFiles.flatMap(file => actionSteps(file, workflow(file)))
-      // Every workflow but ci.yml and the build half of the fork pair runs the action.
-      expect(new Set(steps.map(step => step.file)).size).toBe(workflowFiles.length - 2)
+      // Every workflow but ci.yml, the build half of the fork pair and the teacher's class
+      // report (another action) runs the action.
+      expect(new Set(steps.map(step => step.file)).size).toBe(workflowFiles.length - 3)
       const errors = steps
         .map(({ file, job, inputs }) => [`${file} ${job}`, inputValueError(inputs, workspace)])
         .filter(([, error]) => error !== null)
