@@ -47296,7 +47296,13 @@ function envelope(o, ctx) {
     };
 }
 function courseContext(c) {
-    return { courseId: optInt(c.course_id), passThreshold: optNumber(c.pass_threshold) };
+    const course = {
+        courseId: optInt(c.course_id),
+        passThreshold: optNumber(c.pass_threshold)
+    };
+    if (c.enrolled_count !== undefined)
+        course.enrolledCount = optInt(c.enrolled_count);
+    return course;
 }
 /** 4.x: the metric declaration with `is_ranking`. */
 function rankingMetric(challenge) {
@@ -49837,6 +49843,7 @@ function courseStanding(joined, board, agentId) {
         passed: board ? judgePass(row, threshold, order) : null,
         row,
         classSize: board ? Math.max(board.total, board.rows.length) : null,
+        enrolled: board?.course?.enrolledCount ?? null,
         order,
         precision: board?.precision ?? null
     };
@@ -49872,6 +49879,10 @@ function listChallenges(known) {
         .join(', ');
 }
 function joinCodeError(error) {
+    if (error instanceof ArenaError && error.status === 410) {
+        const said = error.serverMessage ? ` ("${error.serverMessage}")` : '';
+        return new InputError('course-join-code', `the course has ended${said}: ML Arena no longer enrols or ranks in it; ask the teacher for this term's join code.`);
+    }
     if (error instanceof ArenaError && error.kind === 'not-found') {
         return new InputError('course-join-code', `no course has this join code on ML Arena (${error.status} on the course preview); check it with the teacher, or copy it from the enrolment link they shared.`);
     }
@@ -49880,12 +49891,12 @@ function joinCodeError(error) {
 function enrolmentError(error, course) {
     if (!(error instanceof ArenaError))
         return error;
+    if (error.status === 410 || error.kind === 'not-found')
+        return joinCodeError(error);
     const said = error.serverMessage ? `: "${error.serverMessage}"` : '';
     if (error.kind === 'validation' || error.status === 400) {
         return new InputError('student-email', `ML Arena refused the enrolment in course ${course} (${error.status} on ${error.route}${said}); check student-email and student-number.`);
     }
-    if (error.kind === 'not-found')
-        return joinCodeError(error);
     return error;
 }
 
@@ -50558,11 +50569,12 @@ function courseSection(outcome) {
     const row = course.row;
     if (course.classSize !== null) {
         const own = row && outcome.agentId !== null && row.agentId !== outcome.agentId;
+        const enrolled = course.enrolled != null ? ` · ${formatCount(course.enrolled)} enrolled` : '';
         rows.push([
             'Class rank',
             row
-                ? `**${formatCount(row.rank)}** of ${formatCount(course.classSize)}${own ? ` · with your best agent, ${inlineText(row.agentName, NAME)}` : ''}`
-                : `no scored agent on the course board yet (${formatCount(course.classSize)} ranked)`
+                ? `**${formatCount(row.rank)}** of ${formatCount(course.classSize)} ranked${enrolled}${own ? ` · with your best agent, ${inlineText(row.agentName, NAME)}` : ''}`
+                : `no scored agent on the course board yet (${formatCount(course.classSize)} ranked${enrolled})`
         ]);
     }
     const direction = course.order === 'asc' ? 'lower is better' : 'higher is better';

@@ -70,6 +70,7 @@ function course(
     passed,
     row: b.rows.find(r => r.username === 'alice') ?? null,
     classSize: 4,
+    enrolled: 5,
     order: 'desc',
     precision: 2
   }

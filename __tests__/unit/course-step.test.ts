@@ -48,6 +48,13 @@ function fakeArena(p: CoursePreview, listing: CourseListing[] = [], enrolIds: nu
       calls.push(`preview ${code}`)
       if (code === 'WRONG')
         throw new ArenaError('404', { kind: 'not-found', route: 'GET /x', status: 404 })
+      if (code === 'ENDED')
+        throw new ArenaError('410', {
+          kind: 'validation',
+          route: 'GET /x',
+          status: 410,
+          serverMessage: 'Course "CS-099" ended on 2026-02-25: enrolment is closed'
+        })
       return p
     },
     enroll: async (code: string, request: EnrolmentRequest) => {
@@ -242,6 +249,16 @@ describe('joinCourse', () => {
     )
     expect(error.input).toBe('course-join-code')
     expect(wrong.calls).toEqual(['preview WRONG'])
+  })
+
+  it('says that a course has ended, naming the join code input', async () => {
+    const arena = fakeArena(preview())
+    const error = await inputError(() =>
+      joinCourse(arena, { ...STUDENT, joinCode: 'ENDED' }, OPTIONS)
+    )
+    expect(error.input).toBe('course-join-code')
+    expect(error.message).toContain('the course has ended ("Course "CS-099" ended on 2026-02-25')
+    expect(arena.calls).toEqual(['preview ENDED'])
   })
 
   it('does not enrol in a dry run', async () => {

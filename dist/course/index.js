@@ -75552,7 +75552,13 @@ function envelope(o, ctx) {
     };
 }
 function courseContext(c) {
-    return { courseId: optInt(c.course_id), passThreshold: optNumber(c.pass_threshold) };
+    const course = {
+        courseId: optInt(c.course_id),
+        passThreshold: optNumber(c.pass_threshold)
+    };
+    if (c.enrolled_count !== undefined)
+        course.enrolledCount = optInt(c.enrolled_count);
+    return course;
 }
 /** 4.x: the metric declaration with `is_ranking`. */
 function rankingMetric(challenge) {

@@ -103,7 +103,12 @@ function envelope(o: Json, ctx: RequestContext): Leaderboard {
 }
 
 function courseContext(c: Json): NonNullable<Leaderboard['course']> {
-  return { courseId: optInt(c.course_id), passThreshold: optNumber(c.pass_threshold) }
+  const course: NonNullable<Leaderboard['course']> = {
+    courseId: optInt(c.course_id),
+    passThreshold: optNumber(c.pass_threshold)
+  }
+  if (c.enrolled_count !== undefined) course.enrolledCount = optInt(c.enrolled_count)
+  return course
 }
 
 /** 4.x: the metric declaration with `is_ranking`. */

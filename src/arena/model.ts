@@ -203,7 +203,12 @@ export interface Leaderboard {
   /** Current wire with `q`: rows whose username contains it (at most 50); null otherwise. */
   matches?: LeaderboardRow[] | null
   /** Course boards (`courseId` asked): the course and its pass threshold (null: no bar). */
-  course?: { courseId: number | null; passThreshold: number | null } | null
+  course?: {
+    courseId: number | null
+    passThreshold: number | null
+    /** Enrolled students, with or without a row, when the server says. */
+    enrolledCount?: number | null
+  } | null
 }
 
 export interface LeaderboardQuery {

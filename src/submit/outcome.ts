@@ -110,6 +110,8 @@ export interface CourseOutcome {
   row: LeaderboardRow | null
   /** How many students the course board ranks; null until it was read. */
   classSize: number | null
+  /** How many are enrolled (ranked or not), when the server says. */
+  enrolled?: number | null
   order: 'asc' | 'desc'
   precision: number | null
 }

@@ -28,11 +28,12 @@ export function courseSection(outcome: RunOutcome): string {
   const row = course.row
   if (course.classSize !== null) {
     const own = row && outcome.agentId !== null && row.agentId !== outcome.agentId
+    const enrolled = course.enrolled != null ? ` · ${formatCount(course.enrolled)} enrolled` : ''
     rows.push([
       'Class rank',
       row
-        ? `**${formatCount(row.rank)}** of ${formatCount(course.classSize)}${own ? ` · with your best agent, ${inlineText(row.agentName, NAME)}` : ''}`
-        : `no scored agent on the course board yet (${formatCount(course.classSize)} ranked)`
+        ? `**${formatCount(row.rank)}** of ${formatCount(course.classSize)} ranked${enrolled}${own ? ` · with your best agent, ${inlineText(row.agentName, NAME)}` : ''}`
+        : `no scored agent on the course board yet (${formatCount(course.classSize)} ranked${enrolled})`
     ])
   }
   const direction = course.order === 'asc' ? 'lower is better' : 'higher is better'

@@ -159,6 +159,7 @@ export function courseStanding(
     passed: board ? judgePass(row, threshold, order) : null,
     row,
     classSize: board ? Math.max(board.total, board.rows.length) : null,
+    enrolled: board?.course?.enrolledCount ?? null,
     order,
     precision: board?.precision ?? null
   }
@@ -209,6 +210,13 @@ function listChallenges(known: { id: number; name: string | null }[]): string {
 }
 
 function joinCodeError(error: unknown): unknown {
+  if (error instanceof ArenaError && error.status === 410) {
+    const said = error.serverMessage ? ` ("${error.serverMessage}")` : ''
+    return new InputError(
+      'course-join-code',
+      `the course has ended${said}: ML Arena no longer enrols or ranks in it; ask the teacher for this term's join code.`
+    )
+  }
   if (error instanceof ArenaError && error.kind === 'not-found') {
     return new InputError(
       'course-join-code',
@@ -220,6 +228,7 @@ function joinCodeError(error: unknown): unknown {
 
 function enrolmentError(error: unknown, course: string): unknown {
   if (!(error instanceof ArenaError)) return error
+  if (error.status === 410 || error.kind === 'not-found') return joinCodeError(error)
   const said = error.serverMessage ? `: "${error.serverMessage}"` : ''
   if (error.kind === 'validation' || error.status === 400) {
     return new InputError(
@@ -227,6 +236,5 @@ function enrolmentError(error: unknown, course: string): unknown {
       `ML Arena refused the enrolment in course ${course} (${error.status} on ${error.route}${said}); check student-email and student-number.`
     )
   }
-  if (error.kind === 'not-found') return joinCodeError(error)
   return error
 }
