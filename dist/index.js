@@ -46089,6 +46089,10 @@ function asArray(value, ctx, field) {
         fail(ctx, field, 'an array');
     return value;
 }
+/** A bare array, or the array an object carries under `key` (servers answer either way). */
+function arrayOrUnder(value, key, ctx, field) {
+    return asArray(isRecord(value) && Array.isArray(value[key]) ? value[key] : value, ctx, field);
+}
 /** The value of the first of the keys that is present (not undefined) in `o`. */
 function pick(o, a, b, c, d) {
     const first = o[a];
@@ -46250,7 +46254,7 @@ function parseCreatedCourse(data, ctx) {
         : course;
 }
 function parseCourseList(data, ctx) {
-    const list = asArray(isRecord(data) && Array.isArray(data.courses) ? data.courses : data, ctx, '(course list)');
+    const list = arrayOrUnder(data, 'courses', ctx, '(course list)');
     return list.map(item => {
         const o = asRecord(item, ctx, 'courses[]');
         return {
@@ -47494,7 +47498,7 @@ function parseCompetitionPage(data, ctx) {
     return { items, hasNext: optBool(metadata.has_next) === true };
 }
 function parseRuntimeOptions(data, ctx) {
-    const list = asArray(isRecord(data) && Array.isArray(data.runtime_options) ? data.runtime_options : data, ctx, '(runtime options)');
+    const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)');
     return list.map(item => {
         const o = asRecord(item, ctx, 'runtime option');
         const packages = [];

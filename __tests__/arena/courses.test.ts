@@ -139,7 +139,12 @@ describe.each(['current', 'legacy'] as Wire[])('course routes on the %s wire', w
         courseId: COURSES.lunar,
         aggregate: 'user'
       })
-      expect(board.course).toEqual({ courseId: COURSES.lunar, passThreshold: 150 })
+      // Five enrolled: the four seeded students and bob, enrolled above.
+      expect(board.course).toEqual({
+        courseId: COURSES.lunar,
+        passThreshold: 150,
+        enrolledCount: 5
+      })
       const byUser = Object.fromEntries(board.rows.map(r => [r.username, r]))
       expect(byUser.carol).toMatchObject({ agentName: 'carol-lander', score: 210.5, passed: true })
       expect(byUser.frank).toMatchObject({ agentName: 'frank-lander', passed: true })
@@ -148,14 +153,21 @@ describe.each(['current', 'legacy'] as Wire[])('course routes on the %s wire', w
       expect(board.rows.map(r => r.rank)).toEqual([...board.rows.keys()].map(i => i + 1))
 
       const open = await client(COURSE_TOKENS.carol).leaderboard(1, { courseId: COURSES.noBar })
-      expect(open.course).toEqual({ courseId: COURSES.noBar, passThreshold: null })
+      expect(open.course).toEqual({
+        courseId: COURSES.noBar,
+        passThreshold: null,
+        enrolledCount: 2
+      })
       expect(open.rows.every(r => r.passed === undefined)).toBe(true)
     })
   } else {
-    it('has no course board on the legacy wire (the query is not even sent)', async () => {
+    it('has no course board on the legacy wire (the legacy route is not sent the course)', async () => {
       const board = await client(COURSE_TOKENS.carol).leaderboard(1, { courseId: COURSES.lunar })
       expect(board.course).toBeUndefined()
-      expect(emu.requests().some(r => r.query?.course_id !== undefined)).toBe(false)
+      // (Detection tries the current route first; the legacy route never gets the course.)
+      const legacyReads = emu.requests().filter(r => r.path === '/api/leaderboard/competition/1')
+      expect(legacyReads.length).toBeGreaterThan(0)
+      expect(legacyReads.filter(r => r.query?.course_id !== undefined)).toEqual([])
     })
   }
 })

@@ -5,25 +5,15 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
-import { InputError } from '../../src/errors.js'
 import { readCourseConfig } from '../../src/course/config.js'
 import { chooseChallenge, findCourse } from '../../src/course/pipeline.js'
+import { inputErrorOf as inputError } from '../support/input-errors.js'
 
 const TEACHER = 'mlk_teacher_tess_SECRETVALUE'
 
 function config(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   const all: Record<string, string> = { 'api-key': TEACHER, 'course-id': '1', ...inputs }
   return readCourseConfig(name => all[name] ?? '', { RUNNER_TEMP: '/runner/temp', ...env })
-}
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
 }
 
 describe('readCourseConfig', () => {

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { InputError } from '../../src/errors.js'
 import {
   parseJoinCode,
   parseMaxScore,
@@ -14,6 +13,7 @@ import {
   parseStudentNumber
 } from '../../src/submit/course-inputs.js'
 import { readConfig } from '../../src/submit/config.js'
+import { inputErrorOf } from '../support/input-errors.js'
 
 let workspace = ''
 beforeAll(() => {
@@ -28,16 +28,6 @@ function config(inputs: Record<string, string>) {
     ...inputs
   }
   return readConfig(name => all[name] ?? '', { GITHUB_WORKSPACE: workspace })
-}
-
-function inputErrorOf(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
 }
 
 describe('course-join-code', () => {

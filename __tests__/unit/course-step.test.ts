@@ -6,7 +6,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { CourseListing, CoursePreview, EnrolmentRequest } from '../../src/arena/courses.js'
 import { ArenaError } from '../../src/arena/errors.js'
-import { InputError } from '../../src/errors.js'
 import type { Logger } from '../../src/logger.js'
 import { judgePass, thresholdMargin } from '../../src/pass.js'
 import {
@@ -15,6 +14,7 @@ import {
   joinCourse,
   studentRow
 } from '../../src/submit/steps/course.js'
+import { asyncInputErrorOf as inputError } from '../support/input-errors.js'
 import { board, row } from '../support/outcomes.js'
 
 const COURSE = { id: 1, name: 'CS-101', code: 'CS101', slug: null, joinCode: null }
@@ -75,16 +75,6 @@ const OPTIONS = {
   projectUrl: 'https://github.com/o/r',
   dryRun: false,
   log: silent
-}
-
-async function inputError(run: () => Promise<unknown>): Promise<InputError> {
-  try {
-    await run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
 }
 
 describe('chooseChallenge', () => {

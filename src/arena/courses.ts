@@ -9,6 +9,7 @@
  */
 import type { RequestContext } from './errors.js'
 import {
+  arrayOrUnder,
   asArray,
   asRecord,
   isRecord,
@@ -182,11 +183,7 @@ export function parseCreatedCourse(data: unknown, ctx: RequestContext): Course {
 }
 
 export function parseCourseList(data: unknown, ctx: RequestContext): CourseListing[] {
-  const list = asArray(
-    isRecord(data) && Array.isArray(data.courses) ? data.courses : data,
-    ctx,
-    '(course list)'
-  )
+  const list = arrayOrUnder(data, 'courses', ctx, '(course list)')
   return list.map(item => {
     const o = asRecord(item, ctx, 'courses[]')
     return {

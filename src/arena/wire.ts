@@ -30,6 +30,7 @@ import type {
 import { TERMINAL_STATES } from './model.js'
 import type { RequestContext } from './errors.js'
 import {
+  arrayOrUnder,
   asArray,
   asRecord,
   fail,
@@ -223,11 +224,7 @@ export function parseCompetitionPage(data: unknown, ctx: RequestContext): Page<C
 }
 
 export function parseRuntimeOptions(data: unknown, ctx: RequestContext): RuntimeOption[] {
-  const list = asArray(
-    isRecord(data) && Array.isArray(data.runtime_options) ? data.runtime_options : data,
-    ctx,
-    '(runtime options)'
-  )
+  const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)')
   return list.map(item => {
     const o = asRecord(item, ctx, 'runtime option')
     const packages: RuntimePackage[] = []
