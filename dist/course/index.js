@@ -76805,7 +76805,7 @@ function parseApiKey(raw) {
         throw new InputError('api-key', `is not an ML Arena token; ${shape}.`);
     }
     if (scope === 'teacher') {
-        throw new InputError('api-key', "is a teacher token; submitting and enrolling in a course need the student's own user token (mlk_user_…), and a teacher's class report is the course action (mlarena/mlarena-action/course).");
+        throw new InputError('api-key', "is a teacher token; submitting (and enrolling in a course) needs a user token (mlk_user_…), the student's own; a teacher's class report is the course action (mlarena/mlarena-action/course).");
     }
     if (scope !== 'user') {
         throw new InputError('api-key', `is a ${scope} token; submitting needs a user token (mlk_user_…): create one on ML Arena.`);

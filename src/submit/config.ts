@@ -278,7 +278,7 @@ function parseApiKey(raw: string): string | null {
   if (scope === 'teacher') {
     throw new InputError(
       'api-key',
-      "is a teacher token; submitting and enrolling in a course need the student's own user token (mlk_user_…), and a teacher's class report is the course action (mlarena/mlarena-action/course)."
+      "is a teacher token; submitting (and enrolling in a course) needs a user token (mlk_user_…), the student's own; a teacher's class report is the course action (mlarena/mlarena-action/course)."
     )
   }
   if (scope !== 'user') {
