@@ -49869,7 +49869,7 @@ function requireStudentFields(inputs, course) {
     const first = missing[0];
     if (first === undefined)
         return;
-    throw new InputError(first, `is empty, and ML Arena needs your student e-mail and number to enrol you in course ${course} (your profile does not have ${missing.length === 2 ? 'them' : 'it'}); pass ${missing.join(' and ')} from a secret or variable, e.g. \${{ vars.STUDENT_NUMBER }}.`);
+    throw new InputError(first, `is empty, and ML Arena needs your student e-mail and number to enrol you in course ${course}, which your profile does not both have; pass ${missing.join(' and ')} from secrets or variables (a value the profile has already is kept, never overwritten).`);
 }
 function courseLabel(course) {
     const name = JSON.stringify(oneLine(course.name, 80));

@@ -201,6 +201,31 @@ describe.each(['current', 'legacy'] as const)('a student repository on the %s wi
       )
     })
 
+    it('dry run: checks the course and the student fields, and enrols nobody', async () => {
+      const run = await runAction({
+        workspace: await workspace({ 'agent.py': agent(90) }),
+        inputs: inputs({
+          'api-key': emu.tokens.otherUser,
+          'course-join-code': lunar.enrolCode,
+          // bob's profile has his e-mail only; the preview says just that both are not there.
+          'student-email': 'bob@uni.example',
+          'student-number': 'S2002',
+          'dry-run': 'true'
+        })
+      })
+      expect(run.stdout.split('\n').filter(l => l.startsWith('::error'))).toEqual([])
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.outputs).toMatchObject({ outcome: 'dry-run', 'course-id': '1', passed: '' })
+      expect(writes(emu)).toEqual([])
+      expect(run.summary).toContain('not enrolled yet (dry run: would enrol)')
+      const bob = emu
+        .state()
+        .courses.find(c => c.id === COURSES.lunar)
+        ?.enrolments.find(e => e.username === 'bob')
+      expect(bob).toBeUndefined()
+    })
+
     it('lists the challenges when the course has several and competition-id is empty', async () => {
       const two = emu.courses.find(c => c.id === COURSES.twoChallenges) as EmulatorCourse
       const run = await runAction({
