@@ -6,8 +6,10 @@
 import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { readCourseConfig } from '../../src/course/config.js'
-import { chooseChallenge, findCourse } from '../../src/course/pipeline.js'
+import type { LeaderboardQuery } from '../../src/arena/model.js'
+import { chooseChallenge, findCourse, wholeCourseBoard } from '../../src/course/pipeline.js'
 import { inputErrorOf as inputError } from '../support/input-errors.js'
+import { board, row } from '../support/outcomes.js'
 
 const TEACHER = 'mlk_teacher_tess_SECRETVALUE'
 
@@ -125,5 +127,27 @@ describe("the teacher pipeline's choices", () => {
       'has 2 challenges: 1 ("Lunar Lander"), 7 ("Energy")'
     )
     expect(inputError(() => chooseChallenge(one, 9, c)).input).toBe('challenge-id')
+  })
+
+  it('reads a course board the server sends in part page by page, up to its total', async () => {
+    const all = Array.from({ length: 1203 }, (_, i) => row(i + 1, { username: `s${i}` }))
+    const asked: LeaderboardQuery[] = []
+    const arena = {
+      leaderboard: async (_: number, query: LeaderboardQuery = {}) => {
+        asked.push(query)
+        const from = query.offset ?? 0
+        return board(all.slice(from, from + (query.limit ?? 100)), { total: all.length })
+      }
+    }
+    const whole = await wholeCourseBoard(arena, 1, 9)
+    expect(whole.rows.map(r => r.username)).toEqual(all.map(r => r.username))
+    expect(asked).toEqual([
+      { courseId: 9, aggregate: 'user' },
+      { courseId: 9, aggregate: 'user', offset: 100, limit: 500 },
+      { courseId: 9, aggregate: 'user', offset: 600, limit: 500 },
+      { courseId: 9, aggregate: 'user', offset: 1100, limit: 500 }
+    ])
+    const small = await wholeCourseBoard({ leaderboard: async () => board([row(1)]) }, 1, 9)
+    expect(small.rows).toHaveLength(1)
   })
 })

@@ -80178,12 +80178,34 @@ async function runClassReport(arena, config, log) {
         throw tokenRefused(error);
     });
     const challenge = chooseChallenge(roster.challenges, config.challengeId, course);
-    const board = challenge
-        ? await arena.leaderboard(challenge.id, { courseId: course.id, aggregate: 'user' })
-        : null;
+    const board = challenge ? await wholeCourseBoard(arena, challenge.id, course.id) : null;
     const report = buildClassReport({ course, challenge, roster, board });
     log.info(`${report.enrolled} enrolled, ${report.passedCount} pass, ${report.unscored.length} without a scored agent yet.`);
     return { wire, course, created, report };
+}
+const PAGE = 500;
+const MAX_PAGES = 40;
+/**
+ * The course board with every student's row: one read for a class the server sends whole, else
+ * pages of PAGE rows until `total` (a server may cap an unpaged answer).
+ */
+async function wholeCourseBoard(arena, challengeId, courseId) {
+    const query = { courseId, aggregate: 'user' };
+    const first = await arena.leaderboard(challengeId, query);
+    if (first.rows.length >= first.total || first.rows.length === 0)
+        return first;
+    const rows = [...first.rows];
+    for (let page = 1; page < MAX_PAGES && rows.length < first.total; page++) {
+        const next = await arena.leaderboard(challengeId, {
+            ...query,
+            offset: rows.length,
+            limit: PAGE
+        });
+        if (next.rows.length === 0)
+            break;
+        rows.push(...next.rows);
+    }
+    return { ...first, rows };
 }
 /** The courses this teacher manages: the teacher route (current), else the list's own ones. */
 async function ownCourses(arena, wire) {

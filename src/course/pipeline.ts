@@ -6,7 +6,7 @@
 import type { Course, CourseChallenge, CourseListing, NewCourse } from '../arena/courses.js'
 import { ArenaError } from '../arena/errors.js'
 import type { ArenaClient } from '../arena/client.js'
-import type { Wire } from '../arena/model.js'
+import type { Leaderboard, Wire } from '../arena/model.js'
 import { InputError } from '../errors.js'
 import { oneLine } from '../format.js'
 import type { Logger } from '../logger.js'
@@ -56,14 +56,40 @@ export async function runClassReport(
     throw tokenRefused(error)
   })
   const challenge = chooseChallenge(roster.challenges, config.challengeId, course)
-  const board = challenge
-    ? await arena.leaderboard(challenge.id, { courseId: course.id, aggregate: 'user' })
-    : null
+  const board = challenge ? await wholeCourseBoard(arena, challenge.id, course.id) : null
   const report = buildClassReport({ course, challenge, roster, board })
   log.info(
     `${report.enrolled} enrolled, ${report.passedCount} pass, ${report.unscored.length} without a scored agent yet.`
   )
   return { wire, course, created, report }
+}
+
+const PAGE = 500
+const MAX_PAGES = 40
+
+/**
+ * The course board with every student's row: one read for a class the server sends whole, else
+ * pages of PAGE rows until `total` (a server may cap an unpaged answer).
+ */
+export async function wholeCourseBoard(
+  arena: Pick<TeacherApi, 'leaderboard'>,
+  challengeId: number,
+  courseId: number
+): Promise<Leaderboard> {
+  const query = { courseId, aggregate: 'user' as const }
+  const first = await arena.leaderboard(challengeId, query)
+  if (first.rows.length >= first.total || first.rows.length === 0) return first
+  const rows = [...first.rows]
+  for (let page = 1; page < MAX_PAGES && rows.length < first.total; page++) {
+    const next = await arena.leaderboard(challengeId, {
+      ...query,
+      offset: rows.length,
+      limit: PAGE
+    })
+    if (next.rows.length === 0) break
+    rows.push(...next.rows)
+  }
+  return { ...first, rows }
 }
 
 /** The courses this teacher manages: the teacher route (current), else the list's own ones. */
