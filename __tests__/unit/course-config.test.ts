@@ -7,8 +7,18 @@ import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { readCourseConfig } from '../../src/course/config.js'
 import type { LeaderboardQuery } from '../../src/arena/model.js'
-import { chooseChallenge, findCourse, wholeCourseBoard } from '../../src/course/pipeline.js'
-import { inputErrorOf as inputError } from '../support/input-errors.js'
+import { ArenaError } from '../../src/arena/errors.js'
+import {
+  chooseChallenge,
+  findCourse,
+  runClassReport,
+  wholeCourseBoard,
+  type TeacherApi
+} from '../../src/course/pipeline.js'
+import {
+  asyncInputErrorOf as asyncInputError,
+  inputErrorOf as inputError
+} from '../support/input-errors.js'
 import { board, row } from '../support/outcomes.js'
 
 const TEACHER = 'mlk_teacher_tess_SECRETVALUE'
@@ -149,5 +159,82 @@ describe("the teacher pipeline's choices", () => {
     ])
     const small = await wholeCourseBoard({ leaderboard: async () => board([row(1)]) }, 1, 9)
     expect(small.rows).toHaveLength(1)
+  })
+})
+
+describe('runClassReport: creating a course', () => {
+  const silent = {
+    info: () => {},
+    warning: () => {},
+    notice: () => {},
+    group: <T>(_: string, fn: () => Promise<T>) => fn()
+  }
+  const base = {
+    apiKey: 'mlk_teacher_t_s',
+    baseUrl: 'http://127.0.0.1:1',
+    apiWire: 'auto' as const,
+    courseId: null,
+    name: 'Spring lab',
+    challengeId: null,
+    create: true,
+    code: null,
+    startDate: null,
+    endDate: null,
+    reportPath: '/tmp/x.csv',
+    summary: true
+  }
+  function fake(wire: 'current' | 'legacy', create: () => Promise<unknown>) {
+    const calls: string[] = []
+    let listed: unknown[] = []
+    const arena = {
+      wire: async () => wire,
+      taughtCourses: async () => {
+        calls.push('taught')
+        return listed
+      },
+      listCourses: async () => {
+        calls.push('list')
+        return listed
+      },
+      createCourse: async () => {
+        calls.push('create')
+        return create()
+      },
+      courseRoster: async () => ({ challenges: [], students: [] }),
+      leaderboard: async () => board([])
+    }
+    return { arena, calls, setListed: (rows: unknown[]) => (listed = rows) }
+  }
+
+  it('asks for the code and dates a legacy server needs before creating', async () => {
+    const { arena, calls } = fake('legacy', async () => ({}))
+    const error = await asyncInputError(() =>
+      runClassReport(arena as unknown as TeacherApi, { ...base, code: 'LAB' }, silent)
+    )
+    expect(error.input).toBe('start-date')
+    expect(calls).toEqual(['list'])
+  })
+
+  it('finds the course again when the creation answer was lost, instead of creating twice', async () => {
+    const made = {
+      id: 101,
+      name: 'Spring lab',
+      code: null,
+      slug: null,
+      joinCode: 'ABC',
+      isEnrolled: false,
+      challenges: []
+    }
+    const f = fake('current', async () => {
+      f.setListed([made])
+      throw new ArenaError('reset', {
+        kind: 'network',
+        route: 'POST /api/academic_courses/',
+        outcomeUnknown: true
+      })
+    })
+    const run = await runClassReport(f.arena as unknown as TeacherApi, base, silent)
+    expect(run.course.id).toBe(101)
+    expect(f.calls).toEqual(['taught', 'create', 'taught'])
   })
 })
