@@ -45634,7 +45634,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2507);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45643,7 +45643,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 87:
+/***/ 2507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45838,8 +45838,6 @@ function apiRoot(raw) {
     return `${url.protocol}//${url.host}${path}/api`;
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/arena/secrets.ts
 /**
  * Signed URLs are credentials until they expire. These helpers find the secret parts of one (to
@@ -46067,6 +46065,264 @@ function routeOfUrl(method, url) {
     return `${method} ${maskUrl(url)}`;
 }
 
+;// CONCATENATED MODULE: ./src/arena/guards.ts
+/**
+ * Small hand-written guards for validating ML Arena's answers at the boundary. Required fields
+ * that are missing or of the wrong type throw a 'protocol' error naming the route and the field;
+ * optional ones are lenient (missing or unusable → null). Unknown fields are ignored. Plain
+ * functions, no closures per value: boards of 100,000 rows go through here.
+ */
+
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function fail(ctx, field, expected) {
+    throw protocolError(ctx, `field "${field}" is missing or not ${expected}`);
+}
+function asRecord(value, ctx, field) {
+    if (!isRecord(value))
+        fail(ctx, field, 'an object');
+    return value;
+}
+function asArray(value, ctx, field) {
+    if (!Array.isArray(value))
+        fail(ctx, field, 'an array');
+    return value;
+}
+/** A bare array, or the array an object carries under `key` (servers answer either way). */
+function arrayOrUnder(value, key, ctx, field) {
+    return asArray(isRecord(value) && Array.isArray(value[key]) ? value[key] : value, ctx, field);
+}
+/** The value of the first of the keys that is present (not undefined) in `o`. */
+function pick(o, a, b, c, d) {
+    const first = o[a];
+    if (first !== undefined || b === undefined)
+        return first;
+    const second = o[b];
+    if (second !== undefined || c === undefined)
+        return second;
+    const third = o[c];
+    if (third !== undefined || d === undefined)
+        return third;
+    return o[d];
+}
+function optString(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+}
+/** A finite number; numeric strings are accepted ("0.91"), anything else is null. */
+function optNumber(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? value : null;
+    if (typeof value === 'string' && value.trim() !== '') {
+        const parsed = Number(value);
+        return Number.isFinite(parsed) ? parsed : null;
+    }
+    return null;
+}
+function optInt(value) {
+    const n = optNumber(value);
+    return n !== null && Number.isInteger(n) ? n : null;
+}
+function optBool(value) {
+    if (typeof value === 'boolean')
+        return value;
+    if (value === 'true' || value === 1)
+        return true;
+    if (value === 'false' || value === 0)
+        return false;
+    return null;
+}
+function reqString(o, field, ctx) {
+    const value = o[field];
+    if (typeof value !== 'string')
+        fail(ctx, field, 'a string');
+    return value;
+}
+function reqInt(o, field, ctx) {
+    const value = optInt(o[field]);
+    if (value === null)
+        fail(ctx, field, 'an integer');
+    return value;
+}
+/**
+ * The form servers send (UTC, `Z`), with ranges Date.parse accepts: checked by its shape, which
+ * costs a tenth of Date.parse (a 100,000-row board has a time on every row). Anything else takes
+ * the slow path.
+ */
+const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
+/**
+ * An ISO-8601 time from an ISO string (kept as the server wrote it) or a Unix timestamp (seconds,
+ * or milliseconds when too big to be seconds); null when unusable.
+ */
+function optTime(value) {
+    if (typeof value === 'string') {
+        if (ISO_UTC.test(value))
+            return value;
+        const text = value.trim();
+        if (/^\d+(\.\d+)?$/.test(text))
+            return optTime(Number(text));
+        return text !== '' && !Number.isNaN(Date.parse(text)) ? text : null;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        return null;
+    const date = new Date(value > 1e11 ? value : value * 1000);
+    if (Number.isNaN(date.getTime()))
+        return null;
+    return date.toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/arena/courses.ts
+
+const ROOT = '/academic_courses';
+function ep(method, path, what, userScope = false) {
+    return { method, path, what, userScope };
+}
+const courseEndpoints = {
+    preview: (joinCode) => ep('GET', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the course preview'),
+    /** Enrolling needs a user token: the server enrols the token's user. */
+    enroll: (joinCode) => ep('POST', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the enrolment', true),
+    list: () => ep('GET', `${ROOT}/`, 'the course list'),
+    create: () => ep('POST', `${ROOT}/`, 'the course creation'),
+    /** The courses the token's user teaches or assists on (current wire). */
+    taught: () => ep('GET', '/teacher/courses', 'the list of your courses'),
+    roster: (courseId) => ep('GET', `/teacher/students/${courseId}`, 'the course roster')
+};
+// ---- request bodies ----
+function enrolmentBody(request) {
+    const body = {};
+    if (request.studentEmail)
+        body.student_email = request.studentEmail;
+    if (request.studentNumber)
+        body.student_number = request.studentNumber;
+    if (request.projectUrl)
+        body.project_url = request.projectUrl;
+    return body;
+}
+/** 4.x takes a name alone; 0.2.0 needs code and both dates (the caller checks they are given). */
+function createCourseBody(course) {
+    const body = { name: course.name };
+    if (course.code !== undefined)
+        body.code = course.code;
+    if (course.startDate !== undefined)
+        body.start_date = course.startDate;
+    if (course.endDate !== undefined)
+        body.end_date = course.endDate;
+    return body;
+}
+// ---- answers ----
+function parseCourse(data, ctx, field = '(course)') {
+    const o = asRecord(data, ctx, field);
+    return {
+        id: reqInt(o, 'id', ctx),
+        name: reqString(o, 'name', ctx),
+        code: optString(o.code),
+        slug: optString(o.slug),
+        joinCode: optString(pick(o, 'join_code', 'enrollment_link'))
+    };
+}
+/** 4.x nests the course under `course`; 0.2.0 servers answer with the course's own fields. */
+function parsePreview(data, ctx) {
+    const o = asRecord(data, ctx, '(course preview)');
+    const course = isRecord(o.course)
+        ? parseCourse(o.course, ctx, 'course')
+        : parseCourse({ ...o, id: pick(o, 'course_id', 'id') }, ctx);
+    return {
+        course,
+        challengeNames: strings(pick(o, 'challenge_names', 'competition_names')),
+        challengeIds: ids(pick(o, 'challenge_ids', 'competition_ids')),
+        lessonCount: optInt(o.lesson_count),
+        alreadyEnrolled: optBool(o.already_enrolled) === true,
+        hasStudentInfo: optBool(o.has_student_info) === true
+    };
+}
+/** Lenient: a 2xx is the enrolment, whatever its body says. */
+function parseEnrolment(data) {
+    const o = isRecord(data) ? data : {};
+    return {
+        message: optString(o.message),
+        challengeIds: ids(pick(o, 'challenge_ids', 'competition_ids')),
+        courseSlug: optString(o.course_slug)
+    };
+}
+/** The created course; 0.2.0 answers may carry it at the top level or under `course`. */
+function parseCreatedCourse(data, ctx) {
+    const o = asRecord(data, ctx, '(created course)');
+    const inner = isRecord(o.course) ? o.course : o;
+    const course = parseCourse(inner, ctx);
+    return course.joinCode === null
+        ? { ...course, joinCode: optString(pick(o, 'join_code', 'enrollment_link')) }
+        : course;
+}
+function parseCourseList(data, ctx) {
+    const list = arrayOrUnder(data, 'courses', ctx, '(course list)');
+    return list.map(item => {
+        const o = asRecord(item, ctx, 'courses[]');
+        return {
+            ...parseCourse(o, ctx, 'courses[]'),
+            isEnrolled: optBool(o.is_enrolled) === true,
+            challenges: challengesOf(o)
+        };
+    });
+}
+function parseRoster(data, ctx) {
+    const o = asRecord(data, ctx, '(course roster)');
+    const students = asArray(o.students, ctx, 'students').map(item => {
+        const s = asRecord(item, ctx, 'students[]');
+        return {
+            userId: optInt(s.user_id),
+            username: optString(pick(s, 'username', 'user_name', 'name')),
+            studentNumber: optString(s.student_number),
+            studentEmail: optString(s.student_email),
+            projectUrl: optString(s.project_url),
+            enrolledAt: optTime(pick(s, 'enrolled_at_ts', 'enrolled_at'))
+        };
+    });
+    return { challenges: challengesOf(o), students };
+}
+/** `challenges: [{id, name}]`, or `challenge_ids` (+ `challenge_names` in the same order). */
+function challengesOf(o) {
+    if (Array.isArray(o.challenges)) {
+        const out = [];
+        for (const entry of o.challenges) {
+            if (!isRecord(entry))
+                continue;
+            const id = optInt(pick(entry, 'id', 'challenge_id', 'competition_id'));
+            if (id !== null)
+                out.push({ id, name: optString(pick(entry, 'name', 'challenge_name')) });
+        }
+        return out;
+    }
+    const names = strings(o.challenge_names);
+    return ids(pick(o, 'challenge_ids', 'competition_ids')).map((id, i) => ({
+        id,
+        name: names[i] ?? null
+    }));
+}
+function strings(value) {
+    if (!Array.isArray(value))
+        return [];
+    const out = [];
+    for (const item of value) {
+        const text = optString(item);
+        if (text !== null)
+            out.push(text);
+    }
+    return out;
+}
+function ids(value) {
+    if (!Array.isArray(value))
+        return [];
+    const out = [];
+    for (const item of value) {
+        const id = optInt(item);
+        if (id !== null)
+            out.push(id);
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/arena/retry.ts
 /**
  * Retry policy: exponential backoff with full jitter, Retry-After honoured up to a cap, a
@@ -46966,108 +47222,6 @@ const TERMINAL_STATES = new Set([
     'deleted'
 ]);
 
-;// CONCATENATED MODULE: ./src/arena/guards.ts
-/**
- * Small hand-written guards for validating ML Arena's answers at the boundary. Required fields
- * that are missing or of the wrong type throw a 'protocol' error naming the route and the field;
- * optional ones are lenient (missing or unusable → null). Unknown fields are ignored. Plain
- * functions, no closures per value: boards of 100,000 rows go through here.
- */
-
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function fail(ctx, field, expected) {
-    throw protocolError(ctx, `field "${field}" is missing or not ${expected}`);
-}
-function asRecord(value, ctx, field) {
-    if (!isRecord(value))
-        fail(ctx, field, 'an object');
-    return value;
-}
-function asArray(value, ctx, field) {
-    if (!Array.isArray(value))
-        fail(ctx, field, 'an array');
-    return value;
-}
-/** The value of the first of the keys that is present (not undefined) in `o`. */
-function pick(o, a, b, c, d) {
-    const first = o[a];
-    if (first !== undefined || b === undefined)
-        return first;
-    const second = o[b];
-    if (second !== undefined || c === undefined)
-        return second;
-    const third = o[c];
-    if (third !== undefined || d === undefined)
-        return third;
-    return o[d];
-}
-function optString(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
-}
-/** A finite number; numeric strings are accepted ("0.91"), anything else is null. */
-function optNumber(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) ? value : null;
-    if (typeof value === 'string' && value.trim() !== '') {
-        const parsed = Number(value);
-        return Number.isFinite(parsed) ? parsed : null;
-    }
-    return null;
-}
-function optInt(value) {
-    const n = optNumber(value);
-    return n !== null && Number.isInteger(n) ? n : null;
-}
-function optBool(value) {
-    if (typeof value === 'boolean')
-        return value;
-    if (value === 'true' || value === 1)
-        return true;
-    if (value === 'false' || value === 0)
-        return false;
-    return null;
-}
-function reqString(o, field, ctx) {
-    const value = o[field];
-    if (typeof value !== 'string')
-        fail(ctx, field, 'a string');
-    return value;
-}
-function reqInt(o, field, ctx) {
-    const value = optInt(o[field]);
-    if (value === null)
-        fail(ctx, field, 'an integer');
-    return value;
-}
-/**
- * The form servers send (UTC, `Z`), with ranges Date.parse accepts: checked by its shape, which
- * costs a tenth of Date.parse (a 100,000-row board has a time on every row). Anything else takes
- * the slow path.
- */
-const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
-/**
- * An ISO-8601 time from an ISO string (kept as the server wrote it) or a Unix timestamp (seconds,
- * or milliseconds when too big to be seconds); null when unusable.
- */
-function optTime(value) {
-    if (typeof value === 'string') {
-        if (ISO_UTC.test(value))
-            return value;
-        const text = value.trim();
-        if (/^\d+(\.\d+)?$/.test(text))
-            return optTime(Number(text));
-        return text !== '' && !Number.isNaN(Date.parse(text)) ? text : null;
-    }
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        return null;
-    const date = new Date(value > 1e11 ? value : value * 1000);
-    if (Number.isNaN(date.getTime()))
-        return null;
-    return date.toISOString().replace('.000Z', 'Z');
-}
-
 ;// CONCATENATED MODULE: ./src/arena/leaderboard.ts
 
 const BENCHMARK_NAME = '__benchmark__';
@@ -47141,8 +47295,18 @@ function envelope(o, ctx) {
         precision: optInt(ranking ? pick(ranking, 'precision', 'frontend_precision') : undefined) ??
             optInt(challenge.frontend_precision),
         me: isRecord(o.me) ? readMe(o.me, ctx, shape) : null,
-        matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null
+        matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null,
+        ...(isRecord(o.course_context) ? { course: courseContext(o.course_context) } : {})
     };
+}
+function courseContext(c) {
+    const course = {
+        courseId: optInt(c.course_id),
+        passThreshold: optNumber(c.pass_threshold)
+    };
+    if (c.enrolled_count !== undefined)
+        course.enrolledCount = optInt(c.enrolled_count);
+    return course;
 }
 /** 4.x: the metric declaration with `is_ranking`. */
 function rankingMetric(challenge) {
@@ -47184,7 +47348,7 @@ function legacyRow(r, ctx, index) {
         fail(ctx, `[${index}].Rank`, 'a number');
     const agentName = optString(r.AgentName) ?? '';
     const username = optString(r.Username) ?? '';
-    return {
+    const row = {
         rank,
         agentId: optInt(r.agentAttachId),
         agentName,
@@ -47197,6 +47361,11 @@ function legacyRow(r, ctx, index) {
         isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
         lastRunAt: optTime(r.LastEndRunTs)
     };
+    // `passed` only on the rows of a course board: absent, it stays absent.
+    const passed = pick(r, 'Passed', 'passed');
+    if (passed !== undefined)
+        row.passed = optBool(passed);
+    return row;
 }
 function currentRow(r, ctx, index, shape) {
     const rank = optNumber(r.rank);
@@ -47206,7 +47375,7 @@ function currentRow(r, ctx, index, shape) {
     const username = optString(r.username) ?? '';
     // `score` present (even null: unranked) wins; older rows carry mean_reward / elo_score.
     const score = r.score !== undefined ? optNumber(r.score) : optNumber(shape.elo ? r.elo_score : r.mean_reward);
-    return {
+    const row = {
         rank,
         agentId: optInt(r.submission_id),
         agentName,
@@ -47219,6 +47388,9 @@ function currentRow(r, ctx, index, shape) {
         isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
         lastRunAt: optTime(r.last_end_run_ts)
     };
+    if (r.passed !== undefined)
+        row.passed = optBool(r.passed);
+    return row;
 }
 
 ;// CONCATENATED MODULE: ./src/arena/wire.ts
@@ -47232,32 +47404,32 @@ function agentRoot(w, cid, aid) {
 function agentsPrefix(w) {
     return w === 'current' ? '/submissions' : '/direct_attache_agents';
 }
-function ep(method, path, what, userScope = true) {
+function wire_ep(method, path, what, userScope = true) {
     return { method, path, what, userScope };
 }
 const endpoints = {
-    competition: (w, cid) => ep('GET', w === 'current' ? `/challenges/${cid}` : `/competitions/${cid}`, 'the competition request', false),
-    competitions: (w) => ep('GET', w === 'current' ? '/challenges/' : '/competitions/', 'the competition list', false),
-    runtimeOptions: (w, cid) => ep('GET', `${agentsPrefix(w)}/runtime_options/${cid}`, 'the runtime options request'),
-    createAgent: (w, cid) => ep('POST', w === 'current'
+    competition: (w, cid) => wire_ep('GET', w === 'current' ? `/challenges/${cid}` : `/competitions/${cid}`, 'the competition request', false),
+    competitions: (w) => wire_ep('GET', w === 'current' ? '/challenges/' : '/competitions/', 'the competition list', false),
+    runtimeOptions: (w, cid) => wire_ep('GET', `${agentsPrefix(w)}/runtime_options/${cid}`, 'the runtime options request'),
+    createAgent: (w, cid) => wire_ep('POST', w === 'current'
         ? `/submissions/challenge/${cid}`
         : `/direct_attache_agents/competition/${cid}`, 'the agent creation'),
-    agentRuntime: (w, aid) => ep('GET', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime request'),
-    pinRuntime: (w, aid) => ep('PUT', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime pin'),
-    upload: (w, cid, aid) => ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the upload'),
-    deleteFile: (w, cid, aid) => ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the file deletion'),
-    listFiles: (w, cid, aid) => ep('GET', `${agentRoot(w, cid, aid)}/file`, 'the file list'),
-    readFile: (w, cid, aid, name) => ep('GET', `${agentRoot(w, cid, aid)}/file/${encodeURIComponent(name)}/content`, 'the file read'),
-    deploy: (w, cid, aid) => ep('PUT', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy'),
-    deployQuota: (w, cid, aid) => ep('GET', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy quota request'),
-    status: (w, cid, aid) => ep('GET', `${agentRoot(w, cid, aid)}/status`, 'the status request'),
-    games: (w, aid) => ep('GET', w === 'current'
+    agentRuntime: (w, aid) => wire_ep('GET', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime request'),
+    pinRuntime: (w, aid) => wire_ep('PUT', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime pin'),
+    upload: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the upload'),
+    deleteFile: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the file deletion'),
+    listFiles: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file`, 'the file list'),
+    readFile: (w, cid, aid, name) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file/${encodeURIComponent(name)}/content`, 'the file read'),
+    deploy: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy'),
+    deployQuota: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy quota request'),
+    status: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/status`, 'the status request'),
+    games: (w, aid) => wire_ep('GET', w === 'current'
         ? `/submissions/submission/${aid}/games`
         : `/direct_attache_agents/agent/${aid}/games`, 'the games request'),
-    leaderboard: (w, cid) => ep('GET', w === 'current' ? `/leaderboard/challenge/${cid}` : `/leaderboard/competition/${cid}`, 'the leaderboard request', false),
-    deleteAgent: (w, cid, aid) => ep('DELETE', agentRoot(w, cid, aid), 'the agent deletion'),
+    leaderboard: (w, cid) => wire_ep('GET', w === 'current' ? `/leaderboard/challenge/${cid}` : `/leaderboard/competition/${cid}`, 'the leaderboard request', false),
+    deleteAgent: (w, cid, aid) => wire_ep('DELETE', agentRoot(w, cid, aid), 'the agent deletion'),
     /** Current wire only. */
-    mine: (w) => w === 'current' ? ep('GET', '/submissions/mine', 'the list of your agents') : null
+    mine: (w) => w === 'current' ? wire_ep('GET', '/submissions/mine', 'the list of your agents') : null
 };
 // ---- request bodies and queries ----
 function createBody(w, name, copyFrom) {
@@ -47286,7 +47458,8 @@ function leaderboardQuery(w, query) {
         aggregate: query.aggregate,
         me: query.me ? 'true' : undefined,
         window: query.window,
-        q: query.q
+        q: query.q,
+        course_id: query.courseId
     };
 }
 // ---- answers ----
@@ -47338,7 +47511,7 @@ function parseCompetitionPage(data, ctx) {
     return { items, hasNext: optBool(metadata.has_next) === true };
 }
 function parseRuntimeOptions(data, ctx) {
-    const list = asArray(isRecord(data) && Array.isArray(data.runtime_options) ? data.runtime_options : data, ctx, '(runtime options)');
+    const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)');
     return list.map(item => {
         const o = asRecord(item, ctx, 'runtime option');
         const packages = [];
@@ -47629,6 +47802,7 @@ function parseMine(data, ctx) {
 
 
 
+
 const SILENT = { debug: () => { }, info: () => { }, warning: () => { } };
 const realSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** An answer that shows the route exists on this server. */
@@ -47871,6 +48045,52 @@ class ArenaClient {
         const a = await this.#request(w => endpoints.mine(w), () => ({}));
         return a ? parseMine(a.data, a.ctx) : null;
     }
+    // ---- courses: the same routes on both wires, so the wire is settled first ----
+    /** What a join code leads to, without enrolling (public; the token fills in the flags). */
+    async previewCourse(joinCode) {
+        const a = await this.#course(courseEndpoints.preview(joinCode), {});
+        return parsePreview(a.data, a.ctx);
+    }
+    /** Enrols the token's user; enrolling again is harmless, so it may be retried. */
+    async enroll(joinCode, request) {
+        const a = await this.#course(courseEndpoints.enroll(joinCode), {
+            json: enrolmentBody(request),
+            idempotent: true,
+            expect: 'optional'
+        });
+        return parseEnrolment(a.data);
+    }
+    /** The courses the token may see; `showAll` lists every one, not only enrolled and active ones. */
+    async listCourses(query = {}) {
+        const a = await this.#course(courseEndpoints.list(), {
+            query: {
+                show_all: query.showAll ? 'true' : undefined,
+                challenge_id: query.challengeId
+            }
+        });
+        return parseCourseList(a.data, a.ctx);
+    }
+    /** The courses the token's user teaches or assists on (a teacher token, current wire). */
+    async taughtCourses() {
+        const a = await this.#course(courseEndpoints.taught(), {});
+        return parseCourseList(a.data, a.ctx);
+    }
+    /** Creates a course (not retried: a second course is not harmless). */
+    async createCourse(course) {
+        const a = await this.#course(courseEndpoints.create(), {
+            json: createCourseBody(course),
+            idempotent: false,
+            timeoutMs: this.#timeouts.createMs
+        });
+        return parseCreatedCourse(a.data, a.ctx);
+    }
+    /** The course's students (a teacher or assistant of the course). */
+    async courseRoster(courseId, challengeId) {
+        const a = await this.#course(courseEndpoints.roster(courseId), {
+            query: { challenge_id: challengeId }
+        });
+        return parseRoster(a.data, a.ctx);
+    }
     /**
      * Streams a signed log URL to `destination`, at most `maxBytes` (then stops: truncated). No
      * Authorization header; at most 3 redirects, followed here only.
@@ -47934,6 +48154,11 @@ class ArenaClient {
             refusal: spec.refusal
         });
         return { ...res, ctx: { what, route } };
+    }
+    /** A course route: the same on both wires, so a 404 is about the course, never the wire. */
+    async #course(endpoint, spec) {
+        const wire = await this.wire();
+        return { ...(await this.#send(endpoint, spec)), wire };
     }
     async #request(build, spec) {
         const known = this.#wire;
@@ -48061,6 +48286,98 @@ function oneLine(text, max = 200) {
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+;// CONCATENATED MODULE: ./src/submit/course-inputs.ts
+/**
+ * The course inputs of the participant action: the join code (or the `/enroll/<code>` link a
+ * teacher shares), the student fields the server needs to enrol, and GitHub Classroom's
+ * `max-score`. Pure; each rule throws an InputError naming the input.
+ */
+
+
+const JOIN_CODE = /^[A-Za-z0-9_-]{1,128}$/;
+/** `/enroll/<code>` at the end of a link's path (a trailing slash allowed). */
+const ENROL_PATH = /\/enroll\/([^/?#]+)\/?$/;
+const MAX_EMAIL = 254;
+const MAX_STUDENT_NUMBER = 64;
+/** One @, something on each side, a dot in the domain, no spaces: what every server accepts. */
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
+/**
+ * The join code from `course-join-code`: the code itself, or a link whose path ends in
+ * `/enroll/<code>` (the form teachers share), reduced to the code. '' → null.
+ */
+function parseJoinCode(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return null;
+    const hint = 'give the course join code (e.g. CS101-ab12cd) or its enrolment link (https://ml-arena.com/enroll/<code>)';
+    let code = value;
+    if (value.includes('/')) {
+        let path = value;
+        try {
+            path = new URL(value).pathname;
+        }
+        catch {
+            // a relative link such as /enroll/<code>: its path is the value itself
+        }
+        const match = ENROL_PATH.exec(path);
+        if (!match) {
+            throw new InputError('course-join-code', `${quoteValue(value, 80)} is not a join code, and as a link it does not end in /enroll/<code>; ${hint}.`);
+        }
+        try {
+            code = decodeURIComponent(match[1]);
+        }
+        catch {
+            code = match[1];
+        }
+    }
+    if (!JOIN_CODE.test(code)) {
+        throw new InputError('course-join-code', `${quoteValue(code, 80)} is not a join code (letters, digits, - and _, at most 128); ${hint}.`);
+    }
+    return code;
+}
+/** '' → null; otherwise one address, checked for its shape only. */
+function parseStudentEmail(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return null;
+    if (value.length > MAX_EMAIL || !EMAIL.test(value)) {
+        throw new InputError('student-email', `is not an e-mail address (one address such as student@university.edu, at most ${MAX_EMAIL} characters).`);
+    }
+    return value;
+}
+/** '' → null; one line of printable text (schools use letters, digits and separators). */
+function parseStudentNumber(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return null;
+    if ([...value].length > MAX_STUDENT_NUMBER || hasControlCharacters(value)) {
+        throw new InputError('student-number', `is not a student number: give one line of at most ${MAX_STUDENT_NUMBER} characters, e.g. 20261234.`);
+    }
+    return value;
+}
+/** The course inputs, or null when no join code is given (the student fields then must be empty too). */
+function parseCourseInputs(read) {
+    const joinCode = parseJoinCode(read('course-join-code'));
+    const studentEmail = parseStudentEmail(read('student-email'));
+    const studentNumber = parseStudentNumber(read('student-number'));
+    if (joinCode === null) {
+        const given = studentEmail !== null ? 'student-email' : studentNumber !== null ? 'student-number' : null;
+        if (given) {
+            throw new InputError(given, 'is only used to enrol in a course, and course-join-code is empty; give the course join code too, or leave it empty.');
+        }
+        return null;
+    }
+    return { joinCode, studentEmail, studentNumber };
+}
+/** GitHub Classroom's points for this step: a whole number from 0 to 1000. */
+function parseMaxScore(raw) {
+    const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!Number.isSafeInteger(value) || value > 1000) {
+        throw new InputError('max-score', `${quoteValue(raw)} is not a whole number of points from 0 to 1000; use e.g. 100 (what the Classroom grading reporter adds up).`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/submit/config.ts
 /**
  * Reads and validates every input of the action once, before anything touches ML Arena.
@@ -48074,11 +48391,13 @@ function oneLine(text, max = 200) {
 
 
 
+
 const FAIL_ON_VALUES = [
     'deploy-failed',
     'upload-failed',
     'timeout',
-    'rank-drop'
+    'rank-drop',
+    'not-passed'
 ];
 /** Bounds of the numeric and text inputs; the error messages quote them. */
 const INPUT_LIMITS = {
@@ -48106,7 +48425,8 @@ const INPUT_DEFAULTS = {
     logs: '3',
     summary: 'true',
     comment: 'auto',
-    'dry-run': 'false'
+    'dry-run': 'false',
+    'max-score': '100'
 };
 const TOKEN_SCOPES = ['user', 'creator', 'teacher'];
 const config_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -48124,7 +48444,10 @@ function readConfig(getInput, env) {
     const apiKey = parseApiKey(read('api-key'));
     const baseUrl = parseBaseUrl(orDefault('base-url'));
     const apiWire = parseChoice('api-wire', orDefault('api-wire'), ['auto', 'current', 'legacy']);
-    const competitionId = parseRequiredId('competition-id', read('competition-id'));
+    const course = parseCourseInputs(read);
+    const competitionId = course && read('competition-id') === ''
+        ? null
+        : parseRequiredId('competition-id', read('competition-id'));
     const agentId = parseOptionalId('agent-id', read('agent-id'));
     const files = parseFileLines(getInput('files'));
     if (files.length === 0 && agentId === null) {
@@ -48150,11 +48473,17 @@ function readConfig(getInput, env) {
     const githubToken = read('github-token');
     const failOn = parseFailOn(getInput('fail-on'));
     const dryRun = parseBoolean('dry-run', orDefault('dry-run'));
+    const maxScore = parseMaxScore(orDefault('max-score'));
+    if (failOn.has('not-passed') && course === null) {
+        throw new InputError('fail-on', 'lists not-passed, but course-join-code is empty: only a course has a pass threshold; give the join code, or drop not-passed.');
+    }
     return {
         apiKey,
         baseUrl,
         apiWire,
         competitionId,
+        course,
+        maxScore,
         files,
         workingDirectory,
         ifNoFilesFound,
@@ -48247,6 +48576,9 @@ function parseApiKey(raw) {
         !TOKEN_SCOPES.includes(scope)) {
         throw new InputError('api-key', `is not an ML Arena token; ${shape}.`);
     }
+    if (scope === 'teacher') {
+        throw new InputError('api-key', "is a teacher token; submitting (and enrolling in a course) needs a user token (mlk_user_…), the student's own; a teacher's class report is the course action (mlarena/mlarena-action/course).");
+    }
     if (scope !== 'user') {
         throw new InputError('api-key', `is a ${scope} token; submitting needs a user token (mlk_user_…): create one on ML Arena.`);
     }
@@ -48310,7 +48642,7 @@ function parsePositiveInteger(raw) {
 }
 function parseRequiredId(input, raw) {
     if (raw === '') {
-        throw new InputError(input, 'is required: the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.');
+        throw new InputError(input, 'is required (unless course-join-code names a course with one challenge): the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.');
     }
     const id = parsePositiveInteger(raw);
     if (id === null) {
@@ -50323,6 +50655,180 @@ function describeStatus(status) {
     return oneLine(parts.join(' · '), 300);
 }
 
+;// CONCATENATED MODULE: ./src/pass.ts
+/**
+ * Whether a row passes: the server's own `passed` wins; without it the threshold decides in
+ * the direction the board ranks (desc: score ≥ threshold, asc: score ≤ threshold). No threshold
+ * → null (nothing to judge); a threshold and no row or no score yet → false.
+ */
+function judgePass(row, threshold, order) {
+    if (row && typeof row.passed === 'boolean')
+        return row.passed;
+    if (threshold === null)
+        return null;
+    if (!row || row.score === null)
+        return false;
+    return thresholdMargin(row.score, threshold, order) >= 0;
+}
+/** How far a score is on the passing side of the threshold (negative: short of it). */
+function thresholdMargin(score, threshold, order) {
+    return order === 'asc' ? threshold - score : score - threshold;
+}
+
+;// CONCATENATED MODULE: ./src/submit/steps/course.ts
+
+
+
+
+/**
+ * Which of the course's challenges this run submits to. `given` is competition-id (null: empty).
+ * `known` are the ids the server told (preview, course list or enrolment), with names when known.
+ */
+function chooseChallenge(given, preview, known) {
+    const course = courseLabel(preview.course);
+    if (given !== null) {
+        if (known.length > 0 && !known.some(entry => entry.id === given)) {
+            throw new InputError('competition-id', `${given} is not a challenge of course ${course}; its challenges are ${listChallenges(known)}. Give one of them, or leave competition-id empty when there is one.`);
+        }
+        return { kind: 'id', id: given };
+    }
+    const count = known.length > 0 ? known.length : preview.challengeNames.length;
+    if (count === 0) {
+        throw new InputError('competition-id', `is empty, and course ${course} has no challenge yet; ask the teacher, or give the competition id.`);
+    }
+    if (count > 1) {
+        const listed = known.length > 0
+            ? listChallenges(known)
+            : preview.challengeNames.map(name => JSON.stringify(oneLine(name, 80))).join(', ');
+        throw new InputError('competition-id', `is empty, and course ${course} has ${count} challenges: ${listed}; give the id of the one to submit to.`);
+    }
+    const only = known[0];
+    return only ? { kind: 'id', id: only.id } : { kind: 'after-enrolment' };
+}
+/**
+ * The student's row on the course board: this agent's own row, else the caller's row (`me`, or
+ * the first row marked as theirs: a course board ranks each student by their best agent).
+ */
+function studentRow(board, agentId) {
+    if (agentId !== null) {
+        const own = board.rows.find(row => row.agentId === agentId);
+        if (own)
+            return own;
+    }
+    return board.me?.row ?? board.rows.find(row => row.isMine) ?? null;
+}
+/**
+ * Previews the course, checks everything the enrolment needs, enrols when the token's user is
+ * not enrolled yet (never twice), and settles the challenge. In a dry run nothing is enrolled,
+ * and the challenge may stay unknown (null) when only the enrolment would tell it.
+ */
+async function joinCourse(arena, inputs, options) {
+    const preview = await arena.previewCourse(inputs.joinCode).catch(error => {
+        throw joinCodeError(error);
+    });
+    const course = courseLabel(preview.course);
+    if (!preview.alreadyEnrolled && !preview.hasStudentInfo)
+        requireStudentFields(inputs, course);
+    let known = preview.challengeIds.map((id, i) => ({ id, name: preview.challengeNames[i] ?? null }));
+    // Enrolled already: no enrolment will tell the ids, the course list may.
+    if (known.length === 0 && preview.alreadyEnrolled && options.competitionId === null) {
+        known = await listedChallenges(arena, preview.course.id);
+    }
+    let choice = chooseChallenge(options.competitionId, preview, known);
+    if (preview.alreadyEnrolled) {
+        options.log.info(`Enrolled in course ${course} already: not enrolling again.`);
+        return { preview, competitionId: idOf(choice, preview), enrolment: 'already' };
+    }
+    if (options.dryRun) {
+        options.log.info(`Dry run: would enrol in course ${course}.`);
+        return { preview, competitionId: choice.kind === 'id' ? choice.id : null, enrolment: 'dry-run' };
+    }
+    const enrolled = await arena
+        .enroll(inputs.joinCode, {
+        studentEmail: inputs.studentEmail ?? undefined,
+        studentNumber: inputs.studentNumber ?? undefined,
+        projectUrl: options.projectUrl ?? undefined
+    })
+        .catch(error => {
+        throw enrolmentError(error, course);
+    });
+    options.log.info(`Enrolled in course ${course}.`);
+    if (choice.kind === 'after-enrolment') {
+        choice = chooseChallenge(null, preview, enrolled.challengeIds.map((id, i) => ({ id, name: preview.challengeNames[i] ?? null })));
+    }
+    return { preview, competitionId: idOf(choice, preview), enrolment: 'enrolled' };
+}
+/** The course board's verdict for this student, as the report and the outputs show it. */
+function courseStanding(joined, board, agentId) {
+    const row = board ? studentRow(board, agentId) : null;
+    const threshold = board?.course?.passThreshold ?? null;
+    const order = board?.order ?? 'desc';
+    return {
+        id: joined.preview.course.id,
+        name: joined.preview.course.name,
+        code: joined.preview.course.code,
+        enrolment: joined.enrolment,
+        passThreshold: threshold,
+        passed: board ? judgePass(row, threshold, order) : null,
+        row,
+        classSize: board ? Math.max(board.total, board.rows.length) : null,
+        enrolled: board?.course?.enrolledCount ?? null,
+        order,
+        precision: board?.precision ?? null
+    };
+}
+function idOf(choice, preview) {
+    if (choice.kind === 'id')
+        return choice.id;
+    throw new InputError('competition-id', `is empty, and ML Arena named the one challenge of course ${courseLabel(preview.course)} (${JSON.stringify(oneLine(preview.challengeNames[0] ?? '', 80))}) without its id; give the competition id.`);
+}
+async function listedChallenges(arena, courseId) {
+    const rows = await arena.listCourses({ showAll: true }).catch(() => []);
+    return rows.find(row => row.id === courseId)?.challenges ?? [];
+}
+function requireStudentFields(inputs, course) {
+    const missing = [
+        inputs.studentEmail === null ? 'student-email' : null,
+        inputs.studentNumber === null ? 'student-number' : null
+    ].filter((name) => name !== null);
+    const first = missing[0];
+    if (first === undefined)
+        return;
+    throw new InputError(first, `is empty, and ML Arena needs your student e-mail and number to enrol you in course ${course}, which your profile does not both have; pass ${missing.join(' and ')} from secrets or variables (a value the profile has already is kept, never overwritten).`);
+}
+function courseLabel(course) {
+    const name = JSON.stringify(oneLine(course.name, 80));
+    return course.code ? `${name} (${oneLine(course.code, 40)})` : name;
+}
+function listChallenges(known) {
+    return known
+        .map(entry => entry.name === null
+        ? String(entry.id)
+        : `${entry.id} (${JSON.stringify(oneLine(entry.name, 60))})`)
+        .join(', ');
+}
+function joinCodeError(error) {
+    if (error instanceof ArenaError && error.status === 410) {
+        const said = error.serverMessage ? ` ("${error.serverMessage}")` : '';
+        return new InputError('course-join-code', `the course has ended${said}: ML Arena no longer enrols or ranks in it; ask the teacher for this term's join code.`);
+    }
+    if (error instanceof ArenaError && error.kind === 'not-found') {
+        return new InputError('course-join-code', `no course has this join code on ML Arena (${error.status} on the course preview); check it with the teacher, or copy it from the enrolment link they shared.`);
+    }
+    return error;
+}
+function enrolmentError(error, course) {
+    if (!(error instanceof ArenaError))
+        return error;
+    if (error.status === 410 || error.kind === 'not-found')
+        return joinCodeError(error);
+    const said = error.serverMessage ? `: "${error.serverMessage}"` : '';
+    if (error.kind === 'validation' || error.status === 400) {
+        return new InputError('student-email', `ML Arena refused the enrolment in course ${course} (${error.status} on ${error.route}${said}); check student-email and student-number.`);
+    }
+    return error;
+}
+
 ;// CONCATENATED MODULE: ./src/submit/pipeline.ts
 /**
  * The pipeline: validated config → files → competition → runtime → agent → pin → upload → deploy
@@ -50330,6 +50836,7 @@ function describeStatus(status) {
  * them and records what happened in the RunOutcome (which main renders whatever happens).
  * Everything that can be checked is checked before the first request that changes ML Arena.
  */
+
 
 
 
@@ -50367,7 +50874,8 @@ function newOutcome(config, commentKey) {
         failure: null,
         notes: [],
         timeoutMinutes: config?.timeoutMinutes ?? null,
-        commentKey
+        commentKey,
+        course: null
     };
 }
 /** Records the duration of each phase and which phase a failure happened in. */
@@ -50416,7 +50924,6 @@ function competitionPageUrl(baseUrl, wire, competitionId) {
  */
 async function runPipeline(config, agentName, deps, outcome, tracker) {
     const { arena, log, signal } = deps;
-    const cid = config.competitionId;
     const files = await tracker.run('files', async () => config.files.length > 0 ? collectFiles(config.files, config.workingDirectory) : []);
     if (config.files.length > 0 && files.length === 0) {
         const what = `No files matched 'files' under ${config.workingDirectory}`;
@@ -50431,10 +50938,39 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
         outcome.notes.push(`${what}, so nothing was submitted (if-no-files-found: ${config.ifNoFilesFound}).`);
         return;
     }
-    const competition = await tracker.run('competition', async () => {
+    const detectWire = async () => {
         outcome.wire = await arena.wire().catch(error => {
             throw tokenRefused(error);
         });
+    };
+    // A course comes first: it may name the challenge, and its (hidden) challenge may be readable
+    // only once the student is enrolled.
+    let joined = null;
+    if (config.course) {
+        const course = config.course;
+        joined = await tracker.run('course', async () => {
+            await detectWire();
+            return joinCourse(arena, course, {
+                competitionId: config.competitionId,
+                projectUrl: deps.projectUrl ?? null,
+                dryRun: config.dryRun,
+                log
+            });
+        });
+        outcome.course = courseStanding(joined, null, null);
+    }
+    const chosen = joined ? joined.competitionId : config.competitionId;
+    outcome.competitionId = chosen;
+    if (chosen === null) {
+        // Only a dry run gets here: the course's one challenge is known once the student is enrolled.
+        outcome.kind = 'dry-run';
+        outcome.notes.push('Dry run: the course names its challenge only to enrolled students, so the competition and its limits were not checked.');
+        return;
+    }
+    const cid = chosen;
+    const competition = await tracker.run('competition', async () => {
+        if (outcome.wire === null)
+            await detectWire();
         return arena.getCompetition(cid).catch(error => {
             throw asInputError(error, 'competition-id', `competition ${cid} does not exist or is hidden from this token`);
         });
@@ -50593,7 +51129,24 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
             });
         });
     }
-    if (outcome.kind === 'success') {
+    if (joined && outcome.wire === 'legacy') {
+        outcome.notes.push('This server speaks the legacy API, which has no course boards: the rank is on the whole leaderboard, and the course threshold could not be read (passed is left empty).');
+    }
+    if (outcome.kind === 'success' && joined && outcome.wire === 'current') {
+        const course = joined;
+        await tracker.run('leaderboard', async () => {
+            // The class board: the course's students only, each ranked by their best agent.
+            const board = await arena.leaderboard(cid, { courseId: course.preview.course.id, me: true });
+            const mine = studentRow(board, aid);
+            outcome.rank = buildRankReport(board, { id: mine?.agentId ?? aid, name: mine?.agentName ?? outcome.agentName }, previous);
+            outcome.course = courseStanding(course, board, aid);
+            const standing = outcome.course;
+            log.info(mine
+                ? `Rank ${mine.rank} of ${standing.classSize ?? '?'} in the class${standing.passed === null ? '' : standing.passed ? ': passed' : ': not passed yet'}.`
+                : `No row on the course board yet${standing.passed === false ? ': not passed yet' : ''}.`);
+        });
+    }
+    else if (outcome.kind === 'success') {
         await tracker.run('leaderboard', async () => {
             const board = await readBoardAround(arena, cid, aid, outcome.wire);
             outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous);
@@ -50687,56 +51240,6 @@ function asInputError(error, input, message) {
             return new InputError(input, `${message} (${error.message})`);
     }
     return error;
-}
-
-;// CONCATENATED MODULE: ./src/report/budget.ts
-/** UTF-8 bytes: what the job summary file is limited in. */
-const utf8Bytes = text => Buffer.byteLength(text, 'utf8');
-/** UTF-16 code units (JS length): what the comments API counts. */
-const utf16Units = text => text.length;
-const CUT_NOTICE = "_…the rest of this report was cut to fit GitHub's size limit._";
-/** The first rendering, from most to least detailed, that fits the budget; else a cut one. */
-function fitToBudget(levels, render, measure, budget) {
-    let text = '';
-    for (const detail of levels) {
-        text = render(detail);
-        if (measure(text) <= budget)
-            return text;
-    }
-    return cutToBudget(text, measure, budget);
-}
-/**
- * Whole lines from the start while they and the notice fit. The first line always stays (the
- * comment's marker, the summary's heading), cut by characters when it alone is too long.
- */
-function cutToBudget(text, measure, budget) {
-    if (measure(text) <= budget)
-        return text;
-    const lines = text.split('\n');
-    const notice = `\n\n${CUT_NOTICE}`;
-    const room = budget - measure(notice);
-    const kept = [];
-    let used = 0;
-    for (const line of lines) {
-        const size = measure(line) + (kept.length > 0 ? 1 : 0);
-        if (used + size > room)
-            break;
-        kept.push(line);
-        used += size;
-    }
-    if (kept.length === 0)
-        return cutChars(lines[0] ?? '', measure, budget);
-    return kept.join('\n') + notice;
-}
-function cutChars(line, measure, budget) {
-    const chars = Array.from(line);
-    let used = 0;
-    let end = 0;
-    while (end < chars.length && used + measure(chars[end]) <= budget) {
-        used += measure(chars[end]);
-        end++;
-    }
-    return chars.slice(0, end).join('');
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -50992,6 +51495,117 @@ function escapeMarkdown(text) {
     return escapeHtml(text.replace(/[\\`*_{}[\]()#+!|~$]/g, '\\$&'));
 }
 
+;// CONCATENATED MODULE: ./src/submit/report/course.ts
+/**
+ * The course part of the report (job summary and PR comment): the course, the enrolment, the
+ * student's rank among the class, the pass threshold, the distance to it and the verdict.
+ * Pure; every text from ML Arena goes through markdown.ts.
+ */
+
+
+
+const NAME = 60;
+const ENROLMENT = {
+    already: 'enrolled',
+    enrolled: 'enrolled by this run',
+    'dry-run': 'not enrolled yet (dry run: would enrol)'
+};
+/** The course facts as a two-column table, or '' when the run is not about a course. */
+function courseSection(outcome) {
+    const course = outcome.course;
+    if (!course)
+        return '';
+    const rows = [];
+    const code = course.code ? ` (${inlineText(course.code, 40)})` : '';
+    rows.push([
+        'Course',
+        `${inlineText(course.name, NAME)}${code} · id ${course.id} · ${ENROLMENT[course.enrolment]}`
+    ]);
+    const row = course.row;
+    if (course.classSize !== null) {
+        const own = row && outcome.agentId !== null && row.agentId !== outcome.agentId;
+        const enrolled = course.enrolled != null ? ` · ${formatCount(course.enrolled)} enrolled` : '';
+        rows.push([
+            'Class rank',
+            row
+                ? `**${formatCount(row.rank)}** of ${formatCount(course.classSize)} ranked${enrolled}${own ? ` · with your best agent, ${inlineText(row.agentName, NAME)}` : ''}`
+                : `no scored agent on the course board yet (${formatCount(course.classSize)} ranked${enrolled})`
+        ]);
+    }
+    const direction = course.order === 'asc' ? 'lower is better' : 'higher is better';
+    if (course.passThreshold !== null) {
+        rows.push([
+            'Pass threshold',
+            `${formatNumber(course.passThreshold, course.precision)} (${direction})`
+        ]);
+        if (row && row.score !== null) {
+            const margin = thresholdMargin(row.score, course.passThreshold, course.order);
+            const text = formatDelta(margin, course.precision);
+            rows.push([
+                'Distance',
+                margin >= 0 ? `**${text}** on the passing side` : `**${text}**: short of the threshold`
+            ]);
+        }
+    }
+    else if (course.classSize !== null) {
+        rows.push(['Pass threshold', 'none set for this challenge']);
+    }
+    if (course.passed !== null) {
+        rows.push(['Result', course.passed ? '✅ **passed**' : '❌ **not passed yet**']);
+    }
+    return table([' ', ' '], rows);
+}
+
+;// CONCATENATED MODULE: ./src/report/budget.ts
+/** UTF-8 bytes: what the job summary file is limited in. */
+const utf8Bytes = text => Buffer.byteLength(text, 'utf8');
+/** UTF-16 code units (JS length): what the comments API counts. */
+const utf16Units = text => text.length;
+const CUT_NOTICE = "_…the rest of this report was cut to fit GitHub's size limit._";
+/** The first rendering, from most to least detailed, that fits the budget; else a cut one. */
+function fitToBudget(levels, render, measure, budget) {
+    let text = '';
+    for (const detail of levels) {
+        text = render(detail);
+        if (measure(text) <= budget)
+            return text;
+    }
+    return cutToBudget(text, measure, budget);
+}
+/**
+ * Whole lines from the start while they and the notice fit. The first line always stays (the
+ * comment's marker, the summary's heading), cut by characters when it alone is too long.
+ */
+function cutToBudget(text, measure, budget) {
+    if (measure(text) <= budget)
+        return text;
+    const lines = text.split('\n');
+    const notice = `\n\n${CUT_NOTICE}`;
+    const room = budget - measure(notice);
+    const kept = [];
+    let used = 0;
+    for (const line of lines) {
+        const size = measure(line) + (kept.length > 0 ? 1 : 0);
+        if (used + size > room)
+            break;
+        kept.push(line);
+        used += size;
+    }
+    if (kept.length === 0)
+        return cutChars(lines[0] ?? '', measure, budget);
+    return kept.join('\n') + notice;
+}
+function cutChars(line, measure, budget) {
+    const chars = Array.from(line);
+    let used = 0;
+    let end = 0;
+    while (end < chars.length && used + measure(chars[end]) <= budget) {
+        used += measure(chars[end]);
+        end++;
+    }
+    return chars.slice(0, end).join('');
+}
+
 ;// CONCATENATED MODULE: ./src/submit/report/sections.ts
 
 
@@ -51023,7 +51637,7 @@ function detailLevels(full, shortLogChars, minimal) {
     ];
 }
 /** Longest untrusted strings, in characters before escaping. */
-const NAME = 60;
+const sections_NAME = 60;
 const USER = 40;
 const LABEL = 40;
 const MESSAGE = 500;
@@ -51055,6 +51669,7 @@ const WORDS = {
 const PHASES = {
     inputs: 'reading the inputs',
     files: 'collecting the files',
+    course: 'joining the course',
     competition: 'reading the competition',
     runtime: 'choosing the runtime',
     agent: 'creating the agent',
@@ -51068,6 +51683,7 @@ const PHASES = {
 const PHASE_TITLES = {
     inputs: 'Inputs',
     files: 'Files',
+    course: 'Course',
     competition: 'Competition',
     runtime: 'Runtime',
     agent: 'Agent',
@@ -51081,7 +51697,7 @@ const PHASE_TITLES = {
 /** `✅ ML Arena · Competition: agent active, rank 12 of 3,456` (without the `#`s). */
 function heading(outcome) {
     const where = outcome.competition
-        ? ` · ${inlineText(outcome.competition.name, NAME)}`
+        ? ` · ${inlineText(outcome.competition.name, sections_NAME)}`
         : outcome.competitionId !== null
             ? ` · competition ${outcome.competitionId}`
             : '';
@@ -51089,7 +51705,9 @@ function heading(outcome) {
     const rank = outcome.kind === 'success' && outcome.rank && row
         ? `, rank ${formatCount(row.rank)} of ${formatCount(outcome.rank.total)}`
         : '';
-    return `${ICONS[outcome.kind]} ML Arena${where}: ${WORDS[outcome.kind]}${rank}`;
+    const passed = outcome.course?.passed;
+    const verdict = passed === true ? ' in the class, passed' : passed === false ? ' in the class, not passed' : '';
+    return `${ICONS[outcome.kind]} ML Arena${where}: ${WORDS[outcome.kind]}${rank}${rank ? verdict : passed === false ? ', not passed' : ''}`;
 }
 /** What happened, in a sentence or two: the failure, the timeout, why nothing was submitted. */
 function stateSection(outcome) {
@@ -51155,11 +51773,11 @@ function factsTable(outcome, compact) {
         const name = outcome.agentName ?? `agent ${outcome.agentId ?? ''}`;
         const id = outcome.agentId !== null ? ` · id ${outcome.agentId}` : '';
         const created = outcome.agentCreated ? ' · created by this run' : '';
-        rows.push(['Agent', `${markdown_link(name, outcome.competitionUrl, NAME)}${id}${created}`]);
+        rows.push(['Agent', `${markdown_link(name, outcome.competitionUrl, sections_NAME)}${id}${created}`]);
     }
     else if (outcome.competition || outcome.competitionUrl) {
         const name = outcome.competition?.name ?? `Competition ${outcome.competitionId ?? ''}`;
-        rows.push(['Competition', markdown_link(name, outcome.competitionUrl, NAME)]);
+        rows.push(['Competition', markdown_link(name, outcome.competitionUrl, sections_NAME)]);
     }
     if (outcome.runtime)
         rows.push(['Runtime', runtimeText(outcome.runtime)]);
@@ -51205,7 +51823,7 @@ function rankFacts(rank) {
         const score = other.score !== null ? ` · score ${scoreText(other.score, rank)}` : '';
         rows.push([
             'Your best other agent',
-            `${inlineText(other.agentName, NAME)} · rank ${formatCount(other.rank)}${score} · this agent is ${relation}`
+            `${inlineText(other.agentName, sections_NAME)} · rank ${formatCount(other.rank)}${score} · this agent is ${relation}`
         ]);
     }
     return rows;
@@ -51333,7 +51951,7 @@ function boardCells(row, rank) {
     const user = inlineText(row.username, USER) + (row.teamName ? ` · ${inlineText(row.teamName, USER)}` : '');
     const cells = [
         formatCount(row.rank),
-        `${inlineText(row.agentName, NAME)}${tags}`,
+        `${inlineText(row.agentName, sections_NAME)}${tags}`,
         user,
         row.score !== null ? scoreText(row.score, rank) : '–'
     ];
@@ -51449,7 +52067,7 @@ function checksSection(outcome) {
     const lines = [];
     const competition = outcome.competition;
     if (competition) {
-        lines.push(`- ✔ Competition found: ${markdown_link(competition.name, outcome.competitionUrl, NAME)} (id ${competition.id})`);
+        lines.push(`- ✔ Competition found: ${markdown_link(competition.name, outcome.competitionUrl, sections_NAME)} (id ${competition.id})`);
         if (competition.simulatorHealthy === false) {
             lines.push('- ⚠️ ML Arena reports the simulator machine down: a deploy now would queue or fail');
         }
@@ -51529,6 +52147,7 @@ function capitalise(text) {
 ;// CONCATENATED MODULE: ./src/submit/report/comment.ts
 
 
+
 /** GitHub refuses a comment over 65,536 characters; keep a margin. */
 const COMMENT_MAX_CHARS = 60_000;
 const FULL = {
@@ -51558,10 +52177,13 @@ function render(outcome, marker, detail) {
         `${marker}\n### ${heading(outcome)}`,
         stateSection(outcome),
         factsTable(outcome, true),
+        titled('Course', courseSection(outcome)),
         failedRunsSection(outcome, detail)
     ];
-    if (outcome.rank)
-        sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)));
+    if (outcome.rank) {
+        const title = outcome.course ? 'Class board' : 'Leaderboard';
+        sections.push(titled(title, leaderboardSection(outcome.rank, detail)));
+    }
     sections.push(titled('Score per game', gamesSection(outcome, detail)));
     sections.push(titled('Game logs', logsSection(outcome, detail)));
     sections.push(filesSection(outcome, detail, true));
@@ -51635,6 +52257,7 @@ function marker_parseDecimal(text) {
 ;// CONCATENATED MODULE: ./src/submit/report/summary.ts
 
 
+
 /** GitHub drops a summary over 1024 KiB (1,048,576 bytes); keep a margin. */
 const SUMMARY_MAX_BYTES = 1_000_000;
 const summary_FULL = {
@@ -51661,15 +52284,18 @@ function summary_render(outcome, detail) {
     const sections = [
         `## ${heading(outcome)}`,
         stateSection(outcome),
-        factsTable(outcome, false)
+        factsTable(outcome, false),
+        summary_titled('Course', courseSection(outcome))
     ];
     const runs = failedRunsSection(outcome, detail);
     if (runs)
         sections.push(`### Failed runs\n\n${runs}`);
     if (outcome.kind === 'dry-run')
         sections.push(checksSection(outcome));
-    if (outcome.rank)
-        sections.push(summary_titled('Leaderboard', leaderboardSection(outcome.rank, detail)));
+    if (outcome.rank) {
+        const title = outcome.course ? 'Class board' : 'Leaderboard';
+        sections.push(summary_titled(title, leaderboardSection(outcome.rank, detail)));
+    }
     sections.push(summary_titled('Score per game', gamesSection(outcome, detail)));
     sections.push(summary_titled('Game logs', logsSection(outcome, detail)));
     sections.push(summary_titled('Files', filesSection(outcome, detail, false)));
@@ -51681,11 +52307,76 @@ function summary_titled(title, body) {
     return body === '' ? '' : `### ${title}\n\n${body}`;
 }
 
+;// CONCATENATED MODULE: ./src/submit/report/classroom.ts
+/**
+ * The `classroom-result` output: this run as one test of a GitHub Classroom assignment, in the
+ * format the Classroom grading reporter (github-education-resources/autograding-grading-reporter)
+ * reads from `<RUNNER>_RESULTS`: base64 of JSON `{version: 1, status, max_score, tests: [...]}`,
+ * as its runners (autograding-io-grader, -command-grader) write it. The reporter fails the job
+ * on status `fail` or `error`, counts tests whose status is `pass`, and adds up `max_score` and
+ * each test's `score` for the points it sends to Classroom. Pure.
+ */
+
+/**
+ * Pass: with a course, the course board says the student passes; without one, the agent is
+ * active. Fail: evaluated but not passing (or not evaluated: failed deploy, timeout). Error: the
+ * run itself failed (bad input, refused request) or was cancelled. Points: all or nothing, as
+ * the other runners give them.
+ */
+function classroomResult(outcome, maxScore) {
+    const status = verdict(outcome);
+    const ms = outcome.timings.reduce((sum, t) => sum + t.ms, 0);
+    const where = outcome.competition?.name ??
+        (outcome.competitionId !== null ? `competition ${outcome.competitionId}` : 'ML Arena');
+    const test = {
+        name: oneLine(outcome.course ? `ML Arena: ${outcome.course.name}` : `ML Arena: ${where}`, 120),
+        status,
+        message: oneLine(message(outcome, status), 1000),
+        test_code: oneLine(`mlarena-action: agent ${outcome.agentId ?? '(none)'} in ${where}`, 200),
+        filename: '',
+        line_no: 0,
+        execution_time: `${(ms / 1000).toFixed(1)}s`,
+        score: status === 'pass' ? maxScore : 0
+    };
+    return { version: 1, status, max_score: maxScore, tests: [test] };
+}
+/** The output's value: base64 of the JSON, as the reporter decodes it. */
+function encodeClassroomResult(result) {
+    return Buffer.from(JSON.stringify(result), 'utf8').toString('base64');
+}
+function verdict(outcome) {
+    if (outcome.kind === 'error' || outcome.kind === 'cancelled')
+        return 'error';
+    if (outcome.kind !== 'success')
+        return 'fail';
+    if (outcome.course)
+        return outcome.course.passed === false ? 'fail' : 'pass';
+    return 'pass';
+}
+function message(outcome, status) {
+    if (outcome.failure)
+        return outcome.failure.message;
+    const course = outcome.course;
+    const row = course?.row ?? outcome.rank?.row ?? null;
+    const score = row?.score != null ? `score ${row.score}` : 'no score yet';
+    const rank = row
+        ? `, rank ${row.rank}${course?.classSize != null ? ` of ${course.classSize} in the class` : ''}`
+        : '';
+    const bar = course?.passThreshold != null
+        ? `; pass threshold ${course.passThreshold} (${course.order === 'asc' ? 'lower' : 'higher'} is better)`
+        : '';
+    if (outcome.kind !== 'success')
+        return `The agent was not evaluated: ${outcome.kind}.`;
+    const head = status === 'pass' ? (course ? 'Passed' : 'Agent active') : 'Not passed yet';
+    return `${head}: ${score}${rank}${bar}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/submit/main.ts
 /**
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
  */
+
 
 
 
@@ -51747,7 +52438,7 @@ async function run(env = process.env) {
                 sha: github.triggeringRun?.headSha ?? github.sha,
                 refName: github.refName
             });
-        const key = config.commentKey ?? `${config.competitionId}:${agentName}`;
+        const key = config.commentKey ?? `${config.competitionId ?? 'course'}:${agentName}`;
         outcome = newOutcome(config, key);
         outcome.agentName = agentName;
         tracker = new PhaseTracker(outcome, systemClock);
@@ -51786,6 +52477,7 @@ async function run(env = process.env) {
                 clock: systemClock,
                 signal: controller.signal,
                 tempDir: env.RUNNER_TEMP || external_node_os_default().tmpdir(),
+                projectUrl: github.repository ? `${github.serverUrl}/${github.repository}` : null,
                 previous: previous && {
                     rank: previous.rank,
                     score: previous.score,
@@ -51916,7 +52608,11 @@ async function report(outcome, config, plan, wantComment, log) {
         'leaderboard-size': rank ? String(rank.total) : '',
         'leaderboard-url': outcome.competitionUrl ?? '',
         'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
-        'api-wire': outcome.wire ?? ''
+        'api-wire': outcome.wire ?? '',
+        'course-id': outcome.course?.id.toString() ?? '',
+        passed: outcome.course?.passed == null ? '' : String(outcome.course.passed),
+        'pass-threshold': outcome.course?.passThreshold?.toString() ?? '',
+        'classroom-result': encodeClassroomResult(classroomResult(outcome, config?.maxScore ?? 100))
     };
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
@@ -51966,6 +52662,11 @@ function decide(outcome, config) {
         default:
             if (outcome.rank && failOn.has('rank-drop') && rankDropped(outcome.rank)) {
                 setFailed(`The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`);
+            }
+            else if (outcome.course?.passed === false && failOn.has('not-passed')) {
+                const course = outcome.course;
+                const score = course.row?.score;
+                setFailed(oneLine(`Not passed yet in course ${course.name}: ${score == null ? 'no score on the course board' : `score ${score}`}, pass threshold ${course.passThreshold ?? 'unknown'} (fail-on: not-passed).`, 500));
             }
     }
 }

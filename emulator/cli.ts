@@ -6,7 +6,7 @@
  * Anything else (errors) goes to stderr.
  */
 import { parseArgs } from 'node:util'
-import { startEmulator } from './index.ts'
+import { COURSE_TOKENS, startEmulator } from './index.ts'
 import type { EmulatorOptions, Speed, WireName } from './types.ts'
 
 function numberOption(name: string, raw: string | undefined): number | undefined {
@@ -75,7 +75,9 @@ async function main(): Promise<void> {
       // npm does not pass signals on to this process: scripts stop it with kill <pid>.
       pid: process.pid,
       tokens: emulator.tokens,
-      competitions: emulator.competitions
+      competitions: emulator.competitions,
+      courses: emulator.courses,
+      courseTokens: COURSE_TOKENS
     })}\n`
   )
   let stopping = false

@@ -21,6 +21,8 @@ import { mulberry32 } from './prng.ts'
 import { matchRoute } from './router.ts'
 import { LogStorage } from './storage.ts'
 import { World } from './store.ts'
+import { CourseBook } from './course-store.ts'
+import { courseRoutes, seededCourses } from './courses.ts'
 import type { Emulator, EmulatorOptions, EmulatorState, FaultSpec } from './types.ts'
 import { legacyRoutes } from './wire-legacy.ts'
 import { currentRoutes } from './wire-current.ts'
@@ -33,6 +35,7 @@ export { TIMING } from './timeline.ts'
 export { SPEED_FACTORS } from './clock.ts'
 export { SIGNED_URL_TTL_SECONDS } from './storage.ts'
 export { FIRST_AGENT_ID } from './store.ts'
+export { COURSES, COURSE_TOKENS, COURSE_USERS, FIRST_COURSE_ID } from './course-seeds.ts'
 
 export const DEFAULT_LEADERBOARD_SIZE = 1000
 export const DEFAULT_LOG_BYTES = 4096
@@ -110,8 +113,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     leaderboardSize: config.leaderboardSize,
     storage
   })
-  const wireApi = config.wire === 'current' ? currentRoutes(world) : legacyRoutes(world)
-  const routes = wireApi.routes
+  const courses = new CourseBook(world)
+  const wireApi = config.wire === 'current' ? currentRoutes(world, courses) : legacyRoutes(world)
+  const routes = [...courseRoutes(courses, config.wire), ...wireApi.routes]
   // A big board is generated, ranked and serialised now, so its first read is fast too.
   if (config.leaderboardSize >= WARM_BOARD_ROWS) wireApi.warm(COMPETITIONS.bigBoard, USERS.alice.id)
   const onError = (error: unknown): void => {
@@ -145,6 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       })),
       agents: world.stateAgents(),
       deploys: world.stateDeploys(),
+      courses: courses.state(),
       faults: faults.list(),
       requestCount: log.count
     }
@@ -269,6 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       name: c.name,
       scenario: c.scenario
     })),
+    courses: seededCourses(courses, config.wire),
     advance: ms => world.advance(ms),
     settle: agentId => world.settle(agentId),
     addFault: spec => faults.add(spec),

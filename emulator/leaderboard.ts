@@ -222,3 +222,17 @@ export function searchBoard(board: RankedEntry[], q: string, max = 50): RankedEn
   }
   return found
 }
+
+/** A subset of a ranked board (a course's students), ranked again among itself with ties. */
+export function rerank(rows: RankedEntry[]): RankedEntry[] {
+  const ranked: RankedEntry[] = []
+  let previousScore = NaN
+  let rank = 0
+  for (const row of rows) {
+    const position = ranked.length + 1
+    if (row.entry.score !== previousScore) rank = position
+    previousScore = row.entry.score
+    ranked.push({ entry: row.entry, rank, position })
+  }
+  return ranked
+}

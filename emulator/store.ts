@@ -93,6 +93,14 @@ export interface Agent {
   deletedAt: number | null
 }
 
+export interface SeedAgent {
+  owner: User
+  cid: number
+  name: string
+  code: string
+  deploysAgo: number[]
+}
+
 export interface Limits {
   dailyLimit: number
   dailyUsed: number
@@ -297,6 +305,13 @@ export class World {
     if (!record || record.secret !== parsed.secret || record.scope !== parsed.scope)
       throw new ApiError(401, 'Invalid or revoked token')
     return record
+  }
+
+  /** Adds a seeded token (the course seeds bring their own users). */
+  registerToken(token: string, user: User): void {
+    const parsed = parseToken(token)
+    if (!parsed) throw new Error(`seeded token for ${user.username} is malformed`)
+    this.tokens.set(parsed.lookup, { token, ...parsed, user })
   }
 
   requireUser(token: TokenRecord): void {
@@ -892,7 +907,6 @@ export class World {
 
   /** Seeded agents with finished deploys: bob's and alice's in competition 1, bob's in the hidden one. */
   private seedAgents(): void {
-    const t = this.startTime
     const seeds: { owner: User; cid: number; name: string; code: string; deploysAgo: number[] }[] =
       [
         {
@@ -918,17 +932,22 @@ export class World {
         }
       ]
     let id = SEEDED_AGENT_ID
-    for (const seed of seeds) {
-      const comp = this.competitions.get(seed.cid) as CompetitionConfig
-      const oldest = Math.max(...seed.deploysAgo)
-      const agent = this.newAgent(seed.owner, comp, seed.name, t - oldest - 3_600_000, id++)
-      agent.runtimeId = comp.runtimeIds[0] ?? null
-      this.seedFile(agent, 'agent.py', seed.code, agent.createdAt)
-      agent.baseStatus = 'upload_validated'
-      for (const ago of seed.deploysAgo) {
-        this.startDeploy(agent, t - ago)
-        this.finalise(agent)
-      }
+    for (const seed of seeds) this.seedAgent(seed, id++)
+  }
+
+  /** A seeded agent whose deploys (`deploysAgo`, ms before start) have all finished. */
+  seedAgent(seed: SeedAgent, id: number): Agent {
+    const t = this.startTime
+    const comp = this.competitions.get(seed.cid) as CompetitionConfig
+    const oldest = Math.max(0, ...seed.deploysAgo)
+    const agent = this.newAgent(seed.owner, comp, seed.name, t - oldest - 3_600_000, id)
+    agent.runtimeId = comp.runtimeIds[0] ?? null
+    this.seedFile(agent, comp.submissionFilename ?? 'agent.py', seed.code, agent.createdAt)
+    agent.baseStatus = 'upload_validated'
+    for (const ago of seed.deploysAgo) {
+      this.startDeploy(agent, t - ago)
+      this.finalise(agent)
     }
+    return agent
   }
 }

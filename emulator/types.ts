@@ -120,6 +120,37 @@ export interface StateCompetition {
   leaderboardRows: number
 }
 
+export interface StateEnrolment {
+  userId: number
+  username: string
+  studentEmail: string | null
+  studentNumber: string | null
+  projectUrl: string | null
+  enrolledAt: string
+}
+
+export interface StateCourse {
+  id: number
+  name: string
+  joinCode: string
+  enrollmentLink: string
+  teacher: string
+  startDate: string | null
+  endDate: string | null
+  challenges: { challengeId: number; passThreshold: number | null }[]
+  enrolments: StateEnrolment[]
+}
+
+/** A seeded course as tests see it; `enrolCode` is what this wire's enrol route takes. */
+export interface EmulatorCourse {
+  id: number
+  name: string
+  joinCode: string
+  enrollmentLink: string
+  enrolCode: string
+  challengeIds: number[]
+}
+
 export interface EmulatorState {
   now: string
   wire: WireName
@@ -127,6 +158,7 @@ export interface EmulatorState {
   competitions: StateCompetition[]
   agents: StateAgent[]
   deploys: StateDeploy[]
+  courses: StateCourse[]
   faults: FaultSpec[]
   requestCount: number
 }
@@ -139,6 +171,8 @@ export interface Emulator {
   wire: WireName
   tokens: { user: string; creator: string; teacher: string; otherUser: string }
   competitions: EmulatorCompetition[]
+  /** The seeded courses (see COURSE_TOKENS for their teacher and students). */
+  courses: EmulatorCourse[]
   /** Moves the clock and processes the state transitions due. */
   advance(ms: number): void
   /** Advances until the agent is terminal; throws when it never would be. */

@@ -29,6 +29,7 @@ import {
 } from './store.ts'
 import type { RunView } from './timeline.ts'
 import type { CompetitionConfig, Runtime, TokenRecord } from './world.ts'
+import type { CourseBoard, CourseBook } from './course-store.ts'
 
 function challenge(comp: CompetitionConfig, world: World): Record<string, unknown> {
   return {
@@ -250,6 +251,24 @@ function submissionSummary(world: World, agent: Agent): Record<string, unknown> 
   }
 }
 
+/** Course board rows: the usual fields plus `passed` when the course sets a bar. */
+function courseSerializer(comp: CompetitionConfig, course: CourseBoard): RowSerializer {
+  return new RowSerializer('rank', (row, userId) => {
+    const passed = course.passed(row)
+    return { ...boardFields(comp, row, userId), ...(passed === undefined ? {} : { passed }) }
+  })
+}
+
+function courseContext(course: CourseBoard): Record<string, unknown> {
+  return {
+    course_id: course.course.id,
+    course_name: course.course.name,
+    challenge_id: course.link.challengeId,
+    pass_threshold: course.link.passThreshold,
+    enrolled_count: course.enrolledCount
+  }
+}
+
 function serializerFor(
   serializers: Map<number, RowSerializer>,
   comp: CompetitionConfig
@@ -262,7 +281,7 @@ function serializerFor(
   return serializer
 }
 
-export function currentRoutes(world: World): WireApi {
+export function currentRoutes(world: World, courses: CourseBook): WireApi {
   const S = '/api/submissions'
   const serializers = new Map<number, RowSerializer>()
   const warm = (cid: number, userId: number): void => {
@@ -396,7 +415,7 @@ export function currentRoutes(world: World): WireApi {
       })
     }),
     publicRoute('GET', '/api/leaderboard/challenge/:cid', ctx =>
-      leaderboard(world, serializers, ctx)
+      leaderboard(world, serializers, ctx, courses)
     ),
     route('DELETE', `${S}/challenge/:cid/:aid`, ctx => {
       const agent = agentIn(ctx)
@@ -410,15 +429,18 @@ export function currentRoutes(world: World): WireApi {
 function leaderboard(
   world: World,
   serializers: Map<number, RowSerializer>,
-  ctx: PublicContext
+  ctx: PublicContext,
+  courses: CourseBook
 ): Reply {
   const comp = world.competition(ctx.viewer, intParam(ctx, 'cid'))
   const query = parseBoardQuery(ctx.url)
   const courseRaw = ctx.url.searchParams.get('course_id')
   if (courseRaw !== null && !/^\d+$/.test(courseRaw))
     throw new ApiError(400, 'Query parameter course_id must be an integer')
-  const rows = serializerFor(serializers, comp)
-  const board = world.rankedBoard(comp, query.aggregate)
+  const course =
+    courseRaw === null ? null : courses.board(ctx.viewer, comp, Number(courseRaw), query.aggregate)
+  const rows = course ? courseSerializer(comp, course) : serializerFor(serializers, comp)
+  const board = course ?? world.rankedBoard(comp, query.aggregate)
   const userId = viewerId(ctx.viewer)
   const whole = query.offset === 0 && (query.limit === null || query.limit >= board.rows.length)
   const leaders = whole
@@ -449,9 +471,9 @@ function leaderboard(
     },
     total: board.rows.length
   }).slice(0, -1)
-  const tail = `,"me":${me},"matches":${matches},"course_context":${JSON.stringify({
-    course_id: courseRaw === null ? null : Number(courseRaw)
-  })}}`
+  const tail = `,"me":${me},"matches":${matches},"course_context":${JSON.stringify(
+    course ? courseContext(course) : { course_id: null }
+  )}}`
   return {
     status: 200,
     headers: { 'content-type': 'application/json' },

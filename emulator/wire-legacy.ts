@@ -20,6 +20,7 @@ import {
 } from './store.ts'
 import type { RunView } from './timeline.ts'
 import type { CompetitionConfig, Runtime } from './world.ts'
+import { refuseLegacyCourseBoard } from './courses.ts'
 
 function competition(comp: CompetitionConfig, world: World): Record<string, unknown> {
   const metric = comp.metrics.find(m => m.isRanking)
@@ -264,6 +265,7 @@ export function legacyRoutes(world: World): WireApi {
       })
     }),
     publicRoute('GET', '/api/leaderboard/competition/:cid', ctx => {
+      refuseLegacyCourseBoard(ctx.url)
       const comp = world.competition(ctx.viewer, intParam(ctx, 'cid'))
       const serializer = serializerFor(serializers, comp)
       return {

@@ -42,6 +42,8 @@ describe('emulator/cli.ts', () => {
       wire: string
       tokens: Record<string, string>
       competitions: { id: number; name: string; scenario: string }[]
+      courses: { id: number; enrolCode: string; enrollmentLink: string }[]
+      courseTokens: Record<string, string>
     }
     expect(info.wire).toBe('legacy')
     expect(info.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
@@ -51,6 +53,13 @@ describe('emulator/cli.ts', () => {
     expect(info.competitions.find(c => c.scenario === 'big-board')).toEqual(
       expect.objectContaining({ id: expect.any(Number), name: expect.any(String) })
     )
+
+    // Legacy wire: a course is enrolled in through its enrollment link.
+    const lunar = info.courses.find(c => c.id === 1)
+    expect(lunar?.enrolCode).toBe(lunar?.enrollmentLink)
+    expect(Object.keys(info.courseTokens)).toEqual(expect.arrayContaining(['teacher', 'carol']))
+    const preview = await fetch(`${info.baseUrl}/api/academic_courses/enroll/${lunar?.enrolCode}`)
+    expect(preview.status).toBe(200)
 
     const board = await fetch(`${info.baseUrl}/api/leaderboard/competition/6`, {
       headers: { authorization: `Bearer ${info.tokens.user}` }

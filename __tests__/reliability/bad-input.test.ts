@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { COMPETITIONS, TOKENS, startEmulator } from '../../emulator/index.ts'
+import { COMPETITIONS, COURSE_TOKENS, TOKENS, startEmulator } from '../../emulator/index.ts'
 import { runAction, type ActionRun } from '../support/action-runner.ts'
 import { AGENT_PY } from './support/fault-run.ts'
 
@@ -29,6 +29,9 @@ interface Case {
 }
 
 const outside = path.join(os.tmpdir(), 'mlarena-rel-outside.txt')
+/** The seeded courses' codes on the current wire (see emulator/README.md, "Course routes"). */
+const COURSE_CODES = { lunar: 'LUNAR7K2', twoChallenges: 'TWOCH4LL', ended: 'ENDED5XQ' }
+const STUDENT = { 'student-email': 'alice@uni.example', 'student-number': 'S2000' }
 const ONE_ID = /use e\.g\. \d+/
 
 const CASES: Record<string, Case> = {
@@ -337,6 +340,70 @@ const CASES: Record<string, Case> = {
     input: 'dry-run',
     valid: /use true or false/,
     inputs: { 'dry-run': 'maybe' }
+  },
+  // Courses (issue 13): every refusal comes before the enrolment, the first write.
+  'course-join-code: a code no course has': {
+    input: 'course-join-code',
+    valid: /no course has this join code/,
+    inputs: { 'competition-id': '', 'course-join-code': 'NOSUCHCODE', ...STUDENT }
+  },
+  'course-join-code: a code no course has (legacy)': {
+    input: 'course-join-code',
+    valid: /no course has this join code/,
+    inputs: { 'competition-id': '', 'course-join-code': 'NOSUCHCODE', ...STUDENT },
+    wire: 'legacy'
+  },
+  'course-join-code: a link that is not an enrolment link': {
+    input: 'course-join-code',
+    valid: /does not end in \/enroll\/<code>/,
+    inputs: { 'course-join-code': 'https://ml-arena.com/challenge/1' }
+  },
+  'course-join-code: a course that has ended': {
+    input: 'course-join-code',
+    valid: /the course has ended/,
+    inputs: { 'competition-id': '', 'course-join-code': COURSE_CODES.ended, ...STUDENT }
+  },
+  'student-email: malformed': {
+    input: 'student-email',
+    valid: /is not an e-mail address/,
+    inputs: {
+      'course-join-code': COURSE_CODES.lunar,
+      'student-email': 'alice(at)uni',
+      'student-number': 'S1'
+    }
+  },
+  'student-number: missing while the profile lacks it': {
+    input: 'student-number',
+    valid: /ML Arena needs your student e-mail and number/,
+    inputs: {
+      'competition-id': '',
+      'course-join-code': COURSE_CODES.lunar,
+      'student-email': STUDENT['student-email']
+    }
+  },
+  'competition-id: not a challenge of the course': {
+    input: 'competition-id',
+    valid: /2 is not a challenge of course .*its challenges are 1/,
+    inputs: { 'competition-id': '2', 'course-join-code': COURSE_CODES.lunar, ...STUDENT }
+  },
+  'competition-id: empty, and the course has several challenges': {
+    input: 'competition-id',
+    valid: /has 2 challenges: 1 \("Lunar Lander"\), 7/,
+    inputs: {
+      'competition-id': '',
+      'api-key': COURSE_TOKENS.carol,
+      'course-join-code': COURSE_CODES.twoChallenges
+    }
+  },
+  'fail-on: not-passed without a course': {
+    input: 'fail-on',
+    valid: /only a course has a pass threshold/,
+    inputs: { 'fail-on': 'not-passed' }
+  },
+  'max-score: not a whole number of points': {
+    input: 'max-score',
+    valid: /whole number of points from 0 to 1000/,
+    inputs: { 'max-score': '12.5' }
   }
 }
 

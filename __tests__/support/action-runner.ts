@@ -32,6 +32,9 @@ export interface RunActionOptions {
   /** Called once the child is running (e.g. to send it a signal). */
   onSpawn?: (child: ChildProcess, output: { stdout: () => string }) => void
   timeoutMs?: number
+  /** Another bundled entry (e.g. dist/course/index.js) and the defaults of its action.yml. */
+  entry?: string
+  defaults?: Record<string, string>
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -67,11 +70,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_ACTOR: 'octo',
     GITHUB_WORKSPACE: options.workspace ?? dir,
     RUNNER_TEMP: runnerTemp,
-    ...inputEnv({ ...(await actionDefaults()), ...options.inputs }),
+    ...inputEnv({ ...(options.defaults ?? (await actionDefaults())), ...options.inputs }),
     ...options.env
   }
 
-  const child = spawn(process.execPath, [ACTION_ENTRY], {
+  const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], {
     env,
     cwd: options.workspace ?? dir,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -82,7 +82,9 @@ describe('readConfig: a minimal run', () => {
       commentKey: null,
       githubToken: '',
       failOn: new Set(),
-      dryRun: false
+      dryRun: false,
+      course: null,
+      maxScore: 100
     })
   })
 
@@ -100,7 +102,12 @@ describe('readConfig: a minimal run', () => {
     for (const [name, value] of Object.entries(INPUT_DEFAULTS)) {
       expect([name, defaults[name]]).toEqual([name, value])
     }
-    const fromYaml = config({ ...defaults, 'api-key': USER_TOKEN, files: 'agent/**' })
+    const fromYaml = config({
+      ...defaults,
+      'api-key': USER_TOKEN,
+      'competition-id': '7',
+      files: 'agent/**'
+    })
     expect(fromYaml.failOn).toEqual(new Set(['deploy-failed', 'upload-failed', 'timeout']))
     expect({ ...fromYaml, failOn: null }).toEqual({ ...config(), failOn: null })
   })
@@ -125,8 +132,12 @@ describe('readConfig: a minimal run', () => {
       comment: 'on',
       'comment-key': 'gpu / small',
       'github-token': 'ghs_token',
-      'fail-on': 'timeout,\nrank-drop , timeout',
-      'dry-run': 'true'
+      'fail-on': 'timeout,\nrank-drop , timeout, not-passed',
+      'dry-run': 'true',
+      'course-join-code': 'https://ml-arena.com/enroll/LUNAR7K2/',
+      'student-email': ' ada@uni.example ',
+      'student-number': 'S-1001',
+      'max-score': '40'
     })
     expect(c).toEqual({
       apiKey: USER_TOKEN,
@@ -148,8 +159,10 @@ describe('readConfig: a minimal run', () => {
       comment: 'on',
       commentKey: 'gpu / small',
       githubToken: 'ghs_token',
-      failOn: new Set(['timeout', 'rank-drop']),
-      dryRun: true
+      failOn: new Set(['timeout', 'rank-drop', 'not-passed']),
+      dryRun: true,
+      course: { joinCode: 'LUNAR7K2', studentEmail: 'ada@uni.example', studentNumber: 'S-1001' },
+      maxScore: 40
     })
   })
 })

@@ -20,6 +20,9 @@ interface ActionYaml {
   outputs: Record<string, { description: string }>
 }
 const ACTION = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
+const COURSE_ACTION = parse(
+  readFileSync(path.join(ROOT, 'course/action.yml'), 'utf8')
+) as ActionYaml
 
 /** The text under a `## title` heading, up to the next heading of level 2. */
 function section(markdown: string, title: string): string {
@@ -67,62 +70,68 @@ function defaultCell(cell: string): { required: true } | { value: string } {
   return { value }
 }
 
-describe('README inputs table', () => {
-  const table = firstTable(section(README, 'Inputs'))
+/** The README's tables of an action's inputs and outputs are its action.yml's. */
+function describeTables(file: string, action: ActionYaml, inputs: string, outputs: string): void {
+  describe(`README ${inputs} table (${file})`, () => {
+    const table = firstTable(section(README, inputs))
 
-  it('has the columns Input, Default, Description', () => {
-    expect(table.header).toEqual(['Input', 'Default', 'Description'])
-  })
+    it('has the columns Input, Default, Description', () => {
+      expect(table.header).toEqual(['Input', 'Default', 'Description'])
+    })
 
-  it("lists every input of action.yml, in action.yml's order, and nothing else", () => {
-    expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.inputs))
-  })
+    it("lists every input of action.yml, in action.yml's order, and nothing else", () => {
+      expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(action.inputs))
+    })
 
-  it("gives each input action.yml's default, or says it is required", () => {
-    for (const row of table.rows) {
-      const name = code(row[0] ?? '') as string
-      const spec = ACTION.inputs[name]
-      const shown = defaultCell(row[1] ?? '')
-      if (spec?.required === true && spec.default === undefined) {
-        expect({ name, shown }).toEqual({ name, shown: { required: true } })
-      } else {
-        expect({ name, shown }).toEqual({ name, shown: { value: spec?.default ?? '' } })
+    it("gives each input action.yml's default, or says it is required", () => {
+      for (const row of table.rows) {
+        const name = code(row[0] ?? '') as string
+        const spec = action.inputs[name]
+        const shown = defaultCell(row[1] ?? '')
+        if (spec?.required === true && spec.default === undefined) {
+          expect({ name, shown }).toEqual({ name, shown: { required: true } })
+        } else {
+          expect({ name, shown }).toEqual({ name, shown: { value: spec?.default ?? '' } })
+        }
       }
-    }
+    })
+
+    it("gives each input action.yml's description, word for word", () => {
+      for (const row of table.rows) {
+        const name = code(row[0] ?? '') as string
+        expect({ name, description: row[2] }).toEqual({
+          name,
+          description: action.inputs[name]?.description
+        })
+      }
+    })
   })
 
-  it("gives each input action.yml's description, word for word", () => {
-    for (const row of table.rows) {
-      const name = code(row[0] ?? '') as string
-      expect({ name, description: row[2] }).toEqual({
-        name,
-        description: ACTION.inputs[name]?.description
-      })
-    }
-  })
-})
+  describe(`README ${outputs} table (${file})`, () => {
+    const table = firstTable(section(README, outputs))
 
-describe('README outputs table', () => {
-  const table = firstTable(section(README, 'Outputs'))
+    it('has the columns Output, Description', () => {
+      expect(table.header).toEqual(['Output', 'Description'])
+    })
 
-  it('has the columns Output, Description', () => {
-    expect(table.header).toEqual(['Output', 'Description'])
-  })
+    it("lists every output of action.yml, in action.yml's order, and nothing else", () => {
+      expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(action.outputs))
+    })
 
-  it("lists every output of action.yml, in action.yml's order, and nothing else", () => {
-    expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.outputs))
+    it("gives each output action.yml's description, word for word", () => {
+      for (const row of table.rows) {
+        const name = code(row[0] ?? '') as string
+        expect({ name, description: row[1] }).toEqual({
+          name,
+          description: action.outputs[name]?.description
+        })
+      }
+    })
   })
+}
 
-  it("gives each output action.yml's description, word for word", () => {
-    for (const row of table.rows) {
-      const name = code(row[0] ?? '') as string
-      expect({ name, description: row[1] }).toEqual({
-        name,
-        description: ACTION.outputs[name]?.description
-      })
-    }
-  })
-})
+describeTables('action.yml', ACTION, 'Inputs', 'Outputs')
+describeTables('course/action.yml', COURSE_ACTION, 'Class report inputs', 'Class report outputs')
 
 describe('README links and snippets', () => {
   const linked = [...new Set(README.match(/examples\/workflows\/[\w.-]+\.ya?ml/g) ?? [])]
@@ -143,14 +152,20 @@ describe('README links and snippets', () => {
     const blocks = [...README.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(m => m[1] as string)
     expect(blocks.length).toBeGreaterThanOrEqual(5)
     const inputs = Object.keys(ACTION.inputs)
-    const outputs = Object.keys(ACTION.outputs)
+    const courseInputs = Object.keys(COURSE_ACTION.inputs)
     let actionSteps = 0
     for (const block of blocks) {
       const doc = parse(block) as unknown
       const steps = JSON.stringify(doc).match(/"uses":"mlarena\/mlarena-action@[^"]+"/g) ?? []
       actionSteps += steps.length
-      const withKeys = collectWithKeys(doc)
+      const withKeys = collectWithKeys(doc, 'mlarena/mlarena-action@')
       expect(withKeys.filter(key => !inputs.includes(key))).toEqual([])
+      const courseKeys = collectWithKeys(doc, 'mlarena/mlarena-action/course@')
+      expect(courseKeys.filter(key => !courseInputs.includes(key))).toEqual([])
+      // A snippet of the teacher action may read its outputs too.
+      const outputs = Object.keys(ACTION.outputs).concat(
+        courseKeys.length > 0 ? Object.keys(COURSE_ACTION.outputs) : []
+      )
       const read = [...block.matchAll(/steps\.\w+\.outputs\.([\w-]+)/g)].map(m => m[1])
       expect(read.filter(name => !outputs.includes(name as string))).toEqual([])
     }
@@ -158,19 +173,19 @@ describe('README links and snippets', () => {
   })
 })
 
-/** The `with:` keys of every step that uses this action, anywhere in a parsed document. */
-function collectWithKeys(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(collectWithKeys)
+/** The `with:` keys of every step that uses the action `prefix` names, anywhere in a document. */
+function collectWithKeys(value: unknown, prefix: string): string[] {
+  if (Array.isArray(value)) return value.flatMap(item => collectWithKeys(item, prefix))
   if (typeof value !== 'object' || value === null) return []
   const record = value as Record<string, unknown>
   const own =
     typeof record.uses === 'string' &&
-    record.uses.startsWith('mlarena/mlarena-action@') &&
+    record.uses.startsWith(prefix) &&
     typeof record.with === 'object' &&
     record.with !== null
       ? Object.keys(record.with)
       : []
-  return [...own, ...Object.values(record).flatMap(collectWithKeys)]
+  return [...own, ...Object.values(record).flatMap(item => collectWithKeys(item, prefix))]
 }
 
 describe('npm run demo: the action log in a terminal', () => {

@@ -162,6 +162,9 @@ function memoryArena(options: {
     runtimeOptions: async () => [],
     createAgent: unused,
     pinRuntime: unused,
+    previewCourse: unused,
+    enroll: unused,
+    listCourses: unused,
     listFiles: async () => {
       calls.push('list')
       return agentFiles((options.listing ?? (names => names))([...stored].sort()))

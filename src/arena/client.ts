@@ -15,6 +15,23 @@
 import { inspect } from 'node:util'
 import type { Dispatcher } from 'undici'
 import { apiRoot } from './base-url.js'
+import {
+  courseEndpoints,
+  createCourseBody,
+  enrolmentBody,
+  parseCourseList,
+  parseCreatedCourse,
+  parseEnrolment,
+  parsePreview,
+  parseRoster,
+  type Course,
+  type CourseListing,
+  type CoursePreview,
+  type CourseRoster,
+  type Enrolment,
+  type EnrolmentRequest,
+  type NewCourse
+} from './courses.js'
 import { downloadToFile, type DownloadResult } from './download.js'
 import { ArenaError, oneLineText, type RequestContext } from './errors.js'
 import {
@@ -77,6 +94,7 @@ import {
 export type { CreateResult, DeployResult } from './no-duplicates.js'
 export type { DownloadResult } from './download.js'
 export type { CompetitionQuery } from './wire.js'
+export type * from './courses.js'
 
 export interface ArenaClientOptions {
   /** e.g. https://ml-arena.com; `/api` is appended (see base-url.ts for what is accepted). */
@@ -462,6 +480,61 @@ export class ArenaClient {
     return a ? parseMine(a.data, a.ctx) : null
   }
 
+  // ---- courses: the same routes on both wires, so the wire is settled first ----
+
+  /** What a join code leads to, without enrolling (public; the token fills in the flags). */
+  async previewCourse(joinCode: string): Promise<CoursePreview> {
+    const a = await this.#course(courseEndpoints.preview(joinCode), {})
+    return parsePreview(a.data, a.ctx)
+  }
+
+  /** Enrols the token's user; enrolling again is harmless, so it may be retried. */
+  async enroll(joinCode: string, request: EnrolmentRequest): Promise<Enrolment> {
+    const a = await this.#course(courseEndpoints.enroll(joinCode), {
+      json: enrolmentBody(request),
+      idempotent: true,
+      expect: 'optional'
+    })
+    return parseEnrolment(a.data)
+  }
+
+  /** The courses the token may see; `showAll` lists every one, not only enrolled and active ones. */
+  async listCourses(
+    query: { showAll?: boolean; challengeId?: number } = {}
+  ): Promise<CourseListing[]> {
+    const a = await this.#course(courseEndpoints.list(), {
+      query: {
+        show_all: query.showAll ? 'true' : undefined,
+        challenge_id: query.challengeId
+      }
+    })
+    return parseCourseList(a.data, a.ctx)
+  }
+
+  /** The courses the token's user teaches or assists on (a teacher token, current wire). */
+  async taughtCourses(): Promise<CourseListing[]> {
+    const a = await this.#course(courseEndpoints.taught(), {})
+    return parseCourseList(a.data, a.ctx)
+  }
+
+  /** Creates a course (not retried: a second course is not harmless). */
+  async createCourse(course: NewCourse): Promise<Course> {
+    const a = await this.#course(courseEndpoints.create(), {
+      json: createCourseBody(course),
+      idempotent: false,
+      timeoutMs: this.#timeouts.createMs
+    })
+    return parseCreatedCourse(a.data, a.ctx)
+  }
+
+  /** The course's students (a teacher or assistant of the course). */
+  async courseRoster(courseId: number, challengeId?: number): Promise<CourseRoster> {
+    const a = await this.#course(courseEndpoints.roster(courseId), {
+      query: { challenge_id: challengeId }
+    })
+    return parseRoster(a.data, a.ctx)
+  }
+
   /**
    * Streams a signed log URL to `destination`, at most `maxBytes` (then stops: truncated). No
    * Authorization header; at most 3 redirects, followed here only.
@@ -532,6 +605,12 @@ export class ArenaClient {
       refusal: spec.refusal
     })
     return { ...res, ctx: { what, route } }
+  }
+
+  /** A course route: the same on both wires, so a 404 is about the course, never the wire. */
+  async #course(endpoint: Endpoint, spec: RequestSpec): Promise<Answer> {
+    const wire = await this.wire()
+    return { ...(await this.#send(endpoint, spec)), wire }
   }
 
   /**

@@ -26,6 +26,16 @@ export function asArray(value: unknown, ctx: RequestContext, field: string): unk
   return value
 }
 
+/** A bare array, or the array an object carries under `key` (servers answer either way). */
+export function arrayOrUnder(
+  value: unknown,
+  key: string,
+  ctx: RequestContext,
+  field: string
+): unknown[] {
+  return asArray(isRecord(value) && Array.isArray(value[key]) ? value[key] : value, ctx, field)
+}
+
 /** The value of the first of the keys that is present (not undefined) in `o`. */
 export function pick(o: Json, a: string, b?: string, c?: string, d?: string): unknown {
   const first = o[a]

@@ -97,8 +97,18 @@ function envelope(o: Json, ctx: RequestContext): Leaderboard {
       optInt(ranking ? pick(ranking, 'precision', 'frontend_precision') : undefined) ??
       optInt(challenge.frontend_precision),
     me: isRecord(o.me) ? readMe(o.me, ctx, shape) : null,
-    matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null
+    matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null,
+    ...(isRecord(o.course_context) ? { course: courseContext(o.course_context) } : {})
   }
+}
+
+function courseContext(c: Json): NonNullable<Leaderboard['course']> {
+  const course: NonNullable<Leaderboard['course']> = {
+    courseId: optInt(c.course_id),
+    passThreshold: optNumber(c.pass_threshold)
+  }
+  if (c.enrolled_count !== undefined) course.enrolledCount = optInt(c.enrolled_count)
+  return course
 }
 
 /** 4.x: the metric declaration with `is_ranking`. */
@@ -145,7 +155,7 @@ function legacyRow(r: Json, ctx: RequestContext, index: number): LeaderboardRow 
   if (rank === null) fail(ctx, `[${index}].Rank`, 'a number')
   const agentName = optString(r.AgentName) ?? ''
   const username = optString(r.Username) ?? ''
-  return {
+  const row: LeaderboardRow = {
     rank,
     agentId: optInt(r.agentAttachId),
     agentName,
@@ -158,6 +168,10 @@ function legacyRow(r: Json, ctx: RequestContext, index: number): LeaderboardRow 
     isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
     lastRunAt: optTime(r.LastEndRunTs)
   }
+  // `passed` only on the rows of a course board: absent, it stays absent.
+  const passed = pick(r, 'Passed', 'passed')
+  if (passed !== undefined) row.passed = optBool(passed)
+  return row
 }
 
 function currentRow(
@@ -173,7 +187,7 @@ function currentRow(
   // `score` present (even null: unranked) wins; older rows carry mean_reward / elo_score.
   const score =
     r.score !== undefined ? optNumber(r.score) : optNumber(shape.elo ? r.elo_score : r.mean_reward)
-  return {
+  const row: LeaderboardRow = {
     rank,
     agentId: optInt(r.submission_id),
     agentName,
@@ -186,4 +200,6 @@ function currentRow(
     isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
     lastRunAt: optTime(r.last_end_run_ts)
   }
+  if (r.passed !== undefined) row.passed = optBool(r.passed)
+  return row
 }

@@ -185,6 +185,8 @@ export interface LeaderboardRow {
   /** The competition's reference agent (`__benchmark__`). */
   isBenchmark: boolean
   lastRunAt: string | null
+  /** Course boards only: the row meets the course's pass threshold (absent elsewhere). */
+  passed?: boolean | null
 }
 
 export interface LeaderboardMe {
@@ -211,6 +213,13 @@ export interface Leaderboard {
   me: LeaderboardMe | null
   /** Current wire with `q`: rows whose username contains it (at most 50); null otherwise. */
   matches?: LeaderboardRow[] | null
+  /** Course boards (`courseId` asked): the course and its pass threshold (null: no bar). */
+  course?: {
+    courseId: number | null
+    passThreshold: number | null
+    /** Enrolled students, with or without a row, when the server says. */
+    enrolledCount?: number | null
+  } | null
 }
 
 export interface LeaderboardQuery {
@@ -221,4 +230,6 @@ export interface LeaderboardQuery {
   me?: boolean
   window?: number
   q?: string
+  /** A course's board: only its students' rows, each with `passed`. */
+  courseId?: number
 }

@@ -31,6 +31,7 @@ import type {
 import { TERMINAL_STATES } from './model.js'
 import type { RequestContext } from './errors.js'
 import {
+  arrayOrUnder,
   asArray,
   asRecord,
   fail,
@@ -177,7 +178,8 @@ export function leaderboardQuery(
     aggregate: query.aggregate,
     me: query.me ? 'true' : undefined,
     window: query.window,
-    q: query.q
+    q: query.q,
+    course_id: query.courseId
   }
 }
 
@@ -236,11 +238,7 @@ export function parseCompetitionPage(data: unknown, ctx: RequestContext): Page<C
 }
 
 export function parseRuntimeOptions(data: unknown, ctx: RequestContext): RuntimeOption[] {
-  const list = asArray(
-    isRecord(data) && Array.isArray(data.runtime_options) ? data.runtime_options : data,
-    ctx,
-    '(runtime options)'
-  )
+  const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)')
   return list.map(item => {
     const o = asRecord(item, ctx, 'runtime option')
     const packages: RuntimePackage[] = []

@@ -15,6 +15,7 @@ import type {
   UploadResult,
   Wire
 } from '../arena/model.js'
+import type { CourseListing, CoursePreview, Enrolment, EnrolmentRequest } from '../arena/courses.js'
 
 export interface ArenaApi {
   wire(): Promise<Wire>
@@ -45,4 +46,7 @@ export interface ArenaApi {
     destination: string,
     options: { maxBytes: number }
   ): Promise<{ bytes: number; truncated: boolean }>
+  previewCourse(joinCode: string): Promise<CoursePreview>
+  enroll(joinCode: string, request: EnrolmentRequest): Promise<Enrolment>
+  listCourses(query?: { showAll?: boolean; challengeId?: number }): Promise<CourseListing[]>
 }

@@ -10,13 +10,15 @@ import { statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../errors.js'
 import { hasControlCharacters, quoteValue } from '../format.js'
+import { parseCourseInputs, parseMaxScore, type CourseInputs } from './course-inputs.js'
 
-export type FailOn = 'deploy-failed' | 'upload-failed' | 'timeout' | 'rank-drop'
+export type FailOn = 'deploy-failed' | 'upload-failed' | 'timeout' | 'rank-drop' | 'not-passed'
 export const FAIL_ON_VALUES: readonly FailOn[] = [
   'deploy-failed',
   'upload-failed',
   'timeout',
-  'rank-drop'
+  'rank-drop',
+  'not-passed'
 ]
 
 export type RuntimeSpec =
@@ -29,7 +31,12 @@ export interface Config {
   /** Normalised origin: no path, no trailing slash. */
   baseUrl: string
   apiWire: 'auto' | 'current' | 'legacy'
-  competitionId: number
+  /** null only with a course: the course's one challenge is used. */
+  competitionId: number | null
+  /** The course to enrol in and be ranked by; null: no course. */
+  course: CourseInputs | null
+  /** GitHub Classroom points for the classroom-result output. */
+  maxScore: number
   /** Glob lines, trimmed, blanks and #comments dropped; '!' kept. */
   files: string[]
   /** Absolute (resolved against GITHUB_WORKSPACE or cwd); exists and is a directory. */
@@ -81,7 +88,8 @@ export const INPUT_DEFAULTS = {
   logs: '3',
   summary: 'true',
   comment: 'auto',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  'max-score': '100'
 } as const
 
 const TOKEN_SCOPES = ['user', 'creator', 'teacher'] as const
@@ -105,7 +113,11 @@ export function readConfig(getInput: (name: string) => string, env: NodeJS.Proce
   const apiKey = parseApiKey(read('api-key'))
   const baseUrl = parseBaseUrl(orDefault('base-url'))
   const apiWire = parseChoice('api-wire', orDefault('api-wire'), ['auto', 'current', 'legacy'])
-  const competitionId = parseRequiredId('competition-id', read('competition-id'))
+  const course = parseCourseInputs(read)
+  const competitionId =
+    course && read('competition-id') === ''
+      ? null
+      : parseRequiredId('competition-id', read('competition-id'))
   const agentId = parseOptionalId('agent-id', read('agent-id'))
   const files = parseFileLines(getInput('files'))
   if (files.length === 0 && agentId === null) {
@@ -134,12 +146,21 @@ export function readConfig(getInput: (name: string) => string, env: NodeJS.Proce
   const githubToken = read('github-token')
   const failOn = parseFailOn(getInput('fail-on'))
   const dryRun = parseBoolean('dry-run', orDefault('dry-run'))
+  const maxScore = parseMaxScore(orDefault('max-score'))
+  if (failOn.has('not-passed') && course === null) {
+    throw new InputError(
+      'fail-on',
+      'lists not-passed, but course-join-code is empty: only a course has a pass threshold; give the join code, or drop not-passed.'
+    )
+  }
 
   return {
     apiKey,
     baseUrl,
     apiWire,
     competitionId,
+    course,
+    maxScore,
     files,
     workingDirectory,
     ifNoFilesFound,
@@ -254,6 +275,12 @@ function parseApiKey(raw: string): string | null {
   ) {
     throw new InputError('api-key', `is not an ML Arena token; ${shape}.`)
   }
+  if (scope === 'teacher') {
+    throw new InputError(
+      'api-key',
+      "is a teacher token; submitting (and enrolling in a course) needs a user token (mlk_user_…), the student's own; a teacher's class report is the course action (mlarena/mlarena-action/course)."
+    )
+  }
   if (scope !== 'user') {
     throw new InputError(
       'api-key',
@@ -277,7 +304,7 @@ function splitToken(token: string): string[] {
   return parts
 }
 
-function parseBaseUrl(value: string): string {
+export function parseBaseUrl(value: string): string {
   const hint = 'give the host only, e.g. https://ml-arena.com; the action adds /api itself'
   // A value with '@' may carry credentials: never echo it.
   const shown = value.includes('@') ? 'the URL' : quoteValue(value)
@@ -311,7 +338,11 @@ function parseBaseUrl(value: string): string {
   return url.origin
 }
 
-function parseChoice<T extends string>(input: string, raw: string, choices: readonly T[]): T {
+export function parseChoice<T extends string>(
+  input: string,
+  raw: string,
+  choices: readonly T[]
+): T {
   const value = raw.toLowerCase()
   const found = choices.find(choice => choice === value)
   if (found === undefined) {
@@ -323,7 +354,7 @@ function parseChoice<T extends string>(input: string, raw: string, choices: read
   return found
 }
 
-function parsePositiveInteger(raw: string): number | null {
+export function parsePositiveInteger(raw: string): number | null {
   if (!WHOLE_NUMBER.test(raw)) return null
   const value = Number(raw)
   return Number.isSafeInteger(value) && value >= 1 ? value : null
@@ -333,7 +364,7 @@ function parseRequiredId(input: string, raw: string): number {
   if (raw === '') {
     throw new InputError(
       input,
-      'is required: the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.'
+      'is required (unless course-join-code names a course with one challenge): the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.'
     )
   }
   const id = parsePositiveInteger(raw)
@@ -401,7 +432,7 @@ function parseAgentName(raw: string): string | null {
 }
 
 /** Exactly what GitHub's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
-function parseBoolean(input: string, raw: string): boolean {
+export function parseBoolean(input: string, raw: string): boolean {
   if (raw === 'true' || raw === 'True' || raw === 'TRUE') return true
   if (raw === 'false' || raw === 'False' || raw === 'FALSE') return false
   throw new InputError(

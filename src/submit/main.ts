@@ -26,6 +26,7 @@ import type { Logger } from '../logger.js'
 import { renderComment } from './report/comment.js'
 import { findMarker, nextMarkerState, renderMarker, type MarkerState } from './report/marker.js'
 import { renderSummary } from './report/summary.js'
+import { classroomResult, encodeClassroomResult } from './report/classroom.js'
 import { rankDropped } from './steps/rank.js'
 import { oneLine } from '../format.js'
 
@@ -87,7 +88,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         sha: github.triggeringRun?.headSha ?? github.sha,
         refName: github.refName
       })
-    const key = config.commentKey ?? `${config.competitionId}:${agentName}`
+    const key = config.commentKey ?? `${config.competitionId ?? 'course'}:${agentName}`
     outcome = newOutcome(config, key)
     outcome.agentName = agentName
     tracker = new PhaseTracker(outcome, systemClock)
@@ -131,6 +132,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           clock: systemClock,
           signal: controller.signal,
           tempDir: env.RUNNER_TEMP || os.tmpdir(),
+          projectUrl: github.repository ? `${github.serverUrl}/${github.repository}` : null,
           previous: previous && {
             rank: previous.rank,
             score: previous.score,
@@ -286,7 +288,11 @@ async function report(
     'leaderboard-size': rank ? String(rank.total) : '',
     'leaderboard-url': outcome.competitionUrl ?? '',
     'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
-    'api-wire': outcome.wire ?? ''
+    'api-wire': outcome.wire ?? '',
+    'course-id': outcome.course?.id.toString() ?? '',
+    passed: outcome.course?.passed == null ? '' : String(outcome.course.passed),
+    'pass-threshold': outcome.course?.passThreshold?.toString() ?? '',
+    'classroom-result': encodeClassroomResult(classroomResult(outcome, config?.maxScore ?? 100))
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 
@@ -344,6 +350,15 @@ function decide(outcome: RunOutcome, config: Config | null): void {
       if (outcome.rank && failOn.has('rank-drop') && rankDropped(outcome.rank)) {
         core.setFailed(
           `The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`
+        )
+      } else if (outcome.course?.passed === false && failOn.has('not-passed')) {
+        const course = outcome.course
+        const score = course.row?.score
+        core.setFailed(
+          oneLine(
+            `Not passed yet in course ${course.name}: ${score == null ? 'no score on the course board' : `score ${score}`}, pass threshold ${course.passThreshold ?? 'unknown'} (fail-on: not-passed).`,
+            500
+          )
         )
       }
   }

@@ -34,6 +34,7 @@ export type OutcomeKind =
 export type Phase =
   | 'inputs'
   | 'files'
+  | 'course'
   | 'competition'
   | 'runtime'
   | 'agent'
@@ -111,6 +112,27 @@ export interface RuntimeChoice {
   pin: string | null
 }
 
+/** A course run: the course, the enrolment, and where the student stands against its threshold. */
+export interface CourseOutcome {
+  id: number
+  name: string
+  code: string | null
+  /** already: enrolled before this run; enrolled: by this run; dry-run: would be enrolled. */
+  enrolment: 'already' | 'enrolled' | 'dry-run'
+  /** Null: the course sets no threshold for this challenge (or the board was not read). */
+  passThreshold: number | null
+  /** Null: nothing to judge (no threshold, or the board was not read). */
+  passed: boolean | null
+  /** The student's row on the course board (their best agent); null until they have one. */
+  row: LeaderboardRow | null
+  /** How many students the course board ranks; null until it was read. */
+  classSize: number | null
+  /** How many are enrolled (ranked or not), when the server says. */
+  enrolled?: number | null
+  order: 'asc' | 'desc'
+  precision: number | null
+}
+
 export interface RunOutcome {
   kind: OutcomeKind
   competitionId: number | null
@@ -141,4 +163,6 @@ export interface RunOutcome {
   timeoutMinutes: number | null
   /** The comment key the sticky comment is found by. */
   commentKey: string
+  /** Set when the run is about a course (course-join-code). */
+  course?: CourseOutcome | null
 }

@@ -22,6 +22,7 @@ import { removeStaleFiles } from './steps/stale-files.js'
 import { uploadAll } from './steps/upload.js'
 import { watchStatus, type WatchResult } from './steps/watch.js'
 import { describeStatus } from './steps/status-text.js'
+import { courseStanding, joinCourse, studentRow, type JoinedCourse } from './steps/course.js'
 import { oneLine } from '../format.js'
 
 export interface PipelineDeps {
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   previous: { rank: number | null; score: number | null; agentId: number | null } | null
   /** How long created/upload_validated may last after a deploy before it counts as stuck. */
   graceMs?: number
+  /** The repository's address on GitHub: the project a course enrolment records. */
+  projectUrl?: string | null
 }
 
 /** The fields of RunOutcome a run starts with, before any step. */
@@ -64,7 +67,8 @@ export function newOutcome(
     failure: null,
     notes: [],
     timeoutMinutes: config?.timeoutMinutes ?? null,
-    commentKey
+    commentKey,
+    course: null
   }
 }
 
@@ -131,7 +135,6 @@ export async function runPipeline(
   tracker: PhaseTracker
 ): Promise<void> {
   const { arena, log, signal } = deps
-  const cid = config.competitionId
 
   const files = await tracker.run('files', async () =>
     config.files.length > 0 ? collectFiles(config.files, config.workingDirectory) : []
@@ -153,10 +156,41 @@ export async function runPipeline(
     return
   }
 
-  const competition = await tracker.run('competition', async () => {
+  const detectWire = async (): Promise<void> => {
     outcome.wire = await arena.wire().catch(error => {
       throw tokenRefused(error)
     })
+  }
+  // A course comes first: it may name the challenge, and its (hidden) challenge may be readable
+  // only once the student is enrolled.
+  let joined: JoinedCourse | null = null
+  if (config.course) {
+    const course = config.course
+    joined = await tracker.run('course', async () => {
+      await detectWire()
+      return joinCourse(arena, course, {
+        competitionId: config.competitionId,
+        projectUrl: deps.projectUrl ?? null,
+        dryRun: config.dryRun,
+        log
+      })
+    })
+    outcome.course = courseStanding(joined, null, null)
+  }
+  const chosen = joined ? joined.competitionId : config.competitionId
+  outcome.competitionId = chosen
+  if (chosen === null) {
+    // Only a dry run gets here: the course's one challenge is known once the student is enrolled.
+    outcome.kind = 'dry-run'
+    outcome.notes.push(
+      'Dry run: the course names its challenge only to enrolled students, so the competition and its limits were not checked.'
+    )
+    return
+  }
+  const cid = chosen
+
+  const competition = await tracker.run('competition', async () => {
+    if (outcome.wire === null) await detectWire()
     return arena.getCompetition(cid).catch(error => {
       throw asInputError(
         error,
@@ -356,7 +390,31 @@ export async function runPipeline(
     })
   }
 
-  if (outcome.kind === 'success') {
+  if (joined && outcome.wire === 'legacy') {
+    outcome.notes.push(
+      'This server speaks the legacy API, which has no course boards: the rank is on the whole leaderboard, and the course threshold could not be read (passed is left empty).'
+    )
+  }
+  if (outcome.kind === 'success' && joined && outcome.wire === 'current') {
+    const course = joined
+    await tracker.run('leaderboard', async () => {
+      // The class board: the course's students only, each ranked by their best agent.
+      const board = await arena.leaderboard(cid, { courseId: course.preview.course.id, me: true })
+      const mine = studentRow(board, aid)
+      outcome.rank = buildRankReport(
+        board,
+        { id: mine?.agentId ?? aid, name: mine?.agentName ?? outcome.agentName },
+        previous
+      )
+      outcome.course = courseStanding(course, board, aid)
+      const standing = outcome.course
+      log.info(
+        mine
+          ? `Rank ${mine.rank} of ${standing.classSize ?? '?'} in the class${standing.passed === null ? '' : standing.passed ? ': passed' : ': not passed yet'}.`
+          : `No row on the course board yet${standing.passed === false ? ': not passed yet' : ''}.`
+      )
+    })
+  } else if (outcome.kind === 'success') {
     await tracker.run('leaderboard', async () => {
       const board = await readBoardAround(arena, cid, aid, outcome.wire)
       outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous)

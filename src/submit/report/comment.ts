@@ -3,6 +3,7 @@
  * marker is how the next run finds this comment and what it compares against).
  */
 import type { RunOutcome } from '../outcome.js'
+import { courseSection } from './course.js'
 import { fitToBudget, utf16Units } from '../../report/budget.js'
 import {
   factsTable,
@@ -60,9 +61,13 @@ function render(outcome: RunOutcome, marker: string, detail: Detail): string {
     `${marker}\n### ${heading(outcome)}`,
     stateSection(outcome),
     factsTable(outcome, true),
+    titled('Course', courseSection(outcome)),
     failedRunsSection(outcome, detail)
   ]
-  if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))
+  if (outcome.rank) {
+    const title = outcome.course ? 'Class board' : 'Leaderboard'
+    sections.push(titled(title, leaderboardSection(outcome.rank, detail)))
+  }
   sections.push(titled('Score per game', gamesSection(outcome, detail)))
   sections.push(titled('Game logs', logsSection(outcome, detail)))
   sections.push(filesSection(outcome, detail, true))

@@ -106,6 +106,7 @@ const WORDS: Record<OutcomeKind, string> = {
 const PHASES: Record<Phase, string> = {
   inputs: 'reading the inputs',
   files: 'collecting the files',
+  course: 'joining the course',
   competition: 'reading the competition',
   runtime: 'choosing the runtime',
   agent: 'creating the agent',
@@ -120,6 +121,7 @@ const PHASES: Record<Phase, string> = {
 const PHASE_TITLES: Record<Phase, string> = {
   inputs: 'Inputs',
   files: 'Files',
+  course: 'Course',
   competition: 'Competition',
   runtime: 'Runtime',
   agent: 'Agent',
@@ -143,7 +145,10 @@ export function heading(outcome: RunOutcome): string {
     outcome.kind === 'success' && outcome.rank && row
       ? `, rank ${formatCount(row.rank)} of ${formatCount(outcome.rank.total)}`
       : ''
-  return `${ICONS[outcome.kind]} ML Arena${where}: ${WORDS[outcome.kind]}${rank}`
+  const passed = outcome.course?.passed
+  const verdict =
+    passed === true ? ' in the class, passed' : passed === false ? ' in the class, not passed' : ''
+  return `${ICONS[outcome.kind]} ML Arena${where}: ${WORDS[outcome.kind]}${rank}${rank ? verdict : passed === false ? ', not passed' : ''}`
 }
 
 /** What happened, in a sentence or two: the failure, the timeout, why nothing was submitted. */

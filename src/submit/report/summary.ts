@@ -3,6 +3,7 @@
  * RunOutcome in, Markdown out, always under the size budget.
  */
 import type { RunOutcome } from '../outcome.js'
+import { courseSection } from './course.js'
 import { fitToBudget, utf8Bytes } from '../../report/budget.js'
 import {
   checksSection,
@@ -50,12 +51,16 @@ function render(outcome: RunOutcome, detail: Detail): string {
   const sections: string[] = [
     `## ${heading(outcome)}`,
     stateSection(outcome),
-    factsTable(outcome, false)
+    factsTable(outcome, false),
+    titled('Course', courseSection(outcome))
   ]
   const runs = failedRunsSection(outcome, detail)
   if (runs) sections.push(`### Failed runs\n\n${runs}`)
   if (outcome.kind === 'dry-run') sections.push(checksSection(outcome))
-  if (outcome.rank) sections.push(titled('Leaderboard', leaderboardSection(outcome.rank, detail)))
+  if (outcome.rank) {
+    const title = outcome.course ? 'Class board' : 'Leaderboard'
+    sections.push(titled(title, leaderboardSection(outcome.rank, detail)))
+  }
   sections.push(titled('Score per game', gamesSection(outcome, detail)))
   sections.push(titled('Game logs', logsSection(outcome, detail)))
   sections.push(titled('Files', filesSection(outcome, detail, false)))
