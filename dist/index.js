@@ -31111,7 +31111,16 @@ const DEPENDABOT = 'dependabot[bot]';
  */
 async function loadRunContext(env = process.env, load = loadToolkit) {
     const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const context = PAYLOAD_EVENTS.has(eventName) ? (await load()).context : variablesOnly(env);
+    let context = variablesOnly(env);
+    if (PAYLOAD_EVENTS.has(eventName)) {
+        try {
+            context = (await load()).context;
+        }
+        catch {
+            // The toolkit reads the payload file as it loads: an unreadable one (not JSON) leaves the
+            // runner's variables, and the run is reported as one about no pull request.
+        }
+    }
     return readRunContext(context, env);
 }
 /** The context of a run whose payload is not needed, from the variables every runner sets. */

@@ -131,6 +131,17 @@ describe('loadRunContext', () => {
     await loadRunContext({ ...env, GITHUB_EVENT_NAME: 'workflow_run' }, load)
     expect(loaded).toEqual(['toolkit', 'toolkit'])
   })
+
+  it('an event file the toolkit cannot read leaves the runner variables, not a crash', async () => {
+    const run = await loadRunContext({ ...env, GITHUB_EVENT_NAME: 'pull_request' }, async () => {
+      throw new SyntaxError('Unexpected token')
+    })
+    expect(run).toMatchObject({
+      eventName: 'pull_request',
+      repository: 'octo/repo',
+      pullRequest: null
+    })
+  })
 })
 
 describe('sticky comments on an Octokit', () => {

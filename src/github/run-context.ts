@@ -69,8 +69,16 @@ export async function loadRunContext(
   load: () => Promise<Pick<Toolkit, 'context'>> = loadToolkit
 ): Promise<RunContext> {
   const eventName = env.GITHUB_EVENT_NAME ?? ''
-  const context = PAYLOAD_EVENTS.has(eventName) ? (await load()).context : variablesOnly(env)
-  return readRunContext(context as ToolkitContext, env)
+  let context = variablesOnly(env)
+  if (PAYLOAD_EVENTS.has(eventName)) {
+    try {
+      context = (await load()).context as ToolkitContext
+    } catch {
+      // The toolkit reads the payload file as it loads: an unreadable one (not JSON) leaves the
+      // runner's variables, and the run is reported as one about no pull request.
+    }
+  }
+  return readRunContext(context, env)
 }
 
 /** The context of a run whose payload is not needed, from the variables every runner sets. */
