@@ -147,8 +147,13 @@ export interface TestProxy {
   close(): Promise<void>
 }
 
-/** A forward proxy (absolute-form http requests) that also tunnels CONNECT. */
-export async function startProxy(): Promise<TestProxy> {
+/**
+ * A forward proxy (absolute-form http requests) that also tunnels CONNECT. `hosts` maps names
+ * to addresses, like a proxy's own DNS: a client must send a loopback host through the proxy,
+ * and @actions/http-client bypasses the proxy for 127.0.0.1 and localhost.
+ */
+export async function startProxy(hosts: Record<string, string> = {}): Promise<TestProxy> {
+  const address = (host: string): string => hosts[host] ?? host
   const seen: string[] = []
   const sockets = new Set<net.Socket>()
   const server = http.createServer((req, res) => {
@@ -156,7 +161,7 @@ export async function startProxy(): Promise<TestProxy> {
     const target = new URL(req.url ?? '')
     const upstream = http.request(
       {
-        host: target.hostname,
+        host: address(target.hostname),
         port: target.port,
         path: `${target.pathname}${target.search}`,
         method: req.method,
@@ -173,7 +178,7 @@ export async function startProxy(): Promise<TestProxy> {
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     seen.push(`CONNECT ${req.url}`)
     const [host, port] = (req.url ?? '').split(':')
-    const upstream = net.connect(Number(port), host, () => {
+    const upstream = net.connect(Number(port), address(host ?? ''), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       upstream.write(head)
       upstream.pipe(client)

@@ -258,10 +258,7 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
   it('workflow_run: finds the pull request from the head SHA, names the agent after it, comments', async () => {
     const pr = 300 + (wire === 'current' ? 1 : 2)
     const headSha = `${pr}`.padEnd(40, 'f')
-    github.pulls.push({
-      number: pr,
-      head: { sha: headSha, repo: { full_name: 'stranger/agent-repo' } }
-    })
+    github.pulls.push(github.pull({ number: pr, headSha, headRepository: 'stranger/agent-repo' }))
     const ws = await workspace({ 'agent.py': AGENT_PY })
     const run = await runAction({
       workspace: ws,

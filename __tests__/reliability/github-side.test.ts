@@ -81,7 +81,8 @@ const DEGRADATIONS: Record<string, Degradation> = {
     why: /Could not write the PR comment .*422.*too long/i
   },
   'a secondary rate limit that does not lift': {
-    faults: [{ kind: 'secondary-rate-limit', retryAfter: 0 }],
+    // retry-after 1, not 0: @octokit/plugin-throttling reads 0 as "not given" and waits 60 s.
+    faults: [{ kind: 'secondary-rate-limit', retryAfter: 1 }],
     why: /PR comment .*GitHub rate-limited \S+ \S+ \(403\).*secondary rate limit.*gave up after 3 attempts/
   }
 }

@@ -2,9 +2,16 @@
  * A fake GitHub REST API on 127.0.0.1 for the end-to-end tests: issue comments (paginated, with
  * Link headers), pull request lists, GET /user and GraphQL viewer, and injectable failures
  * (403 no permission, 404 PR gone, 422 body too long, secondary rate limits with retry-after).
+ *
+ * It is held to GitHub's OpenAPI description (./openapi-check.ts): each route it answers must be
+ * documented (else the constructor throws), and each request it receives is checked (route,
+ * method, query parameters, body fields); close() fails with every violation it recorded, so a
+ * suite that uses the fake fails when its action calls GitHub in a way GitHub does not allow.
+ * Add a route for a new action to ROUTES below: it is checked like the others.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { OpenApiCheck, templatePattern } from './openapi-check.ts'
 
 export interface FakeComment {
   id: number
@@ -16,6 +23,7 @@ export interface FakeComment {
 
 export interface FakePull {
   number: number
+  state: 'open' | 'closed'
   head: { sha: string; repo: { full_name: string } | null }
 }
 
@@ -26,12 +34,21 @@ export interface FakeGitHubRequest {
   body: string
 }
 
+export interface FakeRoute {
+  method: string
+  /** The path as GitHub's OpenAPI description writes it, e.g. /repos/{owner}/{repo}/pulls */
+  template: string
+  handle(exchange: Exchange): void
+}
+
 export interface FakeGitHubOptions {
   /** The login the token acts as (github-actions[bot] for GITHUB_TOKEN). */
   login?: string
   /** GET /user answers 403 as it does for GITHUB_TOKEN and app tokens. */
   userRouteForbidden?: boolean
   perPage?: number
+  /** More routes (checked against GitHub's description like the built-in ones). */
+  extraRoutes?: FakeRoute[]
 }
 
 export type FakeGitHubFault =
@@ -40,22 +57,127 @@ export type FakeGitHubFault =
   | { kind: 'too-long' }
   | { kind: 'secondary-rate-limit'; method?: string; times?: number; retryAfter?: number }
 
+export interface Exchange {
+  fake: FakeGitHub
+  method: string
+  url: URL
+  params: string[]
+  body: string
+  res: http.ServerResponse
+  send(status: number, data: unknown, headers?: Record<string, string>): void
+}
+
+const MAX_BODY = 65536
+
+function tooLong(exchange: Exchange, text: string): boolean {
+  if (typeof text !== 'string') {
+    exchange.send(422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.' })
+    return true
+  }
+  if (text.length <= MAX_BODY && !exchange.fake.takeFault(exchange.method, 'too-long')) return false
+  exchange.send(422, {
+    message: 'Validation Failed',
+    errors: [{ message: 'Body is too long (maximum is 65536 characters)' }]
+  })
+  return true
+}
+
+const ROUTES: FakeRoute[] = [
+  {
+    method: 'GET',
+    template: '/user',
+    handle: ({ fake, send }) =>
+      fake.userRouteForbidden
+        ? send(403, { message: 'Resource not accessible by integration' })
+        : send(200, { login: fake.login })
+  },
+  {
+    method: 'POST',
+    template: '/graphql',
+    handle: ({ fake, send }) => send(200, { data: { viewer: { login: fake.login } } })
+  },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+    handle: ({ fake, res, url, params }) => fake.page(res, url, fake.commentsOn(Number(params[2])))
+  },
+  {
+    method: 'POST',
+    template: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+    handle: exchange => {
+      const text = (JSON.parse(exchange.body) as { body: string }).body
+      if (tooLong(exchange, text)) return
+      const { fake, params } = exchange
+      exchange.send(
+        201,
+        fake.addComment(Number(params[2]), text, { login: fake.login, type: 'Bot' })
+      )
+    }
+  },
+  {
+    method: 'PATCH',
+    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+    handle: exchange => {
+      const comment = exchange.fake.comments.find(entry => entry.id === Number(exchange.params[2]))
+      if (!comment) return exchange.send(404, { message: 'Not Found' })
+      const text = (JSON.parse(exchange.body) as { body: string }).body
+      if (tooLong(exchange, text)) return
+      comment.body = text
+      exchange.send(200, comment)
+    }
+  },
+  {
+    method: 'DELETE',
+    template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+    handle: ({ fake, params, send, res }) => {
+      const comment = fake.comments.find(entry => entry.id === Number(params[2]))
+      if (!comment) return send(404, { message: 'Not Found' })
+      fake.comments.splice(fake.comments.indexOf(comment), 1)
+      res.writeHead(204)
+      res.end()
+    }
+  },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/pulls',
+    handle: ({ fake, res, url }) => {
+      const state = url.searchParams.get('state') ?? 'open'
+      const pulls = fake.pulls.filter(pull => state === 'all' || pull.state === state)
+      fake.page(res, url, pulls)
+    }
+  }
+]
+
 export class FakeGitHub {
   readonly comments: FakeComment[] = []
   readonly pulls: FakePull[] = []
   readonly requests: FakeGitHubRequest[] = []
   readonly faults: FakeGitHubFault[] = []
+  /** Requests GitHub's OpenAPI description does not allow, with the reason. */
+  readonly violations: string[] = []
   readonly login: string
+  readonly userRouteForbidden: boolean
+  readonly #routes: (FakeRoute & { pattern: RegExp })[]
+  readonly #openapi = OpenApiCheck.load()
   #server: http.Server
   #nextId = 1000
-  #userRouteForbidden: boolean
   #perPage: number
   url = ''
 
   constructor(options: FakeGitHubOptions = {}) {
     this.login = options.login ?? 'github-actions[bot]'
-    this.#userRouteForbidden = options.userRouteForbidden ?? true
+    this.userRouteForbidden = options.userRouteForbidden ?? true
     this.#perPage = options.perPage ?? 30
+    const routes = [...ROUTES, ...(options.extraRoutes ?? [])]
+    const undocumented = routes
+      .map(route => this.#openapi.routeProblem(route.method, route.template))
+      .filter((problem): problem is string => problem !== null)
+    if (undocumented.length > 0) {
+      throw new Error(
+        `The fake GitHub answers routes GitHub does not have: ${undocumented.join('; ')}`
+      )
+    }
+    this.#routes = routes.map(route => ({ ...route, pattern: templatePattern(route.template) }))
     this.#server = http.createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', chunk => chunks.push(chunk as Buffer))
@@ -69,9 +191,15 @@ export class FakeGitHub {
     return this
   }
 
+  /** Stops the server; fails with the violations of GitHub's description it recorded. */
   async close(): Promise<void> {
     this.#server.closeAllConnections()
     await new Promise<void>(resolve => this.#server.close(() => resolve()))
+    if (this.violations.length > 0) {
+      throw new Error(
+        `The fake GitHub received requests GitHub's OpenAPI description does not allow:\n${this.violations.join('\n')}`
+      )
+    }
   }
 
   /** Adds a comment as someone else (or as us), as if it were already on the PR. */
@@ -92,7 +220,20 @@ export class FakeGitHub {
     return this.comments.filter(comment => comment.issue === issue)
   }
 
-  #fault(method: string, kind: FakeGitHubFault['kind']): FakeGitHubFault | null {
+  /** An open pull request with this head, for the pull request list. */
+  pull(spec: { number: number; headSha: string; headRepository: string | null }): FakePull {
+    return {
+      number: spec.number,
+      state: 'open',
+      head: {
+        sha: spec.headSha,
+        repo: spec.headRepository ? { full_name: spec.headRepository } : null
+      }
+    }
+  }
+
+  /** The first matching fault, used up once when it has a count. */
+  takeFault(method: string, kind: FakeGitHubFault['kind']): FakeGitHubFault | null {
     const index = this.faults.findIndex(
       fault =>
         fault.kind === kind && (!('method' in fault) || !fault.method || fault.method === method)
@@ -109,18 +250,15 @@ export class FakeGitHub {
   #handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', this.url)
     const method = req.method ?? 'GET'
-    this.requests.push({
-      method,
-      path: url.pathname + url.search,
-      authorization: Boolean(req.headers.authorization),
-      body
-    })
+    const path = url.pathname + url.search
+    this.requests.push({ method, path, authorization: Boolean(req.headers.authorization), body })
+    this.violations.push(...this.#openapi.check({ method, path, body }))
     const send = (status: number, data: unknown, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers })
       res.end(JSON.stringify(data))
     }
 
-    const limited = this.#fault(method, 'secondary-rate-limit')
+    const limited = this.takeFault(method, 'secondary-rate-limit')
     if (limited && limited.kind === 'secondary-rate-limit') {
       return send(
         403,
@@ -128,62 +266,25 @@ export class FakeGitHub {
         { 'retry-after': String(limited.retryAfter ?? 1) }
       )
     }
-    if (this.#fault(method, 'forbidden'))
+    if (this.takeFault(method, 'forbidden'))
       return send(403, { message: 'Resource not accessible by integration' })
-    if (this.#fault(method, 'not-found')) return send(404, { message: 'Not Found' })
+    if (this.takeFault(method, 'not-found')) return send(404, { message: 'Not Found' })
 
-    if (method === 'GET' && url.pathname === '/user') {
-      return this.#userRouteForbidden
-        ? send(403, { message: 'Resource not accessible by integration' })
-        : send(200, { login: this.login })
-    }
-    if (method === 'POST' && url.pathname === '/graphql') {
-      return send(200, { data: { viewer: { login: this.login } } })
-    }
-
-    let match = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
-    if (match) {
-      const issue = Number(match[1])
-      if (method === 'GET') return this.#page(res, url, this.commentsOn(issue))
-      if (method === 'POST') {
-        const text = (JSON.parse(body) as { body: string }).body
-        if (text.length > 65536 || this.#fault(method, 'too-long')) {
-          return send(422, {
-            message: 'Validation Failed',
-            errors: [{ message: 'Body is too long (maximum is 65536 characters)' }]
-          })
-        }
-        return send(201, this.addComment(issue, text, { login: this.login, type: 'Bot' }))
+    for (const route of this.#routes) {
+      const match = route.method === method ? route.pattern.exec(url.pathname) : null
+      if (!match) continue
+      try {
+        return route.handle({ fake: this, method, url, params: match.slice(1), body, res, send })
+      } catch (error) {
+        // A request the fake cannot read (it is also in violations): answer, do not hang.
+        return send(500, { message: error instanceof Error ? error.message : String(error) })
       }
-    }
-    match = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
-    if (match) {
-      const comment = this.comments.find(entry => entry.id === Number(match?.[1]))
-      if (!comment) return send(404, { message: 'Not Found' })
-      if (method === 'PATCH') {
-        const text = (JSON.parse(body) as { body: string }).body
-        if (text.length > 65536 || this.#fault(method, 'too-long')) {
-          return send(422, {
-            message: 'Validation Failed',
-            errors: [{ message: 'Body is too long (maximum is 65536 characters)' }]
-          })
-        }
-        comment.body = text
-        return send(200, comment)
-      }
-      if (method === 'DELETE') {
-        this.comments.splice(this.comments.indexOf(comment), 1)
-        res.writeHead(204)
-        return void res.end()
-      }
-    }
-    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls$/.test(url.pathname)) {
-      return this.#page(res, url, this.pulls)
     }
     send(404, { message: 'Not Found' })
   }
 
-  #page(res: http.ServerResponse, url: URL, items: unknown[]): void {
+  /** One page of a list, with GitHub's Link header to the next. */
+  page(res: http.ServerResponse, url: URL, items: unknown[]): void {
     const perPage = Math.min(
       Number(url.searchParams.get('per_page') ?? this.#perPage),
       this.#perPage

@@ -1,37 +1,51 @@
+/**
+ * The GitHub side on the toolkit: the run context read from @actions/github's context, sticky
+ * comments on an Octokit against the fake GitHub, and the one-line messages for GitHub's
+ * refusals. The shared sticky-comment entry: sticky-comment.test.ts.
+ */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { getOctokit } from '@actions/github'
 import {
   findPullRequestByHead,
   findStickyComments,
   resolveIdentity,
   upsertStickyComment
 } from '../../src/github/comments.js'
-import { readGitHubRun } from '../../src/github/event.js'
-import { GitHubApi, GitHubError, nextLink, rateLimitWait } from '../../src/github/rest.js'
+import { describeGitHubError } from '../../src/github/errors.js'
+import type { Octokit } from '../../src/github/octokit-type.js'
+import {
+  loadRunContext,
+  readRunContext,
+  type ToolkitContext
+} from '../../src/github/run-context.js'
 import { FakeGitHub } from '../support/fake-github.js'
 
 const MARK = '<!-- ours -->'
 const isOurs = (body: string): boolean => body.startsWith(MARK)
+const BOT = { login: 'github-actions[bot]', type: 'Bot' } as const
 
-describe('readGitHubRun', () => {
-  const env = {
-    GITHUB_REPOSITORY: 'octo/repo',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_SHA: 'merge-sha',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://ghe.example/api/v3',
-    GITHUB_RUN_ID: '7',
-    GITHUB_ACTOR: 'octo'
+function toolkitContext(eventName: string, payload: Record<string, unknown>): ToolkitContext {
+  return {
+    eventName,
+    sha: 'merge-sha',
+    actor: 'octo',
+    runId: 7,
+    serverUrl: 'https://ghe.example',
+    payload,
+    repo: { owner: 'octo', repo: 'repo' }
   }
+}
 
-  it('reads a same-repository pull request', () => {
-    const run = readGitHubRun(env, {
-      pull_request: {
-        number: 5,
-        user: { login: 'octo' },
-        head: { sha: 'h', repo: { full_name: 'octo/repo' } },
-        base: { repo: { full_name: 'octo/repo' } }
-      }
-    })
+describe('readRunContext', () => {
+  const pr = (head: unknown, login = 'someone'): Record<string, unknown> => ({
+    pull_request: { number: 5, user: { login }, head, base: { repo: { full_name: 'octo/repo' } } }
+  })
+
+  it('reads a same-repository pull request, the run and repository URLs', () => {
+    const run = readRunContext(
+      toolkitContext('pull_request', pr({ sha: 'h', repo: { full_name: 'octo/repo' } }, 'octo')),
+      { GITHUB_REF_NAME: '5/merge' }
+    )
     expect(run.pullRequest).toEqual({
       number: 5,
       headSha: 'h',
@@ -39,37 +53,38 @@ describe('readGitHubRun', () => {
       fromFork: false,
       fromDependabot: false
     })
-    expect(run.graphqlUrl).toBe('https://ghe.example/api/graphql')
-    expect(run.runUrl).toBe('https://github.com/octo/repo/actions/runs/7')
+    expect(run).toMatchObject({
+      repository: 'octo/repo',
+      repositoryUrl: 'https://ghe.example/octo/repo',
+      runUrl: 'https://ghe.example/octo/repo/actions/runs/7',
+      refName: '5/merge',
+      triggeringRun: null
+    })
   })
 
   it('tells forks (also deleted ones) and Dependabot apart', () => {
-    const pr = (head: unknown, login = 'someone'): unknown => ({
-      pull_request: { number: 1, user: { login }, head, base: { repo: { full_name: 'octo/repo' } } }
+    const read = (payload: Record<string, unknown>) =>
+      readRunContext(toolkitContext('pull_request_target', payload)).pullRequest
+    expect(read(pr({ repo: { full_name: 'x/repo' } }))?.fromFork).toBe(true)
+    expect(read(pr({ repo: null }))?.fromFork).toBe(true)
+    expect(read(pr({ repo: { full_name: 'octo/repo' } }, 'dependabot[bot]'))).toMatchObject({
+      fromFork: false,
+      fromDependabot: true
     })
-    expect(readGitHubRun(env, pr({ repo: { full_name: 'x/repo' } })).pullRequest?.fromFork).toBe(
-      true
-    )
-    expect(readGitHubRun(env, pr({ repo: null })).pullRequest?.fromFork).toBe(true)
-    const bot = readGitHubRun(env, pr({ repo: { full_name: 'octo/repo' } }, 'dependabot[bot]'))
-    expect(bot.pullRequest).toMatchObject({ fromFork: false, fromDependabot: true })
   })
 
   it('ignores pull_request fields on other events, and reads workflow_run heads', () => {
-    const push = readGitHubRun(
-      { ...env, GITHUB_EVENT_NAME: 'push' },
-      { pull_request: { number: 3 } }
-    )
-    expect(push.pullRequest).toBeNull()
-    const run = readGitHubRun(
-      { ...env, GITHUB_EVENT_NAME: 'workflow_run' },
-      {
+    expect(
+      readRunContext(toolkitContext('push', { pull_request: { number: 3 } })).pullRequest
+    ).toBe(null)
+    const run = readRunContext(
+      toolkitContext('workflow_run', {
         workflow_run: {
           head_sha: 'abc',
           head_repository: { full_name: 'x/repo' },
           event: 'pull_request'
         }
-      }
+      })
     )
     expect(run.triggeringRun).toEqual({
       headSha: 'abc',
@@ -77,27 +92,71 @@ describe('readGitHubRun', () => {
       event: 'pull_request'
     })
   })
+
+  it('a context without repository reads as empty, not as a crash', () => {
+    const context = {
+      ...toolkitContext('push', {}),
+      get repo(): never {
+        throw new Error('context.repo requires a GITHUB_REPOSITORY')
+      }
+    }
+    expect(readRunContext(context)).toMatchObject({
+      repository: '',
+      repositoryUrl: '',
+      runUrl: null
+    })
+  })
 })
 
-describe('GitHub REST client and sticky comments', () => {
+describe('loadRunContext', () => {
+  const env = {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'octo/repo',
+    GITHUB_SHA: 'abc',
+    GITHUB_RUN_ID: '9',
+    GITHUB_SERVER_URL: 'https://github.com'
+  }
+
+  it('loads the toolkit only for events whose payload it reads', async () => {
+    const loaded: string[] = []
+    const load = async () => {
+      loaded.push('toolkit')
+      return { context: toolkitContext('pull_request', {}) } as never
+    }
+    const push = await loadRunContext(env, load)
+    expect(loaded).toEqual([])
+    expect(push).toMatchObject({ eventName: 'push', repository: 'octo/repo', sha: 'abc' })
+    expect(push.runUrl).toBe('https://github.com/octo/repo/actions/runs/9')
+    await loadRunContext({ ...env, GITHUB_EVENT_NAME: 'pull_request' }, load)
+    await loadRunContext({ ...env, GITHUB_EVENT_NAME: 'workflow_run' }, load)
+    expect(loaded).toEqual(['toolkit', 'toolkit'])
+  })
+
+  it('an event file the toolkit cannot read leaves the runner variables, not a crash', async () => {
+    const run = await loadRunContext({ ...env, GITHUB_EVENT_NAME: 'pull_request' }, async () => {
+      throw new SyntaxError('Unexpected token')
+    })
+    expect(run).toMatchObject({
+      eventName: 'pull_request',
+      repository: 'octo/repo',
+      pullRequest: null
+    })
+  })
+})
+
+describe('sticky comments on an Octokit', () => {
   let github: FakeGitHub
-  let api: GitHubApi
-  const waits: number[] = []
+  let octokit: Octokit
   const target = { owner: 'octo', repo: 'repo', issueNumber: 9 }
 
   beforeEach(async () => {
     github = await new FakeGitHub({ perPage: 2 }).start()
-    waits.length = 0
-    api = new GitHubApi({
-      apiUrl: github.url,
-      token: 'ghs_x',
-      sleep: async ms => void waits.push(ms)
-    })
+    octokit = getOctokit('ghs_x', { baseUrl: github.url })
   })
   afterEach(() => github.close())
 
   it('resolves the identity through GraphQL when GET /user is refused', async () => {
-    expect(await resolveIdentity(api, `${github.url}/graphql`)).toBe('github-actions[bot]')
+    expect(await resolveIdentity(octokit)).toBe('github-actions[bot]')
     expect(github.requests.map(r => `${r.method} ${r.path}`)).toEqual([
       'GET /user',
       'POST /graphql'
@@ -106,20 +165,20 @@ describe('GitHub REST client and sticky comments', () => {
 
   it('finds only our own marked comments across pages, oldest first', async () => {
     github.addComment(9, `${MARK} planted`, { login: 'mallory', type: 'User' })
-    github.addComment(9, 'chatter', { login: 'github-actions[bot]', type: 'Bot' })
-    const a = github.addComment(9, `${MARK} a`, { login: 'github-actions[bot]', type: 'Bot' })
+    github.addComment(9, 'chatter', BOT)
+    const a = github.addComment(9, `${MARK} a`, BOT)
     github.addComment(9, 'more', { login: 'octo', type: 'User' })
-    const b = github.addComment(9, `${MARK} b`, { login: 'github-actions[bot]', type: 'Bot' })
-    const found = await findStickyComments(api, target, isOurs, 'github-actions[bot]')
+    const b = github.addComment(9, `${MARK} b`, BOT)
+    const found = await findStickyComments(octokit, target, isOurs, 'github-actions[bot]')
     expect(found.map(c => c.id)).toEqual([a.id, b.id])
-    // Three pages of two: Link headers were followed.
+    // Three pages of two: Octokit followed the Link headers.
     expect(github.requests.filter(r => r.path.includes('/comments')).length).toBe(3)
   })
 
   it('updates the existing comment in place', async () => {
-    const old = github.addComment(9, `${MARK} old`, { login: 'github-actions[bot]', type: 'Bot' })
+    const old = github.addComment(9, `${MARK} old`, BOT)
     const result = await upsertStickyComment(
-      api,
+      octokit,
       target,
       { id: old.id, url: old.html_url, body: old.body },
       `${MARK} new`,
@@ -130,75 +189,57 @@ describe('GitHub REST client and sticky comments', () => {
   })
 
   it('after a race that made two comments, keeps the oldest and removes its own copy', async () => {
-    const other = github.addComment(9, `${MARK} other job`, {
-      login: 'github-actions[bot]',
-      type: 'Bot'
-    })
-    const result = await upsertStickyComment(api, target, null, `${MARK} mine`, () =>
-      findStickyComments(api, target, isOurs, 'github-actions[bot]')
+    const other = github.addComment(9, `${MARK} other job`, BOT)
+    const result = await upsertStickyComment(octokit, target, null, `${MARK} mine`, () =>
+      findStickyComments(octokit, target, isOurs, 'github-actions[bot]')
     )
     expect(result.id).toBe(other.id)
     expect(github.commentsOn(9).map(c => [c.id, c.body])).toEqual([[other.id, `${MARK} mine`]])
   })
 
-  it('waits out a secondary rate limit as GitHub asks, then succeeds', async () => {
-    github.faults.push({ kind: 'secondary-rate-limit', retryAfter: 3, times: 1 })
-    await upsertStickyComment(api, target, null, `${MARK} x`, async () => [])
-    expect(waits).toEqual([3000])
-    expect(github.commentsOn(9)).toHaveLength(1)
-  })
-
   it('names the missing permission on a 403 from an integration', async () => {
     github.faults.push({ kind: 'forbidden', method: 'POST' })
-    const error = await upsertStickyComment(api, target, null, `${MARK} x`, async () => []).catch(
-      e => e
+    const error = await upsertStickyComment(
+      octokit,
+      target,
+      null,
+      `${MARK} x`,
+      async () => []
+    ).catch((e: unknown) => e)
+    expect(describeGitHubError(error)).toBe(
+      'GitHub refused POST /repos/octo/repo/issues/9/comments (403): "Resource not accessible by integration": the token lacks a permission; for PR comments give the job \'permissions: pull-requests: write\'.'
     )
-    expect(error).toBeInstanceOf(GitHubError)
-    expect((error as GitHubError).status).toBe(403)
-    expect((error as Error).message).toContain('pull-requests: write')
   })
 
   it('reports a refused body (422) in one line with GitHub’s message and its reason', async () => {
     github.faults.push({ kind: 'too-long' })
-    const error = (await upsertStickyComment(api, target, null, 'x', async () => []).catch(
-      e => e
-    )) as Error
-    expect(error.message).toMatch(
-      /^GitHub answered 422 to POST \/repos\/octo\/repo\/issues\/9\/comments: "Validation Failed: Body is too long \(maximum is 65536 characters\)"\.$/
+    const error = await upsertStickyComment(octokit, target, null, 'x', async () => []).catch(
+      (e: unknown) => e
+    )
+    expect(describeGitHubError(error)).toBe(
+      'GitHub answered 422 to POST /repos/octo/repo/issues/9/comments: "Validation Failed: Body is too long (maximum is 65536 characters)".'
+    )
+  })
+
+  it('says GitHub did not answer when nothing listens', async () => {
+    const closed = await new FakeGitHub().start()
+    await closed.close()
+    const dead = getOctokit('ghs_x', { baseUrl: closed.url })
+    const error = await findPullRequestByHead(dead, 'octo', 'repo', 'a', null).catch(
+      (e: unknown) => e
+    )
+    expect(describeGitHubError(error)).toMatch(
+      /^GitHub did not answer GET \/repos\/octo\/repo\/pulls: .*ECONNREFUSED/
     )
   })
 
   it('finds a pull request by its head commit and head repository', async () => {
     github.pulls.push(
-      { number: 1, head: { sha: 'aaa', repo: { full_name: 'octo/repo' } } },
-      { number: 2, head: { sha: 'bbb', repo: { full_name: 'other/repo' } } },
-      { number: 3, head: { sha: 'bbb', repo: { full_name: 'fork/repo' } } }
+      github.pull({ number: 1, headSha: 'aaa', headRepository: 'octo/repo' }),
+      github.pull({ number: 2, headSha: 'bbb', headRepository: 'other/repo' }),
+      github.pull({ number: 3, headSha: 'bbb', headRepository: 'fork/repo' })
     )
-    expect(await findPullRequestByHead(api, 'octo', 'repo', 'bbb', 'fork/repo')).toBe(3)
-    expect(await findPullRequestByHead(api, 'octo', 'repo', 'ccc', null)).toBeNull()
-  })
-})
-
-describe('rate limit and paging headers', () => {
-  it('reads retry-after, a spent primary limit, and nothing else', () => {
-    expect(rateLimitWait(403, { 'retry-after': '7' })).toBe(7000)
-    expect(rateLimitWait(403, {})).toBeNull()
-    expect(rateLimitWait(404, { 'retry-after': '7' })).toBeNull()
-    const reset = Math.floor(Date.now() / 1000) + 30
-    const wait = rateLimitWait(403, {
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(reset)
-    })
-    expect(wait).toBeGreaterThan(25_000)
-    expect(wait).toBeLessThanOrEqual(30_000)
-  })
-
-  it('follows rel="next" on the same API base only', () => {
-    const base = 'https://api.github.com'
-    expect(nextLink(`<${base}/x?page=2>; rel="next", <${base}/x?page=5>; rel="last"`, base)).toBe(
-      '/x?page=2'
-    )
-    expect(nextLink('<https://evil.example/x?page=2>; rel="next"', base)).toBeNull()
-    expect(nextLink(undefined, base)).toBeNull()
+    expect(await findPullRequestByHead(octokit, 'octo', 'repo', 'bbb', 'fork/repo')).toBe(3)
+    expect(await findPullRequestByHead(octokit, 'octo', 'repo', 'ccc', null)).toBeNull()
   })
 })

@@ -14,7 +14,8 @@
  * backoff with full jitter. Attempts are bounded per call and retries per client life.
  */
 import type { Readable } from 'node:stream'
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
+import { envProxyAgent } from './proxy-agent.js'
 import {
   httpError,
   networkError,
@@ -286,7 +287,7 @@ export class Transport {
   constructor(options: TransportOptions) {
     this.#options = options
     this.#ownsDispatcher = options.dispatcher === undefined
-    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent()
+    this.dispatcher = options.dispatcher ?? envProxyAgent()
     this.userAgent = options.userAgent
     this.apiPath = new URL(options.apiRoot).pathname
     this.#budget = new RetryBudget(options.retry.budget)

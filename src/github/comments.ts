@@ -1,4 +1,9 @@
-import { GitHubError, type GitHubApi } from './rest.js'
+/**
+ * Sticky comments on an Octokit: who we are, our marked comments on an issue or pull request
+ * (paginated), update in place or create, and the pull request of a workflow_run's head.
+ */
+import { isRequestError } from './errors.js'
+import type { Octokit } from './octokit-type.js'
 
 export interface CommentTarget {
   owner: string
@@ -24,23 +29,21 @@ interface IssueComment {
  * accessible by integration"); GraphQL's viewer answers for them. null when neither answers: the
  * caller then trusts bot-authored comments only.
  */
-export async function resolveIdentity(api: GitHubApi, graphqlUrl: string): Promise<string | null> {
+export async function resolveIdentity(octokit: Octokit): Promise<string | null> {
   try {
-    const user = await api.request<{ login?: unknown }>('GET', '/user')
+    const user = await octokit.rest.users.getAuthenticated()
     if (typeof user.data?.login === 'string') return user.data.login
   } catch (error) {
-    if (!(error instanceof GitHubError)) throw error
+    if (!isRequestError(error)) throw error
   }
   try {
-    const viewer = await api.request<{ data?: { viewer?: { login?: unknown } } }>(
-      'POST',
-      graphqlUrl,
-      { query: 'query { viewer { login } }' }
+    const viewer = await octokit.graphql<{ viewer?: { login?: unknown } }>(
+      'query { viewer { login } }'
     )
-    const login = viewer.data?.data?.viewer?.login
-    if (typeof login === 'string') return login
+    if (typeof viewer?.viewer?.login === 'string') return viewer.viewer.login
   } catch (error) {
-    if (!(error instanceof GitHubError)) throw error
+    // A refused request, or an answer with GraphQL errors: no identity.
+    if (!isRequestError(error) && (error as Error)?.name !== 'GraphqlResponseError') throw error
   }
   return null
 }
@@ -53,15 +56,20 @@ export function isAuthoredBy(comment: IssueComment, identity: string | null): bo
 
 /** All our comments on the issue whose body `isOurs` recognises, oldest first. */
 export async function findStickyComments(
-  api: GitHubApi,
+  octokit: Octokit,
   target: CommentTarget,
   isOurs: (body: string) => boolean,
   identity: string | null
 ): Promise<StickyComment[]> {
   const found: StickyComment[] = []
-  const path = `/repos/${target.owner}/${target.repo}/issues/${target.issueNumber}/comments`
-  for await (const page of api.paginate<IssueComment>(path)) {
-    for (const comment of page) {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100
+  })
+  for await (const page of pages) {
+    for (const comment of page.data as IssueComment[]) {
       const body = comment.body ?? ''
       if (isAuthoredBy(comment, identity) && isOurs(body)) {
         found.push({ id: comment.id, url: comment.html_url, body })
@@ -83,37 +91,34 @@ export interface UpsertResult {
  * removed, so the pull request ends with one comment whichever job finishes last.
  */
 export async function upsertStickyComment(
-  api: GitHubApi,
+  octokit: Octokit,
   target: CommentTarget,
   existing: StickyComment | null,
   body: string,
   findAgain: () => Promise<StickyComment[]>
 ): Promise<UpsertResult> {
-  const base = `/repos/${target.owner}/${target.repo}/issues`
+  const repo = { owner: target.owner, repo: target.repo }
   if (existing) {
-    const updated = await api.request<IssueComment>('PATCH', `${base}/comments/${existing.id}`, {
+    const updated = await octokit.rest.issues.updateComment({
+      ...repo,
+      comment_id: existing.id,
       body
     })
     return { id: updated.data.id, url: updated.data.html_url, created: false }
   }
-  const created = await api.request<IssueComment>(
-    'POST',
-    `${base}/${target.issueNumber}/comments`,
-    { body }
-  )
+  const created = await octokit.rest.issues.createComment({
+    ...repo,
+    issue_number: target.issueNumber,
+    body
+  })
   const copies = await findAgain()
   const oldest = copies[0]
   if (!oldest || oldest.id === created.data.id) {
     return { id: created.data.id, url: created.data.html_url, created: true }
   }
-  await api.request('DELETE', `${base}/comments/${created.data.id}`)
-  const kept = await api.request<IssueComment>('PATCH', `${base}/comments/${oldest.id}`, { body })
+  await octokit.rest.issues.deleteComment({ ...repo, comment_id: created.data.id })
+  const kept = await octokit.rest.issues.updateComment({ ...repo, comment_id: oldest.id, body })
   return { id: kept.data.id, url: kept.data.html_url, created: false }
-}
-
-interface PullRequestListItem {
-  number: number
-  head?: { sha?: string; repo?: { full_name?: string } | null }
 }
 
 /**
@@ -121,16 +126,20 @@ interface PullRequestListItem {
  * head SHA through the API, never from an artifact (which the pull request's author controls).
  */
 export async function findPullRequestByHead(
-  api: GitHubApi,
+  octokit: Octokit,
   owner: string,
   repo: string,
   headSha: string,
   headRepository: string | null
 ): Promise<number | null> {
-  for await (const page of api.paginate<PullRequestListItem>(
-    `/repos/${owner}/${repo}/pulls?state=open`
-  )) {
-    for (const pr of page) {
+  const pages = octokit.paginate.iterator(octokit.rest.pulls.list, {
+    owner,
+    repo,
+    state: 'open',
+    per_page: 100
+  })
+  for await (const page of pages) {
+    for (const pr of page.data) {
       if (pr.head?.sha !== headSha) continue
       if (headRepository && pr.head.repo?.full_name !== headRepository) continue
       return pr.number

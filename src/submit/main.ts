@@ -2,24 +2,19 @@
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
  */
-import * as core from '../github/runner.js'
-import { readFile } from 'node:fs/promises'
+import * as core from '@actions/core'
 import os from 'node:os'
 import { ArenaClient } from '../arena/client.js'
 import { CLIENT_VERSION as VERSION } from '../arena/version.js'
 import { systemClock } from '../clock.js'
 import { defaultAgentName, readConfig, type Config } from './config.js'
 import { ActionError, InputError } from '../errors.js'
-import { readGitHubRun, type GitHubRun } from '../github/event.js'
+import { loadRunContext } from '../github/run-context.js'
 import {
-  findPullRequestByHead,
-  findStickyComments,
-  resolveIdentity,
-  upsertStickyComment,
-  type CommentTarget,
-  type StickyComment
-} from '../github/comments.js'
-import { GitHubApi, GitHubError } from '../github/rest.js'
+  openCommentThread,
+  type CommentThread,
+  type StickyCommentHandle
+} from '../github/sticky-comment.js'
 import type { RunOutcome } from './outcome.js'
 import { PhaseTracker, newOutcome, runPipeline } from './pipeline.js'
 import type { Logger } from '../logger.js'
@@ -33,7 +28,8 @@ import { oneLine } from '../format.js'
 /** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
 const CANCEL_GRACE_MS = 1500
 
-const actionsLog: Logger = {
+const actionsLog: Logger & { debug(message: string): void } = {
+  debug: message => core.debug(message),
   info: message => core.info(message),
   warning: message => core.warning(message),
   notice: message => core.notice(message),
@@ -41,10 +37,7 @@ const actionsLog: Logger = {
 }
 
 interface CommentPlan {
-  api: GitHubApi
-  target: CommentTarget
-  identity: string | null
-  existing: StickyComment | null
+  sticky: StickyCommentHandle
   /** The state the existing comment's marker carries from the previous run. */
   previous: MarkerState | null
   key: string
@@ -60,7 +53,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
 
-  const github = readGitHubRun(env, await readEventPayload(env.GITHUB_EVENT_PATH))
+  const github = await loadRunContext(env)
   let config: Config | null = null
   let outcome = newOutcome(null, '')
   let tracker = new PhaseTracker(outcome, systemClock)
@@ -76,14 +69,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       config.comment === 'on' ||
       (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null))
     // workflow_run: the pull request is found first, so the default agent name can carry its number.
-    const commentTarget =
-      config.apiKey && wantComment ? await findCommentTarget(config, github, log) : null
+    const thread =
+      config.apiKey && wantComment
+        ? await openCommentThread({
+            token: config.githubToken,
+            context: github,
+            log,
+            userAgent: `mlarena-action/${VERSION}`,
+            required: config.comment === 'on'
+          })
+        : null
     const agentName =
       config.agentName ??
       defaultAgentName({
         repository: github.repository,
         eventName: github.eventName,
-        prNumber: commentTarget?.target.issueNumber ?? pr?.number ?? null,
+        prNumber: thread?.target.issueNumber ?? pr?.number ?? null,
         // workflow_run: the commit under test is the triggering run's head, not GITHUB_SHA.
         sha: github.triggeringRun?.headSha ?? github.sha,
         refName: github.refName
@@ -108,7 +109,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         )
       }
     } else {
-      if (commentTarget) commentPlan = await loadStickyComment(commentTarget, github, key, log)
+      if (thread) commentPlan = await loadStickyComment(thread, key)
       const previous = commentPlan?.previous ?? null
 
       const arena = new ArenaClient({
@@ -132,7 +133,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           clock: systemClock,
           signal: controller.signal,
           tempDir: env.RUNNER_TEMP || os.tmpdir(),
-          projectUrl: github.repository ? `${github.serverUrl}/${github.repository}` : null,
+          projectUrl: github.repositoryUrl || null,
           previous: previous && {
             rank: previous.rank,
             score: previous.score,
@@ -174,95 +175,17 @@ async function raceCancellation(pipeline: Promise<void>, signal: AbortSignal): P
   await Promise.race([pipeline, cancelled])
 }
 
-async function readEventPayload(file: string | undefined): Promise<unknown> {
-  if (!file) return {}
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as unknown
-  } catch {
-    return {}
-  }
-}
-
-/** Finds the pull request and our sticky comment on it; on any GitHub failure, warns and returns null. */
-/**
- * The pull request to comment on, and a GitHub client for it; null (with a warning where it
- * matters) when no comment can be written. workflow_run finds the PR from the head SHA.
- */
-async function findCommentTarget(
-  config: Config,
-  github: GitHubRun,
-  log: Logger
-): Promise<{ api: GitHubApi; target: CommentTarget } | null> {
-  if (!config.githubToken) {
-    log.warning('No github-token: the PR comment is skipped; the job summary has the report.')
-    return null
-  }
-  const api = new GitHubApi({
-    apiUrl: github.apiUrl,
-    token: config.githubToken,
-    userAgent: `mlarena-action/${VERSION}`
-  })
-  try {
-    let issueNumber = github.pullRequest?.number ?? null
-    if (issueNumber === null && github.triggeringRun) {
-      issueNumber = await findPullRequestByHead(
-        api,
-        github.owner,
-        github.repo,
-        github.triggeringRun.headSha,
-        github.triggeringRun.headRepository
-      )
-    }
-    if (issueNumber === null) {
-      if (config.comment === 'on')
-        log.warning('comment is on, but this run is not about a pull request: no comment written.')
-      return null
-    }
-    return { api, target: { owner: github.owner, repo: github.repo, issueNumber } }
-  } catch (error) {
-    log.warning(
-      `The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`
-    )
-    return null
-  }
-}
-
 /** Recognises a comment body that starts with our marker for `key`. */
 function markedWith(key: string): (body: string) => boolean {
   return body => findMarker(body, key) !== null
 }
 
 /** Our sticky comment on the pull request (to update, and to read the previous run's state). */
-async function loadStickyComment(
-  found: { api: GitHubApi; target: CommentTarget },
-  github: GitHubRun,
-  key: string,
-  log: Logger
-): Promise<CommentPlan | null> {
-  const { api, target } = found
-  try {
-    const identity = await resolveIdentity(api, github.graphqlUrl)
-    const copies = await findStickyComments(api, target, markedWith(key), identity)
-    const existing = copies[0] ?? null
-    const previous = existing ? findMarker(existing.body, key) : null
-    return { api, target, identity, existing, previous, key }
-  } catch (error) {
-    log.warning(
-      `The PR comment is skipped (the job summary has the report): ${commentFailure(error)}`
-    )
-    return null
-  }
-}
-
-function commentFailure(error: unknown): string {
-  if (error instanceof GitHubError) {
-    if (error.status === 403 && error.message.includes('pull-requests: write')) return error.message
-    if (error.status === 403)
-      return `${error.message} Give the job 'permissions: pull-requests: write' (fork pull requests get a read-only token: see the README's workflow_run recipe).`
-    if (error.status === 404) return `${error.message} The pull request may be gone.`
-    return error.message
-  }
-  return error instanceof Error ? error.message : String(error)
+async function loadStickyComment(thread: CommentThread, key: string): Promise<CommentPlan | null> {
+  const sticky = await thread.findSticky(markedWith(key))
+  if (!sticky) return null
+  const previous = sticky.existing ? findMarker(sticky.existing.body, key) : null
+  return { sticky, previous, key }
 }
 
 /**
@@ -308,21 +231,11 @@ async function report(
 
   let commentUrl = ''
   if (plan && wantComment) {
-    try {
-      const body = renderComment(
-        outcome,
-        renderMarker(plan.key, nextMarkerState(outcome, plan.previous))
-      )
-      const result = await upsertStickyComment(plan.api, plan.target, plan.existing, body, () =>
-        findStickyComments(plan.api, plan.target, markedWith(plan.key), plan.identity)
-      )
-      commentUrl = result.url
-      log.info(`${result.created ? 'Wrote' : 'Updated'} the PR comment: ${result.url}`)
-    } catch (error) {
-      log.warning(
-        `Could not write the PR comment (the job summary has the report): ${commentFailure(error)}`
-      )
-    }
+    const body = renderComment(
+      outcome,
+      renderMarker(plan.key, nextMarkerState(outcome, plan.previous))
+    )
+    commentUrl = (await plan.sticky.publish(body))?.url ?? ''
   }
   core.setOutput('comment-url', commentUrl)
 }
