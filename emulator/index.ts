@@ -18,9 +18,12 @@ import {
   type Reply
 } from './http.ts'
 import { mulberry32 } from './prng.ts'
-import { matchRoute } from './router.ts'
+import { ANONYMOUS, matchRoute } from './router.ts'
 import { LogStorage } from './storage.ts'
 import { World } from './store.ts'
+import { creatorRoutes } from './creator.ts'
+import { seedCreatorChallenges } from './creator-seed.ts'
+import { CreatorStore } from './creator-store.ts'
 import type { Emulator, EmulatorOptions, EmulatorState, FaultSpec } from './types.ts'
 import { legacyRoutes } from './wire-legacy.ts'
 import { currentRoutes } from './wire-current.ts'
@@ -33,6 +36,10 @@ export { TIMING } from './timeline.ts'
 export { SPEED_FACTORS } from './clock.ts'
 export { SIGNED_URL_TTL_SECONDS } from './storage.ts'
 export { FIRST_AGENT_ID } from './store.ts'
+export { CREATOR_CHALLENGES } from './creator-seed.ts'
+export { BENCHMARK_MARKERS, BENCHMARK_PENDING_MS } from './benchmark.ts'
+export { TAGS } from './tags.ts'
+export { FIRST_CREATED_CHALLENGE_ID } from './creator-store.ts'
 
 export const DEFAULT_LEADERBOARD_SIZE = 1000
 export const DEFAULT_LOG_BYTES = 4096
@@ -110,8 +117,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     leaderboardSize: config.leaderboardSize,
     storage
   })
+  const creators = new CreatorStore(world, config.seed)
+  seedCreatorChallenges(creators, clock.now())
   const wireApi = config.wire === 'current' ? currentRoutes(world) : legacyRoutes(world)
-  const routes = wireApi.routes
+  const routes = [...wireApi.routes, ...creatorRoutes(world, creators)]
   // A big board is generated, ranked and serialised now, so its first read is fast too.
   if (config.leaderboardSize >= WARM_BOARD_ROWS) wireApi.warm(COMPETITIONS.bigBoard, USERS.alice.id)
   const onError = (error: unknown): void => {
@@ -145,7 +154,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       agents: world.stateAgents(),
       deploys: world.stateDeploys(),
       faults: faults.list(),
-      requestCount: log.count
+      requestCount: log.count,
+      creator: { challenges: creators.state() }
     }
   }
 
@@ -211,7 +221,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const match = matchRoute(routes, req.method ?? 'GET', url.pathname)
       if (match.kind === 'not-found') return json(404, { error: 'Not found' })
       if (match.kind === 'method-not-allowed') return json(405, { error: 'Method not allowed' })
-      const token = world.authenticate(req.headers.authorization)
+      const anonymous = match.route.isPublic === true && req.headers.authorization === undefined
+      const token = anonymous ? ANONYMOUS : world.authenticate(req.headers.authorization)
       world.now()
       return match.route.handle({ req, url, params: match.params, token })
     }

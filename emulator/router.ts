@@ -13,7 +13,26 @@ export interface RouteContext {
 export interface Route {
   method: string
   segments: string[]
+  /** Answers without a token (then as ANONYMOUS); a token that is sent must still be valid. */
+  isPublic?: boolean
   handle(ctx: RouteContext): Reply | Promise<Reply>
+}
+
+/** The caller of a public route that sent no token: sees public competitions only. */
+export const ANONYMOUS: TokenRecord = {
+  token: '',
+  scope: 'user',
+  lookup: '',
+  secret: '',
+  user: { id: 0, username: '' }
+}
+
+export function publicRoute(
+  method: string,
+  pattern: string,
+  handle: (ctx: RouteContext) => Reply | Promise<Reply>
+): Route {
+  return { ...route(method, pattern, handle), isPublic: true }
 }
 
 export function route(

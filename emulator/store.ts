@@ -378,6 +378,11 @@ export class World {
   createAgent(token: TokenRecord, cid: number, name: unknown, copyFrom: unknown): Agent {
     this.requireUser(token)
     const comp = this.competition(token, cid)
+    if (comp.status !== 'started')
+      throw new ApiError(
+        409,
+        `${this.words.comp} ${cid} is ${comp.status}: it takes submissions once started`
+      )
     const field = this.wire === 'current' ? 'submission_name' : 'agent_name'
     if (typeof name !== 'string' || name.trim() === '')
       throw new ApiError(400, `Send {"${field}": "<name>"}: a non-empty name`)

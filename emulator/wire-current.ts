@@ -34,7 +34,7 @@ function challenge(comp: CompetitionConfig, world: World): Record<string, unknow
     max_upload_size_bytes: comp.maxUploadSizeBytes,
     max_upload_files: comp.maxUploadFiles,
     is_public: comp.isPublic,
-    status: 'active',
+    status: comp.status,
     tags: comp.tags,
     machine: { name: comp.machineName, vm_health_ok: comp.vmHealthOk, has_gpu: comp.hasGpu },
     metrics: metricDeclarations(comp),

@@ -23,7 +23,7 @@ function competition(comp: CompetitionConfig, world: World): Record<string, unkn
     max_upload_size_bytes: comp.maxUploadSizeBytes,
     max_upload_files: comp.maxUploadFiles,
     is_public: comp.isPublic,
-    status: 'active',
+    status: comp.status,
     tags: comp.tags,
     engine: { name: comp.machineName, vm_health_ok: comp.vmHealthOk },
     is_elo: comp.ranking === 'elo',

@@ -162,10 +162,14 @@ export interface MetricDeclaration {
   precision: number
 }
 
+export type CompetitionStatus = 'draft' | 'started' | 'stopped'
+
 export interface CompetitionConfig {
   id: number
   name: string
   scenario: string
+  /** Only a started competition takes submissions (creator challenges start as drafts). */
+  status: CompetitionStatus
   description: string
   isPublic: boolean
   /** Users (besides teachers of the course) who may see a hidden competition. */
@@ -217,6 +221,7 @@ export const COMPETITIONS = {
 export const MIB = 1024 * 1024
 
 const BASE: Omit<CompetitionConfig, 'id' | 'name' | 'scenario' | 'description'> = {
+  status: 'started',
   isPublic: true,
   members: [],
   teachers: [],

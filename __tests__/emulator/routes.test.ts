@@ -35,7 +35,9 @@ describe.each(WIRES)('every route on the %s wire', wire => {
       'simulator-down',
       'tight-limits',
       'big-board',
-      'file-challenge'
+      'file-challenge',
+      'creator-draft',
+      'creator-hidden'
     ])
     expect(normal).toBe(COMPETITIONS.normal)
   })
