@@ -45920,6 +45920,7 @@ class ArenaError extends errors_ActionError {
     status;
     serverMessage;
     quota;
+    body;
     outcomeUnknown;
     constructor(message, details) {
         super(message);
@@ -45928,6 +45929,7 @@ class ArenaError extends errors_ActionError {
         this.status = details.status;
         this.serverMessage = details.serverMessage;
         this.quota = details.quota;
+        this.body = details.body;
         this.outcomeUnknown = details.outcomeUnknown ?? false;
     }
 }
@@ -46021,7 +46023,8 @@ function httpError(failure, note) {
         status: failure.status,
         serverMessage: failure.serverMessage || undefined,
         quota: failure.quota,
-        outcomeUnknown: failure.outcomeUnknown
+        outcomeUnknown: failure.outcomeUnknown,
+        body: failure.body
     });
 }
 function quotaHint(quota) {
@@ -46430,6 +46433,13 @@ class Transport {
         catch {
             // not JSON: serverMessage holds the raw text
         }
+        let body = undefined;
+        try {
+            body = JSON.parse(this.#options.redact(text));
+        }
+        catch {
+            // not JSON (or masking broke it): callers have serverMessage
+        }
         const record = json && typeof json === 'object' ? json : {};
         const maintenance = status === 503 && record.maintenance_mode === true;
         const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined;
@@ -46440,7 +46450,16 @@ class Transport {
         const retryable = refusal || (req.idempotent && (status === 500 || status === 502 || status === 504));
         const outcomeUnknown = !req.idempotent && status >= 500 && status !== 503;
         const retryAfterMs = refusal ? parseRetryAfter(retryAfter, this.#options.now()) : null;
-        return new AttemptFailure(note => httpError({ ...ctx, status, serverMessage, maintenance, deploy: req.deploy, quota, outcomeUnknown }, note), retryable, retryAfterMs, String(status));
+        return new AttemptFailure(note => httpError({
+            ...ctx,
+            status,
+            serverMessage,
+            maintenance,
+            deploy: req.deploy,
+            quota,
+            outcomeUnknown,
+            body
+        }, note), retryable, retryAfterMs, String(status));
     }
     async close() {
         if (this.#ownsDispatcher)
@@ -47867,6 +47886,18 @@ class ArenaClient {
             now: this.#now
         });
     }
+    /**
+     * One request on the known (or detected) wire, for route families kept in modules of their
+     * own (creator.ts): the same transport, retries, scope check and redaction as the methods
+     * here. Resolves to null for a route the wire does not have (`build` returned null).
+     */
+    async call(build, spec) {
+        return this.#request(build, spec);
+    }
+    /** Text with the token and every secret seen so far masked (for messages built outside). */
+    redact(text) {
+        return this.#redact(text);
+    }
     /** Closes the connection pool the client created (not one passed in). */
     async close() {
         await this.#transport.close();
@@ -47902,6 +47933,8 @@ class ArenaClient {
         const route = this.#transport.route(endpoint.method, endpoint.path);
         if (endpoint.userScope)
             requireScope(this.#token, 'user', route);
+        else if (endpoint.scope)
+            requireScope(this.#token, endpoint.scope, route);
         const what = spec.what ?? endpoint.what;
         const res = await this.#transport.call({
             method: endpoint.method,

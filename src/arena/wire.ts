@@ -10,6 +10,7 @@
  * than failing a run over a field the client can do without.
  */
 import type { Method } from './http.js'
+import type { TokenScope } from './token.js'
 import type {
   AgentFile,
   AgentStatus,
@@ -53,6 +54,8 @@ export interface Endpoint {
   what: string
   /** Agent/submission routes need a `user` token. */
   userScope: boolean
+  /** Another scope a route needs (creator routes: `creator`); checked before sending. */
+  scope?: TokenScope
 }
 
 function agentRoot(w: Wire, cid: number, aid: number): string {

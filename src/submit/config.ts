@@ -277,7 +277,7 @@ function splitToken(token: string): string[] {
   return parts
 }
 
-function parseBaseUrl(value: string): string {
+export function parseBaseUrl(value: string): string {
   const hint = 'give the host only, e.g. https://ml-arena.com; the action adds /api itself'
   // A value with '@' may carry credentials: never echo it.
   const shown = value.includes('@') ? 'the URL' : quoteValue(value)
@@ -311,7 +311,11 @@ function parseBaseUrl(value: string): string {
   return url.origin
 }
 
-function parseChoice<T extends string>(input: string, raw: string, choices: readonly T[]): T {
+export function parseChoice<T extends string>(
+  input: string,
+  raw: string,
+  choices: readonly T[]
+): T {
   const value = raw.toLowerCase()
   const found = choices.find(choice => choice === value)
   if (found === undefined) {
@@ -401,7 +405,7 @@ function parseAgentName(raw: string): string | null {
 }
 
 /** Exactly what GitHub's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
-function parseBoolean(input: string, raw: string): boolean {
+export function parseBoolean(input: string, raw: string): boolean {
   if (raw === 'true' || raw === 'True' || raw === 'TRUE') return true
   if (raw === 'false' || raw === 'False' || raw === 'FALSE') return false
   throw new InputError(
@@ -416,7 +420,7 @@ function parseDecimal(raw: string): number | null {
   return Number.isFinite(value) ? value : null
 }
 
-function parseTimeoutMinutes(raw: string): number {
+export function parseTimeoutMinutes(raw: string): number {
   const value = parseDecimal(raw)
   const max = INPUT_LIMITS.maxTimeoutMinutes
   if (value === null || value <= 0 || value > max) {
@@ -428,7 +432,7 @@ function parseTimeoutMinutes(raw: string): number {
   return value
 }
 
-function parsePollInterval(raw: string, timeoutMinutes: number): number {
+export function parsePollInterval(raw: string, timeoutMinutes: number): number {
   const value = parseDecimal(raw)
   const { minPollIntervalSeconds: min, maxPollIntervalSeconds: max } = INPUT_LIMITS
   if (value === null || value < min || value > max) {
