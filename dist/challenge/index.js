@@ -85773,7 +85773,11 @@ function remoteFile(name, f) {
         name,
         size: optInt(f.size),
         isBinary: optBool(f.is_binary),
-        content: typeof f.content === 'string' ? f.content : null
+        // A cut listing is no proof of the content: compared by hash or size instead.
+        content: typeof f.content === 'string' && optBool(f.is_truncated) !== true ? f.content : null,
+        sha256: typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(f.sha256)
+            ? f.sha256.toLowerCase()
+            : null
     };
 }
 const SEVERITY_WORDS = {
@@ -87038,7 +87042,7 @@ function parseCreatorKey(raw) {
     }
     catch (error) {
         if (error instanceof TokenError) {
-            throw new errors_InputError('api-key', `${error.message.replace(/^The ML Arena token /, 'is ')} Use a creator token (mlk_creator_…) from a secret.`);
+            throw new errors_InputError('api-key', `${error.message.replace(/^The ML Arena token /, '')} Use a creator token (mlk_creator_…) from a secret.`);
         }
         throw error;
     }
@@ -89773,6 +89777,13 @@ function lineOf(parsed, pointer) {
 }
 
 ;// CONCATENATED MODULE: ./src/challenge/plan.ts
+/**
+ * The plan: what applying the folder would change on ML Arena, what a started challenge would
+ * refuse, which start blockers would remain, and every finding. Pure: the folder, the parsed
+ * challenge.toml, the env check and the challenge's current state in; the plan out. Apply
+ * carries out exactly `plan.steps`, in order.
+ */
+
 
 
 
@@ -89946,8 +89957,8 @@ function change(subject, action, detail, refusedWhileStarted = false, file = nul
 }
 /**
  * Uploads for what is new or different, deletions for what the server lists and the folder
- * lacks. Text files compare by content; a binary file the server lists without content compares
- * by size (equal: kept, with a note; the server gives nothing more to compare).
+ * lacks. A file compares by the SHA-256 the server lists, when it lists one; else by content
+ * (text); else by size (equal: kept, with a note; the server gives nothing more to compare).
  */
 function diffFolder(folder, local, remote, started, notes) {
     const steps = [];
@@ -89958,6 +89969,13 @@ function diffFolder(folder, local, remote, started, notes) {
         let detail;
         if (!there)
             detail = file.text !== null ? `${countLines(file.text)} lines` : formatBytes(file.size);
+        else if (there.sha256 !== null)
+            detail =
+                there.sha256 === sha256(file.bytes)
+                    ? null
+                    : file.text !== null && there.content !== null
+                        ? lineDelta(there.content, file.text)
+                        : `${formatBytes(there.size ?? 0)} → ${formatBytes(file.size)}, new content`;
         else if (file.text !== null && there.content !== null)
             detail = file.text === there.content ? null : lineDelta(there.content, file.text);
         else if (there.size !== null && there.size === file.size) {
@@ -90058,6 +90076,9 @@ function show(value) {
         return 'unset';
     const text = JSON.stringify(value) ?? String(value);
     return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+function sha256(bytes) {
+    return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
 }
 function quote(text) {
     return JSON.stringify(text);
@@ -91151,7 +91172,8 @@ function renderChallengeComment(outcome, marker, maxChars = COMMENT_MAX_CHARS) {
 function render(outcome, detail, h, top) {
     const sub = `${h}#`;
     const plan = outcome.plan;
-    const started = outcome.status === 'started' || plan?.status === 'started';
+    // The status the plan was made against (the run may have started the challenge since).
+    const started = plan?.status === 'started';
     const sections = [`${top}${h} ${heading(outcome)}`, failureSection(outcome), factsTable(outcome)];
     if (plan) {
         sections.push(titled(sub, outcome.mode === 'plan' ? 'Plan' : 'Changes', changesSection(plan.changes, detail, started)));

@@ -67,8 +67,10 @@ export interface RemoteFile {
   name: string
   size: number | null
   isBinary: boolean | null
-  /** The text; null for a binary file. */
+  /** The text; null for a binary file, or when the listing cuts it (`is_truncated`). */
   content: string | null
+  /** Hex SHA-256 of the whole file, when the server lists one (not in the contract: optional). */
+  sha256: string | null
 }
 
 export interface EnvCheckFinding {

@@ -273,7 +273,12 @@ function remoteFile(name: string, f: Json): RemoteFile {
     name,
     size: optInt(f.size),
     isBinary: optBool(f.is_binary),
-    content: typeof f.content === 'string' ? f.content : null
+    // A cut listing is no proof of the content: compared by hash or size instead.
+    content: typeof f.content === 'string' && optBool(f.is_truncated) !== true ? f.content : null,
+    sha256:
+      typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(f.sha256)
+        ? f.sha256.toLowerCase()
+        : null
   }
 }
 

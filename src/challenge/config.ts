@@ -144,7 +144,7 @@ export function parseCreatorKey(raw: string): string | null {
     if (error instanceof TokenError) {
       throw new InputError(
         'api-key',
-        `${error.message.replace(/^The ML Arena token /, 'is ')} Use a creator token (mlk_creator_…) from a secret.`
+        `${error.message.replace(/^The ML Arena token /, '')} Use a creator token (mlk_creator_…) from a secret.`
       )
     }
     throw error

@@ -4,6 +4,7 @@
  * challenge.toml, the env check and the challenge's current state in; the plan out. Apply
  * carries out exactly `plan.steps`, in order.
  */
+import { createHash } from 'node:crypto'
 import type {
   ChallengeEditorView,
   ChallengeUpdate,
@@ -342,8 +343,8 @@ interface FolderDiff {
 
 /**
  * Uploads for what is new or different, deletions for what the server lists and the folder
- * lacks. Text files compare by content; a binary file the server lists without content compares
- * by size (equal: kept, with a note; the server gives nothing more to compare).
+ * lacks. A file compares by the SHA-256 the server lists, when it lists one; else by content
+ * (text); else by size (equal: kept, with a note; the server gives nothing more to compare).
  */
 export function diffFolder(
   folder: CreatorFolder,
@@ -360,6 +361,13 @@ export function diffFolder(
     let detail: string | null
     if (!there)
       detail = file.text !== null ? `${countLines(file.text)} lines` : formatSize(file.size)
+    else if (there.sha256 !== null)
+      detail =
+        there.sha256 === sha256(file.bytes)
+          ? null
+          : file.text !== null && there.content !== null
+            ? lineDelta(there.content, file.text)
+            : `${formatSize(there.size ?? 0)} → ${formatSize(file.size)}, new content`
     else if (file.text !== null && there.content !== null)
       detail = file.text === there.content ? null : lineDelta(there.content, file.text)
     else if (there.size !== null && there.size === file.size) {
@@ -485,6 +493,10 @@ function show(value: unknown): string {
   if (value === undefined) return 'unset'
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 60 ? `${text.slice(0, 59)}…` : text
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
 }
 
 function quote(text: string): string {

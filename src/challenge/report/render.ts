@@ -53,7 +53,8 @@ export function renderChallengeComment(
 function render(outcome: ChallengeOutcome, detail: Detail, h: string, top: string): string {
   const sub = `${h}#`
   const plan = outcome.plan
-  const started = outcome.status === 'started' || plan?.status === 'started'
+  // The status the plan was made against (the run may have started the challenge since).
+  const started = plan?.status === 'started'
   const sections = [`${top}${h} ${heading(outcome)}`, failureSection(outcome), factsTable(outcome)]
   if (plan) {
     sections.push(
