@@ -19,9 +19,9 @@ import {
   applySettings,
   defaultConfig,
   releaseFile,
-  CONFIG_FIELDS,
   type ConfigState
 } from './challenge-config.ts'
+import { CONFIG_FIELDS } from './config-fields.ts'
 import { checkEnv, type EnvCheck } from './env-check.ts'
 import { ApiError } from './http.ts'
 import { iso } from './store.ts'

@@ -4,7 +4,8 @@
  * rules live in creator-store.ts.
  */
 import { jobStatus, type BenchmarkPlan } from './benchmark.ts'
-import { CONFIG_FIELDS, configFieldsPayload, configSchema, exportToml } from './challenge-config.ts'
+import { exportToml } from './challenge-config.ts'
+import { CONFIG_FIELDS, configFieldsPayload, configSchema } from './config-fields.ts'
 import {
   CONFIG_FILE,
   MAX_COVER_BYTES,
