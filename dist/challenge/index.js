@@ -85943,6 +85943,7 @@ function parseCreatedChallenge(data, ctx) {
 
 
 
+
 /** The timeouts the official client uses: 60 s create, 120 s per upload. */
 const CREATE_MS = 60_000;
 const UPLOAD_MS = 120_000;
@@ -85978,6 +85979,7 @@ class CreatorClient {
     /** The tags on a challenge; null when the server has no such route (404/405). */
     async challengeTags(challengeId) {
         try {
+            await this.#arena.wire();
             const a = await this.#arena.call(w => creatorEndpoints.readTags(w, challengeId), () => ({}));
             return a ? parseTagList(a.data, ctxOf(a)) : null;
         }
@@ -86089,12 +86091,17 @@ class CreatorClient {
     /** A call whose route must exist on the wire in use; the legacy wire lacks some. */
     async #need(build, spec) {
         const { json, ...rest } = spec;
+        const probe = build('current');
+        if (probe?.scope)
+            requireScope(this.#arena.token, probe.scope, `${probe.method} /api${probe.path}`);
+        // Settle the wire first (one competition-list read, remembered): detection by a creator
+        // route would take its real 404 (a hidden challenge) for a route the wire lacks.
+        await this.#arena.wire();
         const answer = await this.#arena.call(build, w => ({
             ...rest,
             ...(json ? { json: json(w) } : {})
         }));
         if (answer === null) {
-            const probe = build('current');
             throw new ArenaError(`This ML Arena server speaks the legacy API wire, which has no route for ${probe?.what ?? 'this call'} (${probe?.method ?? ''} /api${probe?.path ?? ''} is current-wire only): use a server on the current wire, or api-wire: current.`, { kind: 'protocol', route: probe ? `${probe.method} /api${probe.path}` : '' });
         }
         return answer;

@@ -39,6 +39,7 @@ import {
 import { ArenaError, oneLineText } from './errors.js'
 import type { Wire } from './model.js'
 import { openFilePart } from './multipart.js'
+import { requireScope } from './token.js'
 import type { Endpoint } from './wire.js'
 
 export type CreatorFolder = 'env' | 'benchmark'
@@ -93,6 +94,7 @@ export class CreatorClient {
   /** The tags on a challenge; null when the server has no such route (404/405). */
   async challengeTags(challengeId: number): Promise<Tag[] | null> {
     try {
+      await this.#arena.wire()
       const a = await this.#arena.call(
         w => routes.readTags(w, challengeId),
         () => ({})
@@ -227,12 +229,17 @@ export class CreatorClient {
     spec: Omit<RequestSpec, 'json'> & { json?: (w: Wire) => unknown }
   ): Promise<Answer> {
     const { json, ...rest } = spec
+    const probe = build('current')
+    if (probe?.scope)
+      requireScope(this.#arena.token, probe.scope, `${probe.method} /api${probe.path}`)
+    // Settle the wire first (one competition-list read, remembered): detection by a creator
+    // route would take its real 404 (a hidden challenge) for a route the wire lacks.
+    await this.#arena.wire()
     const answer = await this.#arena.call(build, w => ({
       ...rest,
       ...(json ? { json: json(w) } : {})
     }))
     if (answer === null) {
-      const probe = build('current')
       throw new ArenaError(
         `This ML Arena server speaks the legacy API wire, which has no route for ${probe?.what ?? 'this call'} (${probe?.method ?? ''} /api${probe?.path ?? ''} is current-wire only): use a server on the current wire, or api-wire: current.`,
         { kind: 'protocol', route: probe ? `${probe.method} /api${probe.path}` : '' }
