@@ -20,13 +20,17 @@ interface ActionYaml {
   outputs: Record<string, { description: string }>
 }
 const ACTION = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml
+const CHALLENGE_ACTION = parse(
+  readFileSync(path.join(ROOT, 'challenge/action.yml'), 'utf8')
+) as ActionYaml
 
-/** The text under a `## title` heading, up to the next heading of level 2. */
-function section(markdown: string, title: string): string {
+/** The text under a `## title` heading (or `### title` with level 3), up to the next heading of that level or above. */
+function section(markdown: string, title: string, level = 2): string {
   const lines = markdown.split('\n')
-  const start = lines.findIndex(line => line.trim() === `## ${title}`)
-  if (start < 0) throw new Error(`README has no "## ${title}" section`)
-  const end = lines.findIndex((line, i) => i > start && /^## /.test(line))
+  const hashes = '#'.repeat(level)
+  const start = lines.findIndex(line => line.trim() === `${hashes} ${title}`)
+  if (start < 0) throw new Error(`README has no "${hashes} ${title}" section`)
+  const end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line))
   return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
 }
 
@@ -67,60 +71,70 @@ function defaultCell(cell: string): { required: true } | { value: string } {
   return { value }
 }
 
-describe('README inputs table', () => {
-  const table = firstTable(section(README, 'Inputs'))
+describe.each([
+  { action: 'action.yml', spec: ACTION, inputs: ['Inputs', 2], outputs: ['Outputs', 2] },
+  {
+    action: 'challenge/action.yml',
+    spec: CHALLENGE_ACTION,
+    inputs: ['Challenge inputs', 3],
+    outputs: ['Challenge outputs', 3]
+  }
+] as const)('README tables of $action', ({ spec: ACTION, inputs, outputs }) => {
+  describe('inputs table', () => {
+    const table = firstTable(section(README, inputs[0], inputs[1]))
 
-  it('has the columns Input, Default, Description', () => {
-    expect(table.header).toEqual(['Input', 'Default', 'Description'])
-  })
+    it('has the columns Input, Default, Description', () => {
+      expect(table.header).toEqual(['Input', 'Default', 'Description'])
+    })
 
-  it("lists every input of action.yml, in action.yml's order, and nothing else", () => {
-    expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.inputs))
-  })
+    it("lists every input of action.yml, in action.yml's order, and nothing else", () => {
+      expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.inputs))
+    })
 
-  it("gives each input action.yml's default, or says it is required", () => {
-    for (const row of table.rows) {
-      const name = code(row[0] ?? '') as string
-      const spec = ACTION.inputs[name]
-      const shown = defaultCell(row[1] ?? '')
-      if (spec?.required === true && spec.default === undefined) {
-        expect({ name, shown }).toEqual({ name, shown: { required: true } })
-      } else {
-        expect({ name, shown }).toEqual({ name, shown: { value: spec?.default ?? '' } })
+    it("gives each input action.yml's default, or says it is required", () => {
+      for (const row of table.rows) {
+        const name = code(row[0] ?? '') as string
+        const spec = ACTION.inputs[name]
+        const shown = defaultCell(row[1] ?? '')
+        if (spec?.required === true && spec.default === undefined) {
+          expect({ name, shown }).toEqual({ name, shown: { required: true } })
+        } else {
+          expect({ name, shown }).toEqual({ name, shown: { value: spec?.default ?? '' } })
+        }
       }
-    }
+    })
+
+    it("gives each input action.yml's description, word for word", () => {
+      for (const row of table.rows) {
+        const name = code(row[0] ?? '') as string
+        expect({ name, description: row[2] }).toEqual({
+          name,
+          description: ACTION.inputs[name]?.description
+        })
+      }
+    })
   })
 
-  it("gives each input action.yml's description, word for word", () => {
-    for (const row of table.rows) {
-      const name = code(row[0] ?? '') as string
-      expect({ name, description: row[2] }).toEqual({
-        name,
-        description: ACTION.inputs[name]?.description
-      })
-    }
-  })
-})
+  describe('outputs table', () => {
+    const table = firstTable(section(README, outputs[0], outputs[1]))
 
-describe('README outputs table', () => {
-  const table = firstTable(section(README, 'Outputs'))
+    it('has the columns Output, Description', () => {
+      expect(table.header).toEqual(['Output', 'Description'])
+    })
 
-  it('has the columns Output, Description', () => {
-    expect(table.header).toEqual(['Output', 'Description'])
-  })
+    it("lists every output of action.yml, in action.yml's order, and nothing else", () => {
+      expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.outputs))
+    })
 
-  it("lists every output of action.yml, in action.yml's order, and nothing else", () => {
-    expect(table.rows.map(row => code(row[0] ?? ''))).toEqual(Object.keys(ACTION.outputs))
-  })
-
-  it("gives each output action.yml's description, word for word", () => {
-    for (const row of table.rows) {
-      const name = code(row[0] ?? '') as string
-      expect({ name, description: row[1] }).toEqual({
-        name,
-        description: ACTION.outputs[name]?.description
-      })
-    }
+    it("gives each output action.yml's description, word for word", () => {
+      for (const row of table.rows) {
+        const name = code(row[0] ?? '') as string
+        expect({ name, description: row[1] }).toEqual({
+          name,
+          description: ACTION.outputs[name]?.description
+        })
+      }
+    })
   })
 })
 
@@ -151,6 +165,8 @@ describe('README links and snippets', () => {
       actionSteps += steps.length
       const withKeys = collectWithKeys(doc)
       expect(withKeys.filter(key => !inputs.includes(key))).toEqual([])
+      const challengeKeys = collectWithKeys(doc, 'mlarena/mlarena-action/challenge@')
+      expect(challengeKeys.filter(key => !(key in CHALLENGE_ACTION.inputs))).toEqual([])
       const read = [...block.matchAll(/steps\.\w+\.outputs\.([\w-]+)/g)].map(m => m[1])
       expect(read.filter(name => !outputs.includes(name as string))).toEqual([])
     }
@@ -159,18 +175,18 @@ describe('README links and snippets', () => {
 })
 
 /** The `with:` keys of every step that uses this action, anywhere in a parsed document. */
-function collectWithKeys(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(collectWithKeys)
+function collectWithKeys(value: unknown, ref = 'mlarena/mlarena-action@'): string[] {
+  if (Array.isArray(value)) return value.flatMap(item => collectWithKeys(item, ref))
   if (typeof value !== 'object' || value === null) return []
   const record = value as Record<string, unknown>
   const own =
     typeof record.uses === 'string' &&
-    record.uses.startsWith('mlarena/mlarena-action@') &&
+    record.uses.startsWith(ref) &&
     typeof record.with === 'object' &&
     record.with !== null
       ? Object.keys(record.with)
       : []
-  return [...own, ...Object.values(record).flatMap(collectWithKeys)]
+  return [...own, ...Object.values(record).flatMap(item => collectWithKeys(item, ref))]
 }
 
 describe('npm run demo: the action log in a terminal', () => {
