@@ -72,106 +72,92 @@ export const DEFAULT_METRICS = [
   }
 ]
 
+type FieldSpec = Pick<ConfigField, 'key' | 'group' | 'row' | 'help' | 'schema' | 'default'> &
+  Partial<ConfigField>
+
+/** A creator key a file may hold, advanced, frozen once started, for every kind: unless said. */
+function field(spec: FieldSpec): ConfigField {
+  return {
+    level: 'advanced',
+    writer: 'creator',
+    capability: null,
+    runningEditable: false,
+    inFile: true,
+    ...spec
+  }
+}
+
 export const CONFIG_FIELDS: readonly ConfigField[] = [
-  {
+  field({
     key: 'metrics',
     group: 'evaluation',
     level: 'basic',
-    writer: 'creator',
-    capability: null,
     runningEditable: true,
-    inFile: true,
     row: 'evaluation',
     help: 'The score declaration: exactly one entry has is_ranking = true and an order. Once started only label, unit, precision, format and visible may change.',
     schema: { type: 'array', minItems: 1, maxItems: 10, items: METRIC_SCHEMA },
     default: DEFAULT_METRICS
-  },
-  {
+  }),
+  field({
     key: 'window_days',
     group: 'evaluation',
-    level: 'advanced',
-    writer: 'creator',
-    capability: null,
-    runningEditable: false,
-    inFile: true,
     row: 'evaluation',
     help: 'Also fold every metric over the runs of the last N days (absent: no window).',
     schema: { type: 'integer', minimum: 1, maximum: 365 },
     default: undefined
-  },
-  {
+  }),
+  field({
     key: 'is_stop_after_deployment',
     group: 'evaluation',
-    level: 'advanced',
-    writer: 'creator',
     capability: 'runs',
     runningEditable: true,
-    inFile: true,
     row: 'evaluation',
     help: 'true: a submission runs only its deployment runs and is never matched again.',
     schema: { type: 'boolean' },
     default: true
-  },
-  {
+  }),
+  field({
     key: 'deployment_nb_initial_score_run',
     group: 'evaluation',
-    level: 'advanced',
-    writer: 'creator',
     capability: 'runs',
-    runningEditable: false,
-    inFile: true,
     row: 'evaluation',
     help: 'Runs a deployment plays to score a submission (the episode budget of the benchmark).',
     schema: { type: 'integer', minimum: 1, maximum: 20 },
     default: 3
-  },
-  {
+  }),
+  field({
     key: 'max_upload_size_bytes',
     group: 'participation',
     level: 'basic',
-    writer: 'creator',
     capability: 'submission_upload',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Largest total size of one submission, in bytes.',
     schema: { type: 'integer', minimum: 1, maximum: 2147483648 },
     default: 10 * 1024 * 1024
-  },
-  {
+  }),
+  field({
     key: 'max_upload_files',
     group: 'participation',
     level: 'basic',
-    writer: 'creator',
     capability: 'submission_upload',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Most files one submission may hold.',
     schema: { type: 'integer', minimum: 1, maximum: 100 },
     default: 20
-  },
-  {
+  }),
+  field({
     key: 'max_active_submissions_per_participant',
     group: 'participation',
     level: 'basic',
-    writer: 'creator',
     capability: 'submission_upload',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Most active submissions one participant may have.',
     schema: { type: 'integer', minimum: 1, maximum: 100 },
     default: 3
-  },
-  {
+  }),
+  field({
     key: 'required_files',
     group: 'participation',
-    level: 'advanced',
-    writer: 'creator',
-    capability: null,
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Plain file names that must exist in the env folder before the challenge can start.',
     schema: {
@@ -181,98 +167,72 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
       items: { type: 'string', pattern: PLAIN_NAME }
     },
     default: []
-  },
-  {
+  }),
+  field({
     key: 'render_delay_second',
     group: 'participation',
-    level: 'advanced',
-    writer: 'creator',
-    capability: null,
     runningEditable: true,
-    inFile: true,
     row: 'configuration',
     help: 'Default duration of a replay frame, in seconds.',
     schema: { type: 'number', minimum: 0, maximum: 10 },
     default: 0.1
-  },
-  {
+  }),
+  field({
     key: 'simulation_timeout_sec',
     group: 'resources',
     level: 'basic',
-    writer: 'creator',
     capability: 'runs',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: "The wallclock of one run, in seconds (at most the machine's job_timeout_max_sec, 3600).",
     schema: { type: 'integer', minimum: 1, maximum: 3600 },
     default: 600
-  },
-  {
+  }),
+  field({
     key: 'agent_max_time_per_step_second',
     group: 'resources',
     level: 'basic',
-    writer: 'creator',
     capability: 'run_limits',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Deadline of one agent call, in seconds.',
     schema: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
     default: 1
-  },
-  {
+  }),
+  field({
     key: 'simulation_max_steps',
     group: 'resources',
-    level: 'advanced',
-    writer: 'creator',
     capability: 'run_limits',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'The step budget of one episode.',
     schema: { type: 'integer', minimum: 1, maximum: 1000000 },
     default: 1000
-  },
-  {
+  }),
+  field({
     key: 'agent_memory_limit',
     group: 'resources',
-    level: 'advanced',
-    writer: 'creator',
     capability: 'agent_containers',
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Memory limit of each agent container (a K8s quantity in Mi or Gi).',
     schema: { type: 'string', pattern: QUANTITY },
     default: '1Gi'
-  },
-  {
+  }),
+  field({
     key: 'env_memory_limit',
     group: 'resources',
-    level: 'advanced',
-    writer: 'creator',
-    capability: null,
-    runningEditable: false,
-    inFile: true,
     row: 'configuration',
     help: 'Memory limit of the env container (a K8s quantity in Mi or Gi).',
     schema: { type: 'string', pattern: QUANTITY },
     default: '2Gi'
-  },
-  {
+  }),
+  field({
     key: 'docker_image_env_runtime_id',
     group: 'resources',
-    level: 'advanced',
     writer: 'admin',
-    capability: null,
-    runningEditable: false,
     inFile: false,
     row: 'configuration',
     help: 'The env runtime image (admin only; not a challenge.toml key).',
     schema: { type: 'integer', minimum: 1 },
     default: 1
-  }
+  })
 ]
 
 export const FIELD_BY_KEY: ReadonlyMap<string, ConfigField> = new Map(

@@ -219,6 +219,23 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
   const owned = (ctx: RouteContext): CreatorChallenge =>
     store.owned(ctx.token, intParam(ctx, 'cid'))
   const now = (): number => world.now()
+  /** GET/PUT `.../{folder}/files` and DELETE `.../{folder}/files/{filename}`. */
+  const folderRoutes = (
+    folder: 'env' | 'benchmark',
+    put: (c: CreatorChallenge, file: CreatorFile) => FileOutcome,
+    remove: (c: CreatorChallenge, name: string) => void
+  ): Route[] => [
+    route('GET', `${C}/${folder}/files`, ctx => json(200, filesPayload(owned(ctx)[folder]))),
+    route('PUT', `${C}/${folder}/files`, async ctx => {
+      const c = owned(ctx)
+      return fileReply(put(c, await receiveFolderFile(world, ctx)), c)
+    }),
+    route('DELETE', `${C}/${folder}/files/:filename`, ctx => {
+      const name = ctx.params.filename ?? ''
+      remove(owned(ctx), name)
+      return json(200, { message: `File "${name}" deleted from the ${folder} folder` })
+    })
+  ]
 
   const shared: Route[] = [
     route('POST', current ? `${P}/challenge` : `${P}/competition`, async ctx => {
@@ -247,16 +264,11 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
       store.setTags(c, resolveTagIds(body?.tag_ids))
       return json(200, { [idKey(world)]: c.id, tags: tagRows(c), message: 'Tags replaced' })
     }),
-    route('GET', `${C}/env/files`, ctx => json(200, filesPayload(owned(ctx).env))),
-    route('PUT', `${C}/env/files`, async ctx => {
-      const c = owned(ctx)
-      return fileReply(store.putEnvFile(c, await receiveFolderFile(world, ctx)), c)
-    }),
-    route('DELETE', `${C}/env/files/:filename`, ctx => {
-      const c = owned(ctx)
-      store.deleteEnvFile(c, ctx.params.filename ?? '')
-      return json(200, { message: `File "${ctx.params.filename}" deleted from the env folder` })
-    }),
+    ...folderRoutes(
+      'env',
+      (c, f) => store.putEnvFile(c, f),
+      (c, n) => store.deleteEnvFile(c, n)
+    ),
     route('POST', `${C}/env/sync-github`, async ctx => {
       const c = owned(ctx)
       const body = (await readJson(ctx.req)) as Record<string, unknown> | undefined
@@ -289,18 +301,11 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
         sha256: cover.sha256
       })
     }),
-    route('GET', `${C}/benchmark/files`, ctx => json(200, filesPayload(owned(ctx).benchmark))),
-    route('PUT', `${C}/benchmark/files`, async ctx => {
-      const c = owned(ctx)
-      return fileReply(store.putBenchmarkFile(c, await receiveFolderFile(world, ctx)), c)
-    }),
-    route('DELETE', `${C}/benchmark/files/:filename`, ctx => {
-      const c = owned(ctx)
-      store.deleteBenchmarkFile(c, ctx.params.filename ?? '')
-      return json(200, {
-        message: `File "${ctx.params.filename}" deleted from the benchmark folder`
-      })
-    }),
+    ...folderRoutes(
+      'benchmark',
+      (c, f) => store.putBenchmarkFile(c, f),
+      (c, n) => store.deleteBenchmarkFile(c, n)
+    ),
     route('POST', `${C}/benchmark/run`, ctx => {
       const c = owned(ctx)
       const plan = store.runBenchmark(c)
