@@ -409,4 +409,41 @@ describe('creator routes: tags, the catalog and benchmark files', () => {
     expect((await asCreator(emu, 'DELETE', p.benchFile(cid, 'weights.bin'))).status).toBe(404)
     expect(challengeState(emu, cid).benchmark.map(f => f.name)).toEqual(['agent.py'])
   })
+
+  it('shows the creator state on /__emulator/state: files with sha256 and content, config, tags', async () => {
+    const res = await fetch(`${emu.baseUrl}/__emulator/state`)
+    const state = (await res.json()) as ReturnType<Emulator['state']>
+    const maze = state.creator.challenges.find(c => c.id === ALICE_DRAFT)
+    expect(maze).toEqual(
+      expect.objectContaining({
+        name: 'Grid Maze',
+        owner: 'alice',
+        status: 'draft',
+        isPublic: false
+      })
+    )
+    const env = maze?.env.find(f => f.name === 'env.py')
+    expect(env?.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(env?.content).toContain('class Env')
+    expect(maze?.benchmark.map(f => f.name)).toEqual(['agent.py'])
+    expect(maze?.config.values.simulation_timeout_sec).toBe(300)
+    expect(maze?.runs).toEqual([])
+    expect(maze?.blockers?.map(b => b.code)).toEqual(['benchmark_unscored'])
+  })
+
+  it('a file challenge benchmarks its submission file, not agent.py', async () => {
+    const cid = await createChallenge(emu, { kernel_version: 'file_v1' })
+    await putText(
+      emu,
+      p.envFiles(cid),
+      'env.py',
+      'class Env:\n    def evaluate(self, agents):\n        return {"agent_results": []}\n'
+    )
+    await putText(emu, p.benchFiles(cid), 'agent.py', 'x')
+    const run = await asCreator(emu, 'POST', p.run(cid))
+    expect(run.status).toBe(400)
+    expect(run.body.error).toMatch(/submission\.csv/)
+    await putText(emu, p.benchFiles(cid), 'submission.csv', 'id,y\n1,0.5\n')
+    expect((await asCreator(emu, 'POST', p.run(cid))).status).toBe(200)
+  })
 })
