@@ -521,9 +521,9 @@ export class CreatorStore {
     return challenge.runs[challenge.runs.length - 1] ?? null
   }
 
-  checks(challenge: CreatorChallenge): ReturnType<typeof budgetChecks> {
+  checks(challenge: CreatorChallenge, t: number): ReturnType<typeof budgetChecks> {
     const run = this.latestRun(challenge)
-    return run ? budgetChecks(run, this.world.now(), challenge.config) : []
+    return run ? budgetChecks(run, t, challenge.config) : []
   }
 
   // ---------------------------------------------------------------- start
