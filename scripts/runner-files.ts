@@ -8,11 +8,11 @@ import path from 'node:path'
 import { parse } from 'yaml'
 
 /**
- * The defaults action.yml declares, as the runner applies them to the inputs a workflow leaves
- * out. An expression default (`${{ github.token }}`) is the runner's to evaluate: left out.
+ * The defaults an action file (action.yml, or e.g. challenge/action.yml) declares, as the runner
+ * applies them to the inputs a workflow leaves out. An expression default (`${{ github.token }}`) is the runner's to evaluate: left out.
  */
-export async function actionDefaults(): Promise<Record<string, string>> {
-  const file = path.resolve(import.meta.dirname, '../action.yml')
+export async function actionDefaults(actionFile = 'action.yml'): Promise<Record<string, string>> {
+  const file = path.resolve(import.meta.dirname, '..', actionFile)
   const action = parse(await readFile(file, 'utf8')) as {
     inputs?: Record<string, { default?: unknown }>
   }
