@@ -272,8 +272,13 @@ describe('npm run demo: options and outputs', () => {
       wire: 'current',
       speed: 'realtime',
       fail: false,
-      debug: false
+      debug: false,
+      challenge: false
     })
+    expect(parseDemoArgs(['--challenge', '--speed', 'fast'])).toMatchObject({ challenge: true })
+    expect(() => parseDemoArgs(['--challenge', '--wire', 'legacy'])).toThrow(
+      '--challenge needs the current wire'
+    )
     expect(parseDemoArgs(['--wire', 'legacy', '--speed', 'fast', '--fail'])).toMatchObject({
       wire: 'legacy',
       speed: 'fast',

@@ -89899,7 +89899,7 @@ function buildPlan(input) {
         const text = local.overview.text ?? '';
         if (!remote || text !== remote.overview) {
             steps.push({ kind: 'overview', content: text });
-            changes.push(change('overview.md', remote && remote.overview !== '' ? 'update' : 'add', remote ? lineDelta(remote.overview, text) : `${countLines(text)} lines`, refusedField('overview'), local.overview.shown));
+            changes.push(change('overview.md', remote && remote.overview !== '' ? 'update' : 'add', remote ? lineDelta(remote.overview, text) : plural(countLines(text), 'line'), refusedField('overview'), local.overview.shown));
         }
     }
     else if (remote && remote.overview !== '') {
@@ -89975,7 +89975,7 @@ function diffFolder(folder, local, remote, started, notes) {
         const there = byName.get(file.name);
         let detail;
         if (!there)
-            detail = file.text !== null ? `${countLines(file.text)} lines` : formatBytes(file.size);
+            detail = file.text !== null ? plural(countLines(file.text), 'line') : formatBytes(file.size);
         else if (there.sha256 !== null)
             detail =
                 there.sha256 === sha256(file.bytes)

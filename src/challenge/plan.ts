@@ -15,7 +15,7 @@ import type {
   Tag
 } from '../arena/creator-model.js'
 import type { CreatorFolder } from '../arena/creator.js'
-import { formatBytes as formatSize } from '../format.js'
+import { formatBytes as formatSize, plural } from '../format.js'
 import { CONFIG_FILE, ENV_ENTRY, type LocalChallenge, type LocalFile } from './folder.js'
 import type { Finding } from './findings.js'
 import { lineOf, toPointer, type ParsedToml } from './toml.js'
@@ -248,7 +248,7 @@ export function buildPlan(input: PlanInput): Plan {
         change(
           'overview.md',
           remote && remote.overview !== '' ? 'update' : 'add',
-          remote ? lineDelta(remote.overview, text) : `${countLines(text)} lines`,
+          remote ? lineDelta(remote.overview, text) : plural(countLines(text), 'line'),
           refusedField('overview'),
           local.overview.shown
         )
@@ -360,7 +360,7 @@ export function diffFolder(
     const there = byName.get(file.name)
     let detail: string | null
     if (!there)
-      detail = file.text !== null ? `${countLines(file.text)} lines` : formatSize(file.size)
+      detail = file.text !== null ? plural(countLines(file.text), 'line') : formatSize(file.size)
     else if (there.sha256 !== null)
       detail =
         there.sha256 === sha256(file.bytes)
