@@ -6,8 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { ConfigState } from './challenge-config.ts'
-
-export const BENCHMARK_MARKER_PREFIX = 'MLARENA_EMULATOR:'
+import { MARKER_PREFIX } from './markers.ts'
 
 /** Markers in a challenge's files (README.md, "Creator routes", documents the same). */
 export const BENCHMARK_MARKERS = {
@@ -74,7 +73,7 @@ interface Scanned {
 function scan(files: RunFile[]): Scanned {
   const markers = new Set<string>()
   let score: number | null = null
-  const pattern = /MLARENA_EMULATOR:([A-Z_]+)(?:=(-?\d+(?:\.\d+)?))?/g
+  const pattern = new RegExp(`${MARKER_PREFIX}([A-Z_]+)(?:=(-?\\d+(?:\\.\\d+)?))?`, 'g')
   for (const file of files)
     for (const match of file.text.matchAll(pattern)) {
       const word = match[1] as string
