@@ -346,9 +346,7 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
       return json(200, KINDS.map(kindPayload))
     }),
     publicRoute('GET', `${P}/config_fields`, () => json(200, configFieldsPayload())),
-    publicRoute('GET', `${P}/config_schema.json`, () =>
-      json(200, configSchema(), { 'content-type': 'application/schema+json' })
-    ),
+    publicRoute('GET', `${P}/config_schema.json`, () => json(200, configSchema())),
     route('PUT', `${C}/settings`, async ctx => {
       const c = owned(ctx)
       store.settings(c, await readJson(ctx.req))
