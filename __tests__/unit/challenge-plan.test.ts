@@ -204,6 +204,28 @@ describe('buildPlan', () => {
     ])
   })
 
+  it('lets a started challenge take tags and an overview (they rescore nothing)', () => {
+    const started = remote({ view: view({ status: 'started', startBlockers: null }) })
+    const plan = buildPlan(
+      input({
+        remote: started,
+        local: folder({ overview: localFile('', 'overview.md', '# New\n') }),
+        identity: {
+          name: 'Grid Maze',
+          kernelVersion: null,
+          description: null,
+          isPublic: null,
+          tags: [{ id: 1, name: 'rl' }]
+        }
+      })
+    )
+    expect(plan.changes.map(c => [c.subject, c.refusedWhileStarted])).toEqual([
+      ['tags', false],
+      ['overview.md', false]
+    ])
+    expect(plan.findings).toEqual([])
+  })
+
   it('refuses a different kind', () => {
     const plan = buildPlan(
       input({

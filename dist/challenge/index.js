@@ -89794,14 +89794,13 @@ function lineOf(parsed, pointer) {
 
 
 
-const EDITABLE_ALIASES = {
-    name: ['name'],
-    description: ['description'],
-    is_public: ['is_public', 'public'],
-    tags: ['tags', 'tag_ids'],
-    overview: ['overview', 'markdown'],
-    cover: ['cover', 'image', 'miniature']
-};
+/**
+ * The metadata `running_editable_fields` speaks of (SDK 4.4.0: among description, is_public and
+ * config keys; `name` is locked once started). Tags, the overview and the cover are not in its
+ * vocabulary: they rescore nothing, so the plan does not predict a refusal for them (a server
+ * that refuses one anyway stops the apply with its own message).
+ */
+const GOVERNED_FIELDS = new Set(['name', 'description', 'is_public']);
 function buildPlan(input) {
     const { identity, local, remote } = input;
     const findings = [...input.findings];
@@ -89810,7 +89809,7 @@ function buildPlan(input) {
     const changes = [];
     const started = remote?.view.status === 'started';
     const editable = new Set(remote?.view.runningEditableFields ?? []);
-    const refusedField = (field) => started && !(EDITABLE_ALIASES[field] ?? [field]).some(name => editable.has(name));
+    const refusedField = (field) => started && GOVERNED_FIELDS.has(field) && !editable.has(field);
     const name = identity.name ?? remote?.view.name ?? '';
     if (!remote) {
         if (identity.kernelVersion === null) {

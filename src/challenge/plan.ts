@@ -103,14 +103,13 @@ export interface Plan {
   notes: string[]
 }
 
-const EDITABLE_ALIASES: Record<string, readonly string[]> = {
-  name: ['name'],
-  description: ['description'],
-  is_public: ['is_public', 'public'],
-  tags: ['tags', 'tag_ids'],
-  overview: ['overview', 'markdown'],
-  cover: ['cover', 'image', 'miniature']
-}
+/**
+ * The metadata `running_editable_fields` speaks of (SDK 4.4.0: among description, is_public and
+ * config keys; `name` is locked once started). Tags, the overview and the cover are not in its
+ * vocabulary: they rescore nothing, so the plan does not predict a refusal for them (a server
+ * that refuses one anyway stops the apply with its own message).
+ */
+const GOVERNED_FIELDS: ReadonlySet<string> = new Set(['name', 'description', 'is_public'])
 
 export function buildPlan(input: PlanInput): Plan {
   const { identity, local, remote } = input
@@ -121,7 +120,7 @@ export function buildPlan(input: PlanInput): Plan {
   const started = remote?.view.status === 'started'
   const editable = new Set(remote?.view.runningEditableFields ?? [])
   const refusedField = (field: string): boolean =>
-    started && !(EDITABLE_ALIASES[field] ?? [field]).some(name => editable.has(name))
+    started && GOVERNED_FIELDS.has(field) && !editable.has(field)
 
   const name = identity.name ?? remote?.view.name ?? ''
   if (!remote) {
