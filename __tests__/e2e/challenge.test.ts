@@ -353,3 +353,96 @@ describe('the challenge action refuses bad input before writing anything', () =>
     }
   )
 })
+
+describe.each(['fast', 'manual'] as const)(
+  'the challenge action waits for the benchmark (%s clock)',
+  speed => {
+    let emu: Emulator
+    let workspace: string
+
+    beforeAll(async () => {
+      emu = await startEmulator({ wire: 'current', speed, seed: 13 })
+      workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-wait-'))
+      await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
+      await cp(EXAMPLE, path.join(workspace, 'crashing'), { recursive: true })
+      const envPy = path.join(workspace, 'crashing/env/env.py')
+      await writeFile(envPy, `# MLARENA_EMULATOR:ENV_CRASH\n${await readFile(envPy, 'utf8')}`)
+    })
+    afterAll(async () => {
+      await emu.close()
+      await rm(workspace, { recursive: true, force: true })
+    })
+
+    function apply(
+      name: string,
+      inputs: Record<string, string>,
+      onSpawn?: Parameters<typeof runAction>[0]['onSpawn']
+    ): Promise<ActionRun> {
+      return runAction({
+        entry: CHALLENGE_ENTRY,
+        actionFile: 'challenge/action.yml',
+        workspace,
+        onSpawn,
+        inputs: {
+          'api-key': TOKENS.creator,
+          'base-url': emu.baseUrl,
+          directory: 'challenge',
+          name,
+          'kernel-version': 'flex_v1',
+          'poll-interval-seconds': '0.05',
+          start: 'true',
+          ...inputs
+        }
+      })
+    }
+
+    // The fast clock ends the benchmark by itself; on the manual one it stays pending.
+    const onFast = speed === 'fast' ? it : it.skip
+    const onManual = speed === 'manual' ? it : it.skip
+
+    onFast('reports a failed benchmark with its error and log, and does not start', async () => {
+      const result = await apply('Crashing', { directory: 'crashing' })
+      expect(result.code).toBe(1)
+      expect(result.outputs).toMatchObject({
+        outcome: 'benchmark-failed',
+        'benchmark-status': 'failed',
+        status: 'draft',
+        'benchmark-score': ''
+      })
+      expect(Number(result.outputs.blockers)).toBeGreaterThan(0)
+      expect(result.stdout).toMatch(/^::error::The benchmark failed: code_error/m)
+      expect(result.summary).toContain('<summary>Env log (tail)</summary>')
+      expect(emu.requests().some(r => r.path.endsWith('/start'))).toBe(false)
+    })
+
+    onManual('stops at the deadline with the benchmark still pending', async () => {
+      // 0.005 min = 300 ms; the manual clock does not move, so the run stays pending.
+      const result = await apply('Deadline', { 'timeout-minutes': '0.005' })
+      expect(result.code).toBe(1)
+      expect(result.outputs).toMatchObject({ outcome: 'timeout', 'benchmark-status': 'timeout' })
+      expect(result.stdout).toMatch(
+        /^::error::The benchmark did not finish within timeout-minutes/m
+      )
+      expect(result.outputs['challenge-id']).not.toBe('')
+    })
+
+    onManual('stops on SIGTERM while waiting, and still reports', async () => {
+      const result = await apply(
+        'Cancelled',
+        { 'timeout-minutes': '5', 'poll-interval-seconds': '5' },
+        (child, output) => {
+          const timer = setInterval(() => {
+            if (output.stdout().includes('Benchmark started')) {
+              clearInterval(timer)
+              child.kill('SIGTERM')
+            }
+          }, 20)
+        }
+      )
+      expect(result.code).toBe(1)
+      expect(result.outputs.outcome).toBe('cancelled')
+      expect(result.outputs['challenge-id']).not.toBe('')
+      expect(result.summary).toContain('🛑 ML Arena challenge')
+    })
+  }
+)

@@ -91327,7 +91327,9 @@ async function report(outcome, config, context, log) {
     const outputs = {
         'challenge-id': outcome.challengeId?.toString() ?? '',
         status: outcome.status === 'new' ? '' : (outcome.status ?? ''),
-        'benchmark-status': outcome.benchmark?.run?.jobStatus ?? outcome.benchmarkEnd ?? '',
+        'benchmark-status': outcome.benchmarkEnd === 'timeout'
+            ? 'timeout'
+            : (outcome.benchmark?.run?.jobStatus ?? outcome.benchmarkEnd ?? ''),
         'benchmark-score': outcome.benchmark?.run?.score?.toString() ?? '',
         blockers: blockers ? String(blockers.length) : '',
         changes: outcome.plan ? String(outcome.plan.changes.length) : '',

@@ -141,7 +141,10 @@ async function report(
   const outputs: Record<string, string> = {
     'challenge-id': outcome.challengeId?.toString() ?? '',
     status: outcome.status === 'new' ? '' : (outcome.status ?? ''),
-    'benchmark-status': outcome.benchmark?.run?.jobStatus ?? outcome.benchmarkEnd ?? '',
+    'benchmark-status':
+      outcome.benchmarkEnd === 'timeout'
+        ? 'timeout'
+        : (outcome.benchmark?.run?.jobStatus ?? outcome.benchmarkEnd ?? ''),
     'benchmark-score': outcome.benchmark?.run?.score?.toString() ?? '',
     blockers: blockers ? String(blockers.length) : '',
     changes: outcome.plan ? String(outcome.plan.changes.length) : '',
