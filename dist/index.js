@@ -45634,7 +45634,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8300);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8967);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45643,7 +45643,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8300:
+/***/ 8967:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47408,23 +47408,29 @@ function parseUpload(data, text) {
     };
 }
 function parseFiles(data, ctx) {
+    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
+}
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+function fileEntries(data, ctx) {
     const o = asRecord(data, ctx, '(file list)');
     const files = o.files;
-    const out = [];
     if (Array.isArray(files)) {
-        for (const item of files) {
+        return files.map(item => {
             const f = asRecord(item, ctx, 'files[]');
             const name = optString(pick(f, 'name', 'filename'));
             if (name === null)
                 fail(ctx, 'files[].name', 'a string');
-            out.push(fileOf(name, f));
-        }
-        return out;
+            return [name, f];
+        });
     }
-    for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-        out.push(fileOf(name, isRecord(value) ? value : {}));
-    }
-    return out;
+    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
+        name,
+        isRecord(value) ? value : {}
+    ]);
 }
 function fileOf(name, f) {
     return {
@@ -50730,11 +50736,30 @@ function summary_titled(title, body) {
     return body === '' ? '' : `### ${title}\n\n${body}`;
 }
 
+;// CONCATENATED MODULE: ./src/cancellation.ts
+/**
+ * How an action's entry waits for its pipeline when the run may be cancelled (SIGINT/SIGTERM):
+ * the pipeline's end, or, once cancelled, at most `graceMs` more, so the report is written with
+ * the last known state even when a request is still hanging.
+ */
+async function raceCancellation(pipeline, signal, graceMs) {
+    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
+    // this handler it would be an unhandled rejection that ends the process before the report.
+    pipeline.catch(() => undefined);
+    const cancelled = new Promise(resolve => {
+        if (signal.aborted)
+            resolve();
+        signal.addEventListener('abort', () => setTimeout(resolve, graceMs).unref(), { once: true });
+    });
+    await Promise.race([pipeline, cancelled]);
+}
+
 ;// CONCATENATED MODULE: ./src/submit/main.ts
 /**
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
  */
+
 
 
 
@@ -50841,7 +50866,7 @@ async function run(env = process.env) {
                     agentId: previous.agentId
                 }
             }, outcome, tracker);
-            await raceCancellation(pipeline, controller.signal);
+            await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS);
             if (controller.signal.aborted && outcome.kind !== 'cancelled')
                 outcome.kind = 'cancelled';
         }
@@ -50860,20 +50885,6 @@ async function run(env = process.env) {
     decide(outcome, config);
     if (controller.signal.aborted)
         process.exit(1);
-}
-/** Waits for the pipeline, or, once cancelled, at most CANCEL_GRACE_MS more for it to stop. */
-async function raceCancellation(pipeline, signal) {
-    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
-    // this handler it would be an unhandled rejection that ends the process before the report.
-    pipeline.catch(() => undefined);
-    const cancelled = new Promise(resolve => {
-        if (signal.aborted)
-            resolve();
-        signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
-            once: true
-        });
-    });
-    await Promise.race([pipeline, cancelled]);
 }
 async function readEventPayload(file) {
     if (!file)

@@ -80378,7 +80378,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5861);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7103);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -80387,7 +80387,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5861:
+/***/ 7103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84981,23 +84981,29 @@ function parseUpload(data, text) {
     };
 }
 function parseFiles(data, ctx) {
+    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
+}
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+function fileEntries(data, ctx) {
     const o = asRecord(data, ctx, '(file list)');
     const files = o.files;
-    const out = [];
     if (Array.isArray(files)) {
-        for (const item of files) {
+        return files.map(item => {
             const f = asRecord(item, ctx, 'files[]');
             const name = optString(pick(f, 'name', 'filename'));
             if (name === null)
                 fail(ctx, 'files[].name', 'a string');
-            out.push(fileOf(name, f));
-        }
-        return out;
+            return [name, f];
+        });
     }
-    for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-        out.push(fileOf(name, isRecord(value) ? value : {}));
-    }
-    return out;
+    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
+        name,
+        isRecord(value) ? value : {}
+    ]);
 }
 function fileOf(name, f) {
     return {
@@ -85580,6 +85586,7 @@ class ArenaClient {
 
 ;// CONCATENATED MODULE: ./src/arena/creator-wire.ts
 
+
 function creator(method, path, what) {
     return { method, path, what, userScope: false, scope: 'creator' };
 }
@@ -85749,24 +85756,9 @@ function parseTagList(data, ctx) {
     return parseCatalog(data, ctx);
 }
 function parseRemoteFiles(data, ctx) {
-    const o = asRecord(data, ctx, '(file list)');
-    const files = o.files;
-    const out = [];
-    if (Array.isArray(files)) {
-        for (const item of files) {
-            const f = asRecord(item, ctx, 'files[]');
-            const name = optString(pick(f, 'name', 'filename'));
-            if (name === null)
-                fail(ctx, 'files[].name', 'a string');
-            out.push(remoteFile(name, f));
-        }
-    }
-    else {
-        for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-            out.push(remoteFile(name, isRecord(value) ? value : {}));
-        }
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return fileEntries(data, ctx)
+        .map(([name, f]) => remoteFile(name, f))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 function remoteFile(name, f) {
     return {
@@ -86179,6 +86171,24 @@ function oneLine(text, max = 200) {
         .replace(/\s{2,}/g, ' ')
         .trim();
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+/**
+ * How an action's entry waits for its pipeline when the run may be cancelled (SIGINT/SIGTERM):
+ * the pipeline's end, or, once cancelled, at most `graceMs` more, so the report is written with
+ * the last known state even when a request is still hanging.
+ */
+async function raceCancellation(pipeline, signal, graceMs) {
+    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
+    // this handler it would be an unhandled rejection that ends the process before the report.
+    pipeline.catch(() => undefined);
+    const cancelled = new Promise(resolve => {
+        if (signal.aborted)
+            resolve();
+        signal.addEventListener('abort', () => setTimeout(resolve, graceMs).unref(), { once: true });
+    });
+    await Promise.race([pipeline, cancelled]);
 }
 
 ;// CONCATENATED MODULE: ./src/challenge/annotate.ts
@@ -91214,6 +91224,7 @@ function titled(h, title, body) {
 
 
 
+
 const CANCEL_GRACE_MS = 1500;
 const actionsLog = {
     info: message => info(message),
@@ -91275,7 +91286,7 @@ async function run(env = process.env) {
                 signal: controller.signal,
                 workspace: env.GITHUB_WORKSPACE?.trim() || process.cwd()
             }, outcome);
-            await raceCancellation(pipeline, controller.signal);
+            await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS);
             if (controller.signal.aborted)
                 outcome.kind = 'cancelled';
         }
@@ -91301,17 +91312,6 @@ async function run(env = process.env) {
     await arena?.close();
     if (controller.signal.aborted)
         process.exit(1);
-}
-async function raceCancellation(pipeline, signal) {
-    pipeline.catch(() => undefined);
-    const cancelled = new Promise(resolve => {
-        if (signal.aborted)
-            resolve();
-        signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
-            once: true
-        });
-    });
-    await Promise.race([pipeline, cancelled]);
 }
 /** Every output on every run ('' when unknown), annotations, the job summary, the PR comment. */
 async function report(outcome, config, context, log) {

@@ -41,7 +41,7 @@ import {
   type Json
 } from './guards.js'
 import type { Wire } from './model.js'
-import type { Endpoint } from './wire.js'
+import { fileEntries, type Endpoint } from './wire.js'
 
 function creator(method: Method, path: string, what: string): Endpoint {
   return { method, path, what, userScope: false, scope: 'creator' }
@@ -250,22 +250,9 @@ export function parseTagList(data: unknown, ctx: RequestContext): Tag[] {
 }
 
 export function parseRemoteFiles(data: unknown, ctx: RequestContext): RemoteFile[] {
-  const o = asRecord(data, ctx, '(file list)')
-  const files = o.files
-  const out: RemoteFile[] = []
-  if (Array.isArray(files)) {
-    for (const item of files) {
-      const f = asRecord(item, ctx, 'files[]')
-      const name = optString(pick(f, 'name', 'filename'))
-      if (name === null) fail(ctx, 'files[].name', 'a string')
-      out.push(remoteFile(name, f))
-    }
-  } else {
-    for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-      out.push(remoteFile(name, isRecord(value) ? value : {}))
-    }
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return fileEntries(data, ctx)
+    .map(([name, f]) => remoteFile(name, f))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
 function remoteFile(name: string, f: Json): RemoteFile {

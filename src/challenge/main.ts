@@ -9,6 +9,7 @@ import { CLIENT_VERSION } from '../arena/version.js'
 import { systemClock } from '../clock.js'
 import { ActionError, InputError } from '../errors.js'
 import { oneLine } from '../format.js'
+import { raceCancellation } from '../cancellation.js'
 import type { Logger } from '../logger.js'
 import { annotateFindings } from './annotate.js'
 import { publishStickyComment, readRunContext, type RunContext } from './comment.js'
@@ -91,7 +92,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         },
         outcome
       )
-      await raceCancellation(pipeline, controller.signal)
+      await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS)
       if (controller.signal.aborted) outcome.kind = 'cancelled'
     }
   } catch (error) {
@@ -112,17 +113,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   decide(outcome)
   await arena?.close()
   if (controller.signal.aborted) process.exit(1)
-}
-
-async function raceCancellation(pipeline: Promise<void>, signal: AbortSignal): Promise<void> {
-  pipeline.catch(() => undefined)
-  const cancelled = new Promise<void>(resolve => {
-    if (signal.aborted) resolve()
-    signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
-      once: true
-    })
-  })
-  await Promise.race([pipeline, cancelled])
 }
 
 /** Every output on every run ('' when unknown), annotations, the job summary, the PR comment. */
