@@ -354,6 +354,37 @@ describe('the challenge action refuses bad input before writing anything', () =>
   )
 })
 
+describe('the challenge action on a legacy-wire server', () => {
+  it('says plan and apply need the current wire, and writes nothing', async () => {
+    const emu = await startEmulator({ wire: 'legacy', speed: 'manual', seed: 14 })
+    const workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-legacy-'))
+    try {
+      await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
+      const result = await runAction({
+        entry: CHALLENGE_ENTRY,
+        actionFile: 'challenge/action.yml',
+        workspace,
+        inputs: {
+          'api-key': TOKENS.creator,
+          'base-url': emu.baseUrl,
+          directory: 'challenge',
+          name: 'Legacy',
+          'kernel-version': 'flex_v1'
+        }
+      })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toMatch(
+        /^::error::This ML Arena server speaks the legacy API wire.*plan and apply need the current wire/m
+      )
+      expect(result.outputs.outcome).toBe('error')
+      expect(writes(emu)).toEqual([])
+    } finally {
+      await emu.close()
+      await rm(workspace, { recursive: true, force: true })
+    }
+  })
+})
+
 describe.each(['fast', 'manual'] as const)(
   'the challenge action waits for the benchmark (%s clock)',
   speed => {
