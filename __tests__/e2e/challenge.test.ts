@@ -318,6 +318,37 @@ describe('the challenge action refuses bad input before writing anything', () =>
     ]
   ]
 
+  it('checks env.py of a new challenge right after creating it, and writes no file when it fails', async () => {
+    await cp(EXAMPLE, path.join(workspace, 'no-class'), { recursive: true })
+    await writeFile(
+      path.join(workspace, 'no-class/env/env.py'),
+      'import random\n\n\ndef evaluate(agents):\n    return {}\n'
+    )
+    emu.clearRequests()
+    const result = await runAction({
+      entry: CHALLENGE_ENTRY,
+      actionFile: 'challenge/action.yml',
+      workspace,
+      inputs: {
+        'api-key': TOKENS.creator,
+        'base-url': emu.baseUrl,
+        directory: 'no-class',
+        name: 'No Env Class',
+        'kernel-version': 'flex_v1'
+      }
+    })
+    expect(result.code).toBe(1)
+    expect(result.outputs.outcome).toBe('refused')
+    expect(annotations(result)).toContainEqual(
+      expect.objectContaining({
+        file: 'no-class/env/env.py',
+        message: expect.stringMatching(/class Env/)
+      })
+    )
+    expect(writes(emu)).toEqual(['POST /api/creator_challenge/challenge'])
+    expect(result.outputs['challenge-id']).not.toBe('')
+  })
+
   it.each(cases)(
     '%s: one clear error, nothing written',
     async (_name, inputs, message, reachesArena) => {

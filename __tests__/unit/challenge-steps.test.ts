@@ -129,6 +129,20 @@ describe('apply', () => {
     ])
   })
 
+  it('runs the check after creating, before any file, and stops when it throws', async () => {
+    const { api, calls } = fakeApi()
+    const progress = { challengeId: null, created: false, applied: 0 }
+    const stop = new Error('env.py refused')
+    await expect(
+      applyPlan(api, planOf(steps), progress, log, undefined, async id => {
+        calls.push(`check ${id}`)
+        throw stop
+      })
+    ).rejects.toBe(stop)
+    expect(calls).toEqual(['createChallenge x', 'check 101'])
+    expect(progress).toEqual({ challengeId: 101, created: true, applied: 1 })
+  })
+
   it('stops at a refused challenge.toml with its line-numbered findings, writing nothing after it', async () => {
     const refusal = new ArenaError('refused', {
       kind: 'validation',

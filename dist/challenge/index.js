@@ -89926,18 +89926,10 @@ function buildPlan(input) {
     // Env check findings on env.py.
     const envPy = local.env.find(file => file.name === ENV_ENTRY);
     if (input.envCheck && envPy) {
-        for (const finding of input.envCheck.findings) {
-            findings.push({
-                severity: finding.severity,
-                file: envPy.shown,
-                line: finding.line,
-                message: finding.code ? `${finding.message} (${finding.code})` : finding.message,
-                source: 'env-check'
-            });
-        }
+        findings.push(...envFindings(input.envCheck, envPy.shown));
     }
     else if (!remote) {
-        notes.push('The env check runs once the challenge exists (the check route needs its id).');
+        notes.push('The env check runs once the challenge exists (the check route needs its id): apply runs it right after creating it, before any file.');
     }
     const refused = [...changes, ...configChanges].filter(c => c.refusedWhileStarted);
     for (const c of refused) {
@@ -89967,6 +89959,16 @@ function buildPlan(input) {
         refused,
         notes
     };
+}
+/** The env check's findings on env.py's lines. */
+function envFindings(check, file) {
+    return check.findings.map(finding => ({
+        severity: finding.severity,
+        file,
+        line: finding.line,
+        message: finding.code ? `${finding.message} (${finding.code})` : finding.message,
+        source: 'env-check'
+    }));
 }
 function change(subject, action, detail, refusedWhileStarted = false, file = null, line = null) {
     return { subject, action, detail, refusedWhileStarted, file, line };
@@ -90242,8 +90244,21 @@ function orderSteps(steps) {
         .sort((a, b) => rank(a.step) - rank(b.step) || a.i - b.i)
         .map(({ step }) => step);
 }
-/** `progress` is updated as each write lands, so a failure still reports what was done. */
-async function applyPlan(api, plan, progress, log, signal) {
+/** The checks a new challenge gets before its first file (the plan could not run them). */
+class EnvRejectedError extends ActionError {
+    name = 'EnvRejectedError';
+    findings;
+    constructor(message, findings) {
+        super(message);
+        this.findings = findings;
+    }
+}
+/**
+ * `progress` is updated as each write lands, so a failure still reports what was done.
+ * `afterCreate` runs once a new challenge exists, before any file is written (the env check,
+ * which needs the challenge's id); it throws to stop the apply.
+ */
+async function applyPlan(api, plan, progress, log, signal, afterCreate) {
     for (const step of orderSteps(plan.steps)) {
         if (signal?.aborted)
             throw new ActionError('Cancelled while applying the plan.');
@@ -90253,6 +90268,7 @@ async function applyPlan(api, plan, progress, log, signal) {
             progress.created = true;
             progress.applied += 1;
             log.notice(`Created challenge ${id} (${step.spec.name}): pin it with challenge-id: ${id} so later runs never look it up by name.`);
+            await afterCreate?.(id);
             continue;
         }
         const id = progress.challengeId;
@@ -90553,10 +90569,27 @@ async function runChallenge(config, deps, outcome) {
         throw new PlanError(`Nothing was written: ${firstErrors(plan)}`);
     }
     const progress = { challengeId: id, created: false, applied: 0 };
+    // A new challenge: the env check the plan could not run (it needs an id) runs before any file.
+    const checkNewEnv = async (newId) => {
+        if (!envPy)
+            return;
+        const check = await api.checkEnv(newId, envPy.text ?? '');
+        const found = envFindings(check, envPy.shown);
+        outcome.serverFindings.push(...found);
+        if (hasErrors(found)) {
+            throw new EnvRejectedError(`ML Arena's env check refused ${envPy.shown}; the challenge was created (id ${newId}), no file was written: ${found
+                .filter(f => f.severity === 'error')
+                .slice(0, 3)
+                .map(f => `${whereOf(f)}: ${f.message}`)
+                .join('; ')}`, found);
+        }
+    };
     try {
-        await applyPlan(api, plan, progress, log, deps.signal);
+        await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv);
     }
     catch (error) {
+        if (error instanceof EnvRejectedError)
+            outcome.kind = 'refused';
         if (error instanceof ConfigRefusedError) {
             outcome.serverFindings.push(...error.findings);
             outcome.kind = 'refused';

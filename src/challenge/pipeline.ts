@@ -12,9 +12,14 @@ import type { CreatorApi } from './creator-port.js'
 import { hasErrors, whereOf, type Finding } from './findings.js'
 import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder } from './folder.js'
 import { challengeUrl, type ChallengeOutcome } from './outcome.js'
-import { buildPlan, type Plan } from './plan.js'
+import { buildPlan, envFindings, type Plan } from './plan.js'
 import { validateAgainstSchema } from './schema.js'
-import { applyPlan, ConfigRefusedError, type ApplyProgress } from './steps/apply.js'
+import {
+  applyPlan,
+  ConfigRefusedError,
+  EnvRejectedError,
+  type ApplyProgress
+} from './steps/apply.js'
 import { runBenchmark } from './steps/benchmark.js'
 import { checkKind, findChallenge, readRemote, resolveTags } from './steps/resolve.js'
 import { parseChallengeToml, TomlSyntaxError, type ParsedToml } from './toml.js'
@@ -119,9 +124,27 @@ export async function runChallenge(
   }
 
   const progress: ApplyProgress = { challengeId: id, created: false, applied: 0 }
+  // A new challenge: the env check the plan could not run (it needs an id) runs before any file.
+  const checkNewEnv = async (newId: number): Promise<void> => {
+    if (!envPy) return
+    const check = await api.checkEnv(newId, envPy.text ?? '')
+    const found = envFindings(check, envPy.shown)
+    outcome.serverFindings.push(...found)
+    if (hasErrors(found)) {
+      throw new EnvRejectedError(
+        `ML Arena's env check refused ${envPy.shown}; the challenge was created (id ${newId}), no file was written: ${found
+          .filter(f => f.severity === 'error')
+          .slice(0, 3)
+          .map(f => `${whereOf(f)}: ${f.message}`)
+          .join('; ')}`,
+        found
+      )
+    }
+  }
   try {
-    await applyPlan(api, plan, progress, log, deps.signal)
+    await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv)
   } catch (error) {
+    if (error instanceof EnvRejectedError) outcome.kind = 'refused'
     if (error instanceof ConfigRefusedError) {
       outcome.serverFindings.push(...error.findings)
       outcome.kind = 'refused'

@@ -278,17 +278,11 @@ export function buildPlan(input: PlanInput): Plan {
   // Env check findings on env.py.
   const envPy = local.env.find(file => file.name === ENV_ENTRY)
   if (input.envCheck && envPy) {
-    for (const finding of input.envCheck.findings) {
-      findings.push({
-        severity: finding.severity,
-        file: envPy.shown,
-        line: finding.line,
-        message: finding.code ? `${finding.message} (${finding.code})` : finding.message,
-        source: 'env-check'
-      })
-    }
+    findings.push(...envFindings(input.envCheck, envPy.shown))
   } else if (!remote) {
-    notes.push('The env check runs once the challenge exists (the check route needs its id).')
+    notes.push(
+      'The env check runs once the challenge exists (the check route needs its id): apply runs it right after creating it, before any file.'
+    )
   }
 
   const refused = [...changes, ...configChanges].filter(c => c.refusedWhileStarted)
@@ -322,6 +316,17 @@ export function buildPlan(input: PlanInput): Plan {
     refused,
     notes
   }
+}
+
+/** The env check's findings on env.py's lines. */
+export function envFindings(check: EnvCheck, file: string): Finding[] {
+  return check.findings.map(finding => ({
+    severity: finding.severity,
+    file,
+    line: finding.line,
+    message: finding.code ? `${finding.message} (${finding.code})` : finding.message,
+    source: 'env-check'
+  }))
 }
 
 function change(

@@ -52,13 +52,29 @@ export function orderSteps(steps: readonly Step[]): Step[] {
     .map(({ step }) => step)
 }
 
-/** `progress` is updated as each write lands, so a failure still reports what was done. */
+/** The checks a new challenge gets before its first file (the plan could not run them). */
+export class EnvRejectedError extends ActionError {
+  override name = 'EnvRejectedError'
+  readonly findings: Finding[]
+
+  constructor(message: string, findings: Finding[]) {
+    super(message)
+    this.findings = findings
+  }
+}
+
+/**
+ * `progress` is updated as each write lands, so a failure still reports what was done.
+ * `afterCreate` runs once a new challenge exists, before any file is written (the env check,
+ * which needs the challenge's id); it throws to stop the apply.
+ */
 export async function applyPlan(
   api: CreatorApi,
   plan: Plan,
   progress: ApplyProgress,
   log: Logger,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  afterCreate?: (challengeId: number) => Promise<void>
 ): Promise<void> {
   for (const step of orderSteps(plan.steps)) {
     if (signal?.aborted) throw new ActionError('Cancelled while applying the plan.')
@@ -70,6 +86,7 @@ export async function applyPlan(
       log.notice(
         `Created challenge ${id} (${step.spec.name}): pin it with challenge-id: ${id} so later runs never look it up by name.`
       )
+      await afterCreate?.(id)
       continue
     }
     const id = progress.challengeId
