@@ -318,25 +318,30 @@ describe('the challenge action refuses bad input before writing anything', () =>
     ]
   ]
 
-  it('checks env.py of a new challenge right after creating it, and writes no file when it fails', async () => {
-    await cp(EXAMPLE, path.join(workspace, 'no-class'), { recursive: true })
-    await writeFile(
-      path.join(workspace, 'no-class/env/env.py'),
-      'import random\n\n\ndef evaluate(agents):\n    return {}\n'
-    )
+  function attempt(inputs: Record<string, string>): Promise<ActionRun> {
     emu.clearRequests()
-    const result = await runAction({
+    return runAction({
       entry: CHALLENGE_ENTRY,
       actionFile: 'challenge/action.yml',
       workspace,
       inputs: {
         'api-key': TOKENS.creator,
         'base-url': emu.baseUrl,
-        directory: 'no-class',
-        name: 'No Env Class',
-        'kernel-version': 'flex_v1'
+        directory: 'challenge',
+        name: 'Bad Input',
+        'kernel-version': 'flex_v1',
+        ...inputs
       }
     })
+  }
+
+  it('checks env.py of a new challenge right after creating it, and writes no file when it fails', async () => {
+    await cp(EXAMPLE, path.join(workspace, 'no-class'), { recursive: true })
+    await writeFile(
+      path.join(workspace, 'no-class/env/env.py'),
+      'import random\n\n\ndef evaluate(agents):\n    return {}\n'
+    )
+    const result = await attempt({ directory: 'no-class', name: 'No Env Class' })
     expect(result.code).toBe(1)
     expect(result.outputs.outcome).toBe('refused')
     expect(annotations(result)).toContainEqual(
@@ -352,20 +357,7 @@ describe('the challenge action refuses bad input before writing anything', () =>
   it.each(cases)(
     '%s: one clear error, nothing written',
     async (_name, inputs, message, reachesArena) => {
-      emu.clearRequests()
-      const result = await runAction({
-        entry: CHALLENGE_ENTRY,
-        actionFile: 'challenge/action.yml',
-        workspace,
-        inputs: {
-          'api-key': TOKENS.creator,
-          'base-url': emu.baseUrl,
-          directory: 'challenge',
-          name: 'Bad Input',
-          'kernel-version': 'flex_v1',
-          ...inputs
-        }
-      })
+      const result = await attempt(inputs)
       expect(result.code).toBe(1)
       const errors = result.stdout.split('\n').filter(line => line.startsWith('::error'))
       expect(errors.some(line => message.test(line))).toBe(true)

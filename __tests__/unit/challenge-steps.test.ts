@@ -11,7 +11,7 @@ import type { Clock } from '../../src/clock.js'
 import type { CreatorApi } from '../../src/challenge/creator-port.js'
 import type { Logger } from '../../src/logger.js'
 import type { Plan, Step } from '../../src/challenge/plan.js'
-import { applyPlan, ConfigRefusedError, orderSteps } from '../../src/challenge/steps/apply.js'
+import { applyPlan, RefusedError, orderSteps } from '../../src/challenge/steps/apply.js'
 import { runBenchmark } from '../../src/challenge/steps/benchmark.js'
 import { pollUntil } from '../../src/poll.js'
 import { localFile } from '../support/challenge-fixtures.js'
@@ -166,8 +166,8 @@ describe('apply', () => {
     } catch (error) {
       caught = error
     }
-    expect(caught).toBeInstanceOf(ConfigRefusedError)
-    expect((caught as ConfigRefusedError).findings).toEqual([
+    expect(caught).toBeInstanceOf(RefusedError)
+    expect((caught as RefusedError).findings).toEqual([
       {
         severity: 'error',
         file: 'challenge/env/challenge.toml',

@@ -90216,9 +90216,12 @@ function keyPath(pointer) {
 
 
 
-/** ML Arena refused the challenge.toml; `findings` carry its line-numbered messages. */
-class ConfigRefusedError extends ActionError {
-    name = 'ConfigRefusedError';
+/**
+ * ML Arena refused what the folder holds (a challenge.toml it would not apply, an env.py its
+ * check rejects): `findings` carry its messages on their lines; nothing after it was written.
+ */
+class RefusedError extends ActionError {
+    name = 'RefusedError';
     findings;
     constructor(message, findings) {
         super(message);
@@ -90243,15 +90246,6 @@ function orderSteps(steps) {
         .map((step, i) => ({ step, i }))
         .sort((a, b) => rank(a.step) - rank(b.step) || a.i - b.i)
         .map(({ step }) => step);
-}
-/** The checks a new challenge gets before its first file (the plan could not run them). */
-class EnvRejectedError extends ActionError {
-    name = 'EnvRejectedError';
-    findings;
-    constructor(message, findings) {
-        super(message);
-        this.findings = findings;
-    }
 }
 /**
  * `progress` is updated as each write lands, so a failure still reports what was done.
@@ -90297,7 +90291,7 @@ async function applyStep(api, id, step, log) {
                     error instanceof ArenaError &&
                     (error.status === 400 || error.status === 403)) {
                     const refusals = parseConfigRefusal(error.body, error.serverMessage ?? error.message);
-                    throw new ConfigRefusedError(`ML Arena refused ${step.file.shown} (${error.status}); nothing further was changed: ${refusals.map(r => (r.line !== null ? `line ${r.line}: ${r.message}` : r.message)).join('; ')}`, refusals.map(r => ({
+                    throw new RefusedError(`ML Arena refused ${step.file.shown} (${error.status}); nothing further was changed: ${refusals.map(r => (r.line !== null ? `line ${r.line}: ${r.message}` : r.message)).join('; ')}`, refusals.map(r => ({
                         severity: 'error',
                         file: step.file.shown,
                         line: r.line,
@@ -90577,7 +90571,7 @@ async function runChallenge(config, deps, outcome) {
         const found = envFindings(check, envPy.shown);
         outcome.serverFindings.push(...found);
         if (hasErrors(found)) {
-            throw new EnvRejectedError(`ML Arena's env check refused ${envPy.shown}; the challenge was created (id ${newId}), no file was written: ${found
+            throw new RefusedError(`ML Arena's env check refused ${envPy.shown}; the challenge was created (id ${newId}), no file was written: ${found
                 .filter(f => f.severity === 'error')
                 .slice(0, 3)
                 .map(f => `${whereOf(f)}: ${f.message}`)
@@ -90588,10 +90582,11 @@ async function runChallenge(config, deps, outcome) {
         await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv);
     }
     catch (error) {
-        if (error instanceof EnvRejectedError)
-            outcome.kind = 'refused';
-        if (error instanceof ConfigRefusedError) {
-            outcome.serverFindings.push(...error.findings);
+        if (error instanceof RefusedError) {
+            // The env check's findings are in already (a warning counts too, whatever the verdict).
+            for (const finding of error.findings)
+                if (!outcome.serverFindings.includes(finding))
+                    outcome.serverFindings.push(finding);
             outcome.kind = 'refused';
         }
         throw error;

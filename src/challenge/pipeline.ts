@@ -14,12 +14,7 @@ import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder } from './folder.js'
 import { challengeUrl, type ChallengeOutcome } from './outcome.js'
 import { buildPlan, envFindings, type Plan } from './plan.js'
 import { validateAgainstSchema } from './schema.js'
-import {
-  applyPlan,
-  ConfigRefusedError,
-  EnvRejectedError,
-  type ApplyProgress
-} from './steps/apply.js'
+import { applyPlan, RefusedError, type ApplyProgress } from './steps/apply.js'
 import { runBenchmark } from './steps/benchmark.js'
 import { checkKind, findChallenge, readRemote, resolveTags } from './steps/resolve.js'
 import { parseChallengeToml, TomlSyntaxError, type ParsedToml } from './toml.js'
@@ -131,7 +126,7 @@ export async function runChallenge(
     const found = envFindings(check, envPy.shown)
     outcome.serverFindings.push(...found)
     if (hasErrors(found)) {
-      throw new EnvRejectedError(
+      throw new RefusedError(
         `ML Arena's env check refused ${envPy.shown}; the challenge was created (id ${newId}), no file was written: ${found
           .filter(f => f.severity === 'error')
           .slice(0, 3)
@@ -144,9 +139,10 @@ export async function runChallenge(
   try {
     await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv)
   } catch (error) {
-    if (error instanceof EnvRejectedError) outcome.kind = 'refused'
-    if (error instanceof ConfigRefusedError) {
-      outcome.serverFindings.push(...error.findings)
+    if (error instanceof RefusedError) {
+      // The env check's findings are in already (a warning counts too, whatever the verdict).
+      for (const finding of error.findings)
+        if (!outcome.serverFindings.includes(finding)) outcome.serverFindings.push(finding)
       outcome.kind = 'refused'
     }
     throw error

@@ -13,9 +13,12 @@ import { CONFIG_FILE } from '../folder.js'
 import type { Finding } from '../findings.js'
 import type { Plan, Step } from '../plan.js'
 
-/** ML Arena refused the challenge.toml; `findings` carry its line-numbered messages. */
-export class ConfigRefusedError extends ActionError {
-  override name = 'ConfigRefusedError'
+/**
+ * ML Arena refused what the folder holds (a challenge.toml it would not apply, an env.py its
+ * check rejects): `findings` carry its messages on their lines; nothing after it was written.
+ */
+export class RefusedError extends ActionError {
+  override name = 'RefusedError'
   readonly findings: Finding[]
 
   constructor(message: string, findings: Finding[]) {
@@ -50,17 +53,6 @@ export function orderSteps(steps: readonly Step[]): Step[] {
     .map((step, i) => ({ step, i }))
     .sort((a, b) => rank(a.step) - rank(b.step) || a.i - b.i)
     .map(({ step }) => step)
-}
-
-/** The checks a new challenge gets before its first file (the plan could not run them). */
-export class EnvRejectedError extends ActionError {
-  override name = 'EnvRejectedError'
-  readonly findings: Finding[]
-
-  constructor(message: string, findings: Finding[]) {
-    super(message)
-    this.findings = findings
-  }
 }
 
 /**
@@ -119,7 +111,7 @@ async function applyStep(api: CreatorApi, id: number, step: Step, log: Logger): 
           (error.status === 400 || error.status === 403)
         ) {
           const refusals = parseConfigRefusal(error.body, error.serverMessage ?? error.message)
-          throw new ConfigRefusedError(
+          throw new RefusedError(
             `ML Arena refused ${step.file.shown} (${error.status}); nothing further was changed: ${refusals.map(r => (r.line !== null ? `line ${r.line}: ${r.message}` : r.message)).join('; ')}`,
             refusals.map(r => ({
               severity: 'error',
