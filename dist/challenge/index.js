@@ -90216,6 +90216,7 @@ function keyPath(pointer) {
 
 
 
+
 /**
  * ML Arena refused what the folder holds (a challenge.toml it would not apply, an env.py its
  * check rejects): `findings` carry its messages on their lines; nothing after it was written.
@@ -90278,7 +90279,7 @@ async function applyStep(api, id, step, log) {
             log.info(`Updating ${Object.keys(step.update).join(', ')}.`);
             return api.updateChallenge(id, step.update);
         case 'tags':
-            log.info(`Setting the tags: ${step.tags.map(t => t.name).join(', ') || 'none'}.`);
+            log.info(`Setting the tags: ${oneLine(step.tags.map(t => t.name).join(', ')) || 'none'}.`);
             return api.setTags(id, step.tags.map(t => t.id));
         case 'upload':
             log.info(`Uploading ${step.folder}/${step.file.name} (${step.change}).`);
@@ -90303,7 +90304,7 @@ async function applyStep(api, id, step, log) {
             }
             return;
         case 'delete':
-            log.info(`Removing ${step.folder}/${step.name} (the folder no longer has it).`);
+            log.info(`Removing ${step.folder}/${oneLine(step.name)} (the folder no longer has it).`);
             return api.deleteFile(id, step.folder, step.name);
         case 'overview':
             log.info('Updating the overview.');
@@ -90374,6 +90375,7 @@ async function pollUntil(read, done, options) {
 
 
 
+
 const RUNNING = new Set(['pending', 'running']);
 async function runBenchmark(api, challengeId, wait) {
     try {
@@ -90396,7 +90398,7 @@ async function runBenchmark(api, challengeId, wait) {
         onValue: (status, previous) => {
             const state = status.run?.jobStatus ?? 'no run';
             if (state !== (previous?.run?.jobStatus ?? 'no run'))
-                wait.log.info(`Benchmark: ${state}.`);
+                wait.log.info(`Benchmark: ${oneLine(state, 40)}.`);
         }
     });
     const status = result.value;
@@ -90473,6 +90475,7 @@ async function readRemote(api, challengeId) {
 }
 
 ;// CONCATENATED MODULE: ./src/challenge/pipeline.ts
+
 
 
 
@@ -90657,10 +90660,9 @@ function describePlan(plan) {
     const lines = [
         `Plan for ${plan.challengeId === null ? 'a new challenge' : `challenge ${plan.challengeId}`} (${plan.status}): ${plan.changes.length} change(s).`
     ];
-    for (const c of plan.changes)
-        lines.push(`  ${c.action} ${c.subject}: ${c.detail}${c.refusedWhileStarted ? ' (refused while started)' : ''}`);
-    for (const c of plan.configChanges)
-        lines.push(`  ${c.action} ${c.subject}: ${c.detail}`);
+    // Names can come from ML Arena (files it lists): one line each, so none can forge a command.
+    for (const c of [...plan.changes, ...plan.configChanges])
+        lines.push(`  ${c.action} ${oneLine(c.subject)}: ${oneLine(c.detail)}${c.refusedWhileStarted ? ' (refused while started)' : ''}`);
     return lines.join('\n');
 }
 function firstErrors(plan) {

@@ -6,6 +6,7 @@
 import type { Wire } from '../arena/model.js'
 import type { Clock } from '../clock.js'
 import { ActionError } from '../errors.js'
+import { oneLine } from '../format.js'
 import type { Logger } from '../logger.js'
 import type { ChallengeConfig } from './config.js'
 import type { CreatorApi } from './creator-port.js'
@@ -215,11 +216,11 @@ function describePlan(plan: Plan): string {
   const lines = [
     `Plan for ${plan.challengeId === null ? 'a new challenge' : `challenge ${plan.challengeId}`} (${plan.status}): ${plan.changes.length} change(s).`
   ]
-  for (const c of plan.changes)
+  // Names can come from ML Arena (files it lists): one line each, so none can forge a command.
+  for (const c of [...plan.changes, ...plan.configChanges])
     lines.push(
-      `  ${c.action} ${c.subject}: ${c.detail}${c.refusedWhileStarted ? ' (refused while started)' : ''}`
+      `  ${c.action} ${oneLine(c.subject)}: ${oneLine(c.detail)}${c.refusedWhileStarted ? ' (refused while started)' : ''}`
     )
-  for (const c of plan.configChanges) lines.push(`  ${c.action} ${c.subject}: ${c.detail}`)
   return lines.join('\n')
 }
 

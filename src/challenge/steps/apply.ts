@@ -7,6 +7,7 @@
 import { parseConfigRefusal } from '../../arena/creator-wire.js'
 import { ArenaError } from '../../arena/errors.js'
 import { ActionError } from '../../errors.js'
+import { oneLine } from '../../format.js'
 import type { Logger } from '../../logger.js'
 import type { CreatorApi } from '../creator-port.js'
 import { CONFIG_FILE } from '../folder.js'
@@ -94,7 +95,7 @@ async function applyStep(api: CreatorApi, id: number, step: Step, log: Logger): 
       log.info(`Updating ${Object.keys(step.update).join(', ')}.`)
       return api.updateChallenge(id, step.update)
     case 'tags':
-      log.info(`Setting the tags: ${step.tags.map(t => t.name).join(', ') || 'none'}.`)
+      log.info(`Setting the tags: ${oneLine(step.tags.map(t => t.name).join(', ')) || 'none'}.`)
       return api.setTags(
         id,
         step.tags.map(t => t.id)
@@ -126,7 +127,7 @@ async function applyStep(api: CreatorApi, id: number, step: Step, log: Logger): 
       }
       return
     case 'delete':
-      log.info(`Removing ${step.folder}/${step.name} (the folder no longer has it).`)
+      log.info(`Removing ${step.folder}/${oneLine(step.name)} (the folder no longer has it).`)
       return api.deleteFile(id, step.folder, step.name)
     case 'overview':
       log.info('Updating the overview.')

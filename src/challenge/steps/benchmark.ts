@@ -6,6 +6,7 @@
 import { BENCHMARK_DONE, type BenchmarkStatus } from '../../arena/creator-model.js'
 import { ArenaError } from '../../arena/errors.js'
 import type { Clock } from '../../clock.js'
+import { oneLine } from '../../format.js'
 import type { Logger } from '../../logger.js'
 import { pollUntil } from '../../poll.js'
 import type { CreatorApi } from '../creator-port.js'
@@ -52,7 +53,8 @@ export async function runBenchmark(
       signal: wait.signal,
       onValue: (status, previous) => {
         const state = status.run?.jobStatus ?? 'no run'
-        if (state !== (previous?.run?.jobStatus ?? 'no run')) wait.log.info(`Benchmark: ${state}.`)
+        if (state !== (previous?.run?.jobStatus ?? 'no run'))
+          wait.log.info(`Benchmark: ${oneLine(state, 40)}.`)
       }
     }
   )
