@@ -19,6 +19,7 @@ import { inputEnv, parseOutputFile } from '../scripts/runner-files.ts'
 export const MIB = 1024 * 1024
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const ACTION = path.join(ROOT, 'dist', 'index.js')
+export const CHALLENGE_ACTION = path.join(ROOT, 'dist', 'challenge', 'index.js')
 /** A plain-JS preload that writes the process's peak RSS to $BENCH_RSS_FILE at exit. */
 export const RSS_PRELOAD = path.join(ROOT, 'bench', 'rss-at-exit.mjs')
 /** Noon UTC: the emulator's daily deploy quotas never reset during a bench. */
@@ -118,13 +119,13 @@ export interface ActionRun extends ChildRun {
 }
 
 /**
- * Runs dist/index.js as a runner does (INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+ * Runs dist/index.js (or `entry`, e.g. dist/challenge/index.js) as a runner does (INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
  * RUNNER_TEMP), with the RSS preload. `dir` receives the runner's files.
  */
 export async function runAction(
   inputs: Record<string, string>,
   dir: string,
-  options: { workspace?: string } = {}
+  options: { workspace?: string; entry?: string; eventName?: string; event?: unknown } = {}
 ): Promise<ActionRun> {
   await mkdir(path.join(dir, 'runner-temp'), { recursive: true })
   const files = {
@@ -135,13 +136,13 @@ export async function runAction(
   }
   await writeFile(files.output, '')
   await writeFile(files.summary, '')
-  await writeFile(files.event, '{}')
+  await writeFile(files.event, JSON.stringify(options.event ?? {}))
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
-    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_NAME: options.eventName ?? 'push',
     GITHUB_EVENT_PATH: files.event,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
@@ -156,7 +157,7 @@ export async function runAction(
     BENCH_RSS_FILE: files.rss,
     ...inputEnv({ comment: 'off', ...inputs })
   }
-  const result = await run(process.execPath, ['--import', RSS_PRELOAD, ACTION], {
+  const result = await run(process.execPath, ['--import', RSS_PRELOAD, options.entry ?? ACTION], {
     env,
     cwd: options.workspace ?? dir
   })

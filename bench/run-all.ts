@@ -23,7 +23,8 @@ const SCRIPTS: readonly { name: string; args: string[] }[] = [
   { name: 'pipeline', args: [] },
   { name: 'pipeline', args: ['20', '200', '20'] },
   { name: 'polling', args: [] },
-  { name: 'leaderboard', args: [] }
+  { name: 'leaderboard', args: [] },
+  { name: 'challenge', args: [] }
 ]
 
 function runScript(

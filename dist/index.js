@@ -28388,7 +28388,7 @@ const MAX_RATE_LIMIT_WAIT_S = 60;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(630);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(428);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28397,7 +28397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 630:
+/***/ 428:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28555,6 +28555,7 @@ class ArenaError extends errors_ActionError {
     status;
     serverMessage;
     quota;
+    body;
     outcomeUnknown;
     constructor(message, details) {
         super(message);
@@ -28563,6 +28564,7 @@ class ArenaError extends errors_ActionError {
         this.status = details.status;
         this.serverMessage = details.serverMessage;
         this.quota = details.quota;
+        this.body = details.body;
         this.outcomeUnknown = details.outcomeUnknown ?? false;
     }
 }
@@ -28656,7 +28658,8 @@ function httpError(failure, note) {
         status: failure.status,
         serverMessage: failure.serverMessage || undefined,
         quota: failure.quota,
-        outcomeUnknown: failure.outcomeUnknown
+        outcomeUnknown: failure.outcomeUnknown,
+        body: failure.body
     });
 }
 function quotaHint(quota) {
@@ -29357,6 +29360,13 @@ class Transport {
         catch {
             // not JSON: serverMessage holds the raw text
         }
+        let body = undefined;
+        try {
+            body = JSON.parse(this.#options.redact(text));
+        }
+        catch {
+            // not JSON (or masking broke it): callers have serverMessage
+        }
         const record = json && typeof json === 'object' ? json : {};
         const maintenance = status === 503 && record.maintenance_mode === true;
         const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined;
@@ -29367,7 +29377,16 @@ class Transport {
         const retryable = refusal || (req.idempotent && (status === 500 || status === 502 || status === 504));
         const outcomeUnknown = !req.idempotent && status >= 500 && status !== 503;
         const retryAfterMs = refusal ? parseRetryAfter(retryAfter, this.#options.now()) : null;
-        return new AttemptFailure(note => httpError({ ...ctx, status, serverMessage, maintenance, deploy: req.deploy, quota, outcomeUnknown }, note), retryable, retryAfterMs, String(status));
+        return new AttemptFailure(note => httpError({
+            ...ctx,
+            status,
+            serverMessage,
+            maintenance,
+            deploy: req.deploy,
+            quota,
+            outcomeUnknown,
+            body
+        }, note), retryable, retryAfterMs, String(status));
     }
     async close() {
         if (this.#ownsDispatcher)
@@ -30250,23 +30269,29 @@ function parseUpload(data, text) {
     };
 }
 function parseFiles(data, ctx) {
+    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
+}
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+function fileEntries(data, ctx) {
     const o = asRecord(data, ctx, '(file list)');
     const files = o.files;
-    const out = [];
     if (Array.isArray(files)) {
-        for (const item of files) {
+        return files.map(item => {
             const f = asRecord(item, ctx, 'files[]');
             const name = optString(pick(f, 'name', 'filename'));
             if (name === null)
                 fail(ctx, 'files[].name', 'a string');
-            out.push(fileOf(name, f));
-        }
-        return out;
+            return [name, f];
+        });
     }
-    for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-        out.push(fileOf(name, isRecord(value) ? value : {}));
-    }
-    return out;
+    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
+        name,
+        isRecord(value) ? value : {}
+    ]);
 }
 function fileOf(name, f) {
     return {
@@ -30778,6 +30803,18 @@ class ArenaClient {
             now: this.#now
         });
     }
+    /**
+     * One request on the known (or detected) wire, for route families kept in modules of their
+     * own (creator.ts): the same transport, retries, scope check and redaction as the methods
+     * here. Resolves to null for a route the wire does not have (`build` returned null).
+     */
+    async call(build, spec) {
+        return this.#request(build, spec);
+    }
+    /** Text with the token and every secret seen so far masked (for messages built outside). */
+    redact(text) {
+        return this.#redact(text);
+    }
     /** Closes the connection pool the client created (not one passed in). */
     async close() {
         await this.#transport.close();
@@ -30813,6 +30850,8 @@ class ArenaClient {
         const route = this.#transport.route(endpoint.method, endpoint.path);
         if (endpoint.userScope)
             requireScope(this.#token, 'user', route);
+        else if (endpoint.scope)
+            requireScope(this.#token, endpoint.scope, route);
         const what = spec.what ?? endpoint.what;
         const res = await this.#transport.call({
             method: endpoint.method,
@@ -30961,6 +31000,101 @@ function oneLine(text, max = 200) {
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Input rules that every action of this repository shares (the ML Arena host, booleans as
+ * GitHub's getBooleanInput reads them, choices, ids, the wait's deadline and polling). Each
+ * throws an InputError whose one-line message names the input and says what would be valid.
+ * Pure.
+ */
+
+
+/** Bounds of the wait inputs (timeout-minutes, poll-interval-seconds); messages quote them. */
+const WAIT_LIMITS = {
+    maxTimeoutMinutes: 360,
+    minPollIntervalSeconds: 0.05,
+    maxPollIntervalSeconds: 600
+};
+const inputs_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const WHOLE_NUMBER = /^\d+$/;
+const DECIMAL_NUMBER = /^\d+(?:\.\d+)?$/;
+function parseBaseUrl(value) {
+    const hint = 'give the host only, e.g. https://ml-arena.com; the action adds /api itself';
+    // A value with '@' may carry credentials: never echo it.
+    const shown = value.includes('@') ? 'the URL' : quoteValue(value);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InputError('base-url', `${shown} is not an absolute URL; ${hint}.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError('base-url', `${shown} is not an http(s) URL; ${hint}.`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw new InputError('base-url', `must not carry credentials (user:password@); the token goes in api-key, and ${hint}.`);
+    }
+    if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+        throw new InputError('base-url', `must not have a query or fragment; ${hint}.`);
+    }
+    if (url.pathname !== '/') {
+        throw new InputError('base-url', `${shown} has a path (${quoteValue(url.pathname)}); ${hint}.`);
+    }
+    if (url.protocol === 'http:' && !inputs_LOCAL_HOSTS.has(url.hostname)) {
+        throw new InputError('base-url', `${shown} uses plain http, which is allowed only for localhost, 127.0.0.1 and [::1]; use https://, e.g. https://ml-arena.com.`);
+    }
+    return url.origin;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.toLowerCase();
+    const found = choices.find(choice => choice === value);
+    if (found === undefined) {
+        throw new InputError(input, `${quoteValue(raw)} is not one of ${choices.join(', ')}; use e.g. ${choices[0]}.`);
+    }
+    return found;
+}
+function parsePositiveInteger(raw) {
+    if (!WHOLE_NUMBER.test(raw))
+        return null;
+    const value = Number(raw);
+    return Number.isSafeInteger(value) && value >= 1 ? value : null;
+}
+/** Exactly what GitHub's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
+function parseBoolean(input, raw) {
+    if (raw === 'true' || raw === 'True' || raw === 'TRUE')
+        return true;
+    if (raw === 'false' || raw === 'False' || raw === 'FALSE')
+        return false;
+    throw new InputError(input, `${quoteValue(raw)} is not a boolean; use true or false (as GitHub's getBooleanInput: true, True, TRUE, false, False, FALSE).`);
+}
+function parseDecimal(raw) {
+    if (!DECIMAL_NUMBER.test(raw))
+        return null;
+    const value = Number(raw);
+    return Number.isFinite(value) ? value : null;
+}
+function parseTimeoutMinutes(raw) {
+    const value = parseDecimal(raw);
+    const max = WAIT_LIMITS.maxTimeoutMinutes;
+    if (value === null || value <= 0 || value > max) {
+        throw new InputError('timeout-minutes', `${quoteValue(raw)} is not a number of minutes greater than 0 and at most ${max}; use e.g. 30.`);
+    }
+    return value;
+}
+function parsePollInterval(raw, timeoutMinutes) {
+    const value = parseDecimal(raw);
+    const { minPollIntervalSeconds: min, maxPollIntervalSeconds: max } = WAIT_LIMITS;
+    if (value === null || value < min || value > max) {
+        throw new InputError('poll-interval-seconds', `${quoteValue(raw)} is not a number of seconds from ${min} to ${max}; use e.g. 10.`);
+    }
+    const timeoutSeconds = timeoutMinutes * 60;
+    if (value >= timeoutSeconds) {
+        throw new InputError('poll-interval-seconds', `${value} seconds is not shorter than timeout-minutes (${timeoutMinutes} min = ${timeoutSeconds} s); use a shorter interval, e.g. 10, or a longer timeout.`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/submit/course-inputs.ts
 /**
  * The course inputs of the participant action: the join code (or the `/enroll/<code>` link a
@@ -31067,6 +31201,7 @@ function parseMaxScore(raw) {
 
 
 
+
 const FAIL_ON_VALUES = [
     'deploy-failed',
     'upload-failed',
@@ -31076,9 +31211,7 @@ const FAIL_ON_VALUES = [
 ];
 /** Bounds of the numeric and text inputs; the error messages quote them. */
 const INPUT_LIMITS = {
-    maxTimeoutMinutes: 360,
-    minPollIntervalSeconds: 0.05,
-    maxPollIntervalSeconds: 600,
+    ...WAIT_LIMITS,
     maxLogs: 100,
     maxAgentNameLength: 100,
     maxCommentKeyLength: 200,
@@ -31104,9 +31237,7 @@ const INPUT_DEFAULTS = {
     'max-score': '100'
 };
 const TOKEN_SCOPES = ['user', 'creator', 'teacher'];
-const config_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-const WHOLE_NUMBER = /^\d+$/;
-const DECIMAL_NUMBER = /^\d+(?:\.\d+)?$/;
+const config_WHOLE_NUMBER = /^\d+$/;
 // Letters, digits and .+-_; a part starts with a letter or digit, and the language with a letter.
 const RUNTIME_PART = '[A-Za-z0-9][A-Za-z0-9.+_-]*';
 const RUNTIME_SPEC = new RegExp(`^([A-Za-z][A-Za-z0-9.+_-]*)(?:/(${RUNTIME_PART})(?:@(${RUNTIME_PART}))?)?$`);
@@ -31187,7 +31318,7 @@ function parseRuntimeSpec(raw) {
     if (value === '')
         return null;
     if (/^[+-]?\d+(?:\.\d*)?$/.test(value)) {
-        const id = WHOLE_NUMBER.test(value) ? Number(value) : 0;
+        const id = config_WHOLE_NUMBER.test(value) ? Number(value) : 0;
         if (!Number.isSafeInteger(id) || id < 1) {
             throw new InputError('runtime', `${quoteValue(value)} is not a valid runtime id (a positive integer); use e.g. ${RUNTIME_EXAMPLES}.`);
         }
@@ -31273,48 +31404,6 @@ function config_splitToken(token) {
     parts.push(rest);
     return parts;
 }
-function parseBaseUrl(value) {
-    const hint = 'give the host only, e.g. https://ml-arena.com; the action adds /api itself';
-    // A value with '@' may carry credentials: never echo it.
-    const shown = value.includes('@') ? 'the URL' : quoteValue(value);
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError('base-url', `${shown} is not an absolute URL; ${hint}.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('base-url', `${shown} is not an http(s) URL; ${hint}.`);
-    }
-    if (url.username !== '' || url.password !== '') {
-        throw new InputError('base-url', `must not carry credentials (user:password@); the token goes in api-key, and ${hint}.`);
-    }
-    if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
-        throw new InputError('base-url', `must not have a query or fragment; ${hint}.`);
-    }
-    if (url.pathname !== '/') {
-        throw new InputError('base-url', `${shown} has a path (${quoteValue(url.pathname)}); ${hint}.`);
-    }
-    if (url.protocol === 'http:' && !config_LOCAL_HOSTS.has(url.hostname)) {
-        throw new InputError('base-url', `${shown} uses plain http, which is allowed only for localhost, 127.0.0.1 and [::1]; use https://, e.g. https://ml-arena.com.`);
-    }
-    return url.origin;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.toLowerCase();
-    const found = choices.find(choice => choice === value);
-    if (found === undefined) {
-        throw new InputError(input, `${quoteValue(raw)} is not one of ${choices.join(', ')}; use e.g. ${choices[0]}.`);
-    }
-    return found;
-}
-function parsePositiveInteger(raw) {
-    if (!WHOLE_NUMBER.test(raw))
-        return null;
-    const value = Number(raw);
-    return Number.isSafeInteger(value) && value >= 1 ? value : null;
-}
 function parseRequiredId(input, raw) {
     if (raw === '') {
         throw new InputError(input, 'is required (unless course-join-code names a course with one challenge): the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.');
@@ -31366,43 +31455,9 @@ function parseAgentName(raw) {
     }
     return raw;
 }
-/** Exactly what GitHub's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
-function parseBoolean(input, raw) {
-    if (raw === 'true' || raw === 'True' || raw === 'TRUE')
-        return true;
-    if (raw === 'false' || raw === 'False' || raw === 'FALSE')
-        return false;
-    throw new InputError(input, `${quoteValue(raw)} is not a boolean; use true or false (as GitHub's getBooleanInput: true, True, TRUE, false, False, FALSE).`);
-}
-function parseDecimal(raw) {
-    if (!DECIMAL_NUMBER.test(raw))
-        return null;
-    const value = Number(raw);
-    return Number.isFinite(value) ? value : null;
-}
-function parseTimeoutMinutes(raw) {
-    const value = parseDecimal(raw);
-    const max = INPUT_LIMITS.maxTimeoutMinutes;
-    if (value === null || value <= 0 || value > max) {
-        throw new InputError('timeout-minutes', `${quoteValue(raw)} is not a number of minutes greater than 0 and at most ${max}; use e.g. 30.`);
-    }
-    return value;
-}
-function parsePollInterval(raw, timeoutMinutes) {
-    const value = parseDecimal(raw);
-    const { minPollIntervalSeconds: min, maxPollIntervalSeconds: max } = INPUT_LIMITS;
-    if (value === null || value < min || value > max) {
-        throw new InputError('poll-interval-seconds', `${quoteValue(raw)} is not a number of seconds from ${min} to ${max}; use e.g. 10.`);
-    }
-    const timeoutSeconds = timeoutMinutes * 60;
-    if (value >= timeoutSeconds) {
-        throw new InputError('poll-interval-seconds', `${value} seconds is not shorter than timeout-minutes (${timeoutMinutes} min = ${timeoutSeconds} s); use a shorter interval, e.g. 10, or a longer timeout.`);
-    }
-    return value;
-}
 function parseLogCount(raw) {
     const max = INPUT_LIMITS.maxLogs;
-    const value = WHOLE_NUMBER.test(raw) ? Number(raw) : null;
+    const value = config_WHOLE_NUMBER.test(raw) ? Number(raw) : null;
     if (value === null || value > max) {
         throw new InputError('logs', `${quoteValue(raw)} is not a whole number of games from 0 to ${max}; use e.g. 3, or 0 for none.`);
     }
@@ -35114,11 +35169,30 @@ function message(outcome, status) {
     return `${head}: ${score}${rank}${bar}.`;
 }
 
+;// CONCATENATED MODULE: ./src/cancellation.ts
+/**
+ * How an action's entry waits for its pipeline when the run may be cancelled (SIGINT/SIGTERM):
+ * the pipeline's end, or, once cancelled, at most `graceMs` more, so the report is written with
+ * the last known state even when a request is still hanging.
+ */
+async function raceCancellation(pipeline, signal, graceMs) {
+    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
+    // this handler it would be an unhandled rejection that ends the process before the report.
+    pipeline.catch(() => undefined);
+    const cancelled = new Promise(resolve => {
+        if (signal.aborted)
+            resolve();
+        signal.addEventListener('abort', () => setTimeout(resolve, graceMs).unref(), { once: true });
+    });
+    await Promise.race([pipeline, cancelled]);
+}
+
 ;// CONCATENATED MODULE: ./src/submit/main.ts
 /**
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
  * comment. The one place that catches errors and calls setFailed.
  */
+
 
 
 
@@ -35234,7 +35308,7 @@ async function run(env = process.env) {
                     agentId: previous.agentId
                 }
             }, outcome, tracker);
-            await raceCancellation(pipeline, controller.signal);
+            await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS);
             if (controller.signal.aborted && outcome.kind !== 'cancelled')
                 outcome.kind = 'cancelled';
         }
@@ -35253,20 +35327,6 @@ async function run(env = process.env) {
     decide(outcome, config);
     if (controller.signal.aborted)
         process.exit(1);
-}
-/** Waits for the pipeline, or, once cancelled, at most CANCEL_GRACE_MS more for it to stop. */
-async function raceCancellation(pipeline, signal) {
-    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
-    // this handler it would be an unhandled rejection that ends the process before the report.
-    pipeline.catch(() => undefined);
-    const cancelled = new Promise(resolve => {
-        if (signal.aborted)
-            resolve();
-        signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
-            once: true
-        });
-    });
-    await Promise.race([pipeline, cancelled]);
 }
 /** Recognises a comment body that starts with our marker for `key`. */
 function markedWith(key) {

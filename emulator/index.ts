@@ -23,6 +23,9 @@ import { LogStorage } from './storage.ts'
 import { World } from './store.ts'
 import { CourseBook } from './course-store.ts'
 import { courseRoutes, seededCourses } from './courses.ts'
+import { creatorRoutes } from './creator.ts'
+import { seedCreatorChallenges } from './creator-seed.ts'
+import { CreatorStore } from './creator-store.ts'
 import type { Emulator, EmulatorOptions, EmulatorState, FaultSpec } from './types.ts'
 import { legacyRoutes } from './wire-legacy.ts'
 import { currentRoutes } from './wire-current.ts'
@@ -36,6 +39,10 @@ export { SPEED_FACTORS } from './clock.ts'
 export { SIGNED_URL_TTL_SECONDS } from './storage.ts'
 export { FIRST_AGENT_ID } from './store.ts'
 export { COURSES, COURSE_TOKENS, COURSE_USERS, FIRST_COURSE_ID } from './course-seeds.ts'
+export { CREATOR_CHALLENGES } from './creator-seed.ts'
+export { BENCHMARK_MARKERS, BENCHMARK_PENDING_MS } from './benchmark.ts'
+export { TAGS } from './tags.ts'
+export { FIRST_CREATED_CHALLENGE_ID } from './creator-store.ts'
 
 export const DEFAULT_LEADERBOARD_SIZE = 1000
 export const DEFAULT_LOG_BYTES = 4096
@@ -114,8 +121,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     storage
   })
   const courses = new CourseBook(world)
+  const creators = new CreatorStore(world, config.seed)
+  seedCreatorChallenges(creators, clock.now())
   const wireApi = config.wire === 'current' ? currentRoutes(world, courses) : legacyRoutes(world)
-  const routes = [...courseRoutes(courses, config.wire), ...wireApi.routes]
+  const routes = [
+    ...courseRoutes(courses, config.wire),
+    ...wireApi.routes,
+    ...creatorRoutes(world, creators)
+  ]
   // A big board is generated, ranked and serialised now, so its first read is fast too.
   if (config.leaderboardSize >= WARM_BOARD_ROWS) wireApi.warm(COMPETITIONS.bigBoard, USERS.alice.id)
   const onError = (error: unknown): void => {
@@ -151,7 +164,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       deploys: world.stateDeploys(),
       courses: courses.state(),
       faults: faults.list(),
-      requestCount: log.count
+      requestCount: log.count,
+      creator: { challenges: creators.state() }
     }
   }
 

@@ -161,6 +161,54 @@ export interface EmulatorState {
   courses: StateCourse[]
   faults: FaultSpec[]
   requestCount: number
+  /** What the server holds for the creator routes (challenges authored by creators). */
+  creator: StateCreator
+}
+
+export interface StateCreatorFile {
+  name: string
+  size: number
+  sha256: string
+  /** The text (first 64 KiB); null for a binary file. */
+  content: string | null
+}
+
+export interface StateBenchmarkRun {
+  id: number
+  jobStatus: string
+  score: number | null
+  createdAt: string
+  startsAt: string
+  endsAt: string
+  fingerprint: string
+}
+
+export interface StateCreatorChallenge {
+  id: number
+  name: string
+  owner: string
+  kernelVersion: string
+  status: 'draft' | 'started' | 'stopped'
+  isPublic: boolean
+  description: string
+  startDate: string | null
+  tags: { id: number; name: string }[]
+  markdown: string
+  cover: { contentType: string; size: number; sha256: string } | null
+  env: StateCreatorFile[]
+  benchmark: StateCreatorFile[]
+  config: {
+    values: Record<string, unknown>
+    origin: Record<string, string>
+    fileLines: Record<string, number>
+    fileAppliedAt: string | null
+  }
+  runs: StateBenchmarkRun[]
+  blockers: { code: string; message: string }[] | null
+}
+
+export interface StateCreator {
+  challenges: StateCreatorChallenge[]
 }
 
 export interface Emulator {

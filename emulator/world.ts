@@ -178,6 +178,7 @@ export interface CompetitionConfig {
   name: string
   scenario: string
   description: string
+  /** Only a started competition takes submissions (creator challenges start as drafts). */
   status: CompetitionStatus
   isPublic: boolean
   /** Users (besides teachers of the course) who may see a hidden competition. */

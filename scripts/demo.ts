@@ -1,11 +1,13 @@
 /**
- * `npm run demo [-- --wire current|legacy] [--speed fast|realtime] [--fail] [--debug]`
+ * `npm run demo [-- --wire current|legacy] [--speed fast|realtime] [--fail] [--debug] [--challenge]`
  *
  * Runs the bundled action (dist/index.js) once, end to end, the way a runner runs it on a push
  * to main, against the ML Arena emulator started in this process: no network, no account. It
  * streams the action's log as it happens (workflow commands turned into plain text), then shows
  * where the runner files went, the step's outputs and the job summary in terminal form.
- * It exits with the action's exit code.
+ * It exits with the action's exit code. With --challenge it runs the creator action instead
+ * (dist/challenge/index.js): examples/challenge/ applied on a push to main, which creates the
+ * challenge, runs its benchmark and starts it.
  *
  * Node 24 runs this file directly (type stripping): erasable TypeScript only, `.ts` imports.
  */
@@ -23,24 +25,29 @@ import type { Emulator } from '../emulator/index.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const ACTION_ENTRY = path.join(ROOT, 'dist', 'index.js')
+const CHALLENGE_ENTRY = path.join(ROOT, 'dist', 'challenge', 'index.js')
+const EXAMPLE_CHALLENGE = 'examples/challenge'
 const EXAMPLE_AGENT = 'examples/agent'
 const REPOSITORY = 'octo-org/lunar-lander-agent'
 /** Nothing listens there: a push makes no GitHub API call, and the demo proves it cannot. */
 const NO_GITHUB_API = 'http://127.0.0.1:9'
 
-const USAGE = `usage: npm run demo [-- --wire current|legacy] [--speed fast|realtime] [--fail] [--debug]
+const USAGE = `usage: npm run demo [-- --wire current|legacy] [--speed fast|realtime] [--fail] [--debug] [--challenge]
 
   --wire current|legacy   which generation of the ML Arena API the emulator speaks (default current)
   --speed fast|realtime   realtime (default): an evaluation takes about half a minute, as if
                           watched live; fast: a second or two
   --fail                  submit an agent whose every run fails at import, to show a failure report
-  --debug                 also show the action's ::debug:: lines`
+  --debug                 also show the action's ::debug:: lines
+  --challenge             run the creator action (challenge/action.yml) on examples/challenge/:
+                          create the challenge, run its benchmark, start it (current wire)`
 
 export interface DemoOptions {
   wire: 'current' | 'legacy'
   speed: 'fast' | 'realtime'
   fail: boolean
   debug: boolean
+  challenge: boolean
 }
 
 /** The command line; 'help' for -h/--help. Throws an Error whose message says what is wrong. */
@@ -52,6 +59,7 @@ export function parseDemoArgs(argv: string[]): DemoOptions | 'help' {
       speed: { type: 'string', default: 'realtime' },
       fail: { type: 'boolean', default: false },
       debug: { type: 'boolean', default: false },
+      challenge: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true,
@@ -66,7 +74,10 @@ export function parseDemoArgs(argv: string[]): DemoOptions | 'help' {
   if (speed !== 'fast' && speed !== 'realtime') {
     throw new Error(`--speed must be fast or realtime, not ${JSON.stringify(speed)}`)
   }
-  return { wire, speed, fail: values.fail, debug: values.debug }
+  if (values.challenge && wire === 'legacy') {
+    throw new Error('--challenge needs the current wire: the legacy wire has no editor view')
+  }
+  return { wire, speed, fail: values.fail, debug: values.debug, challenge: values.challenge }
 }
 
 // ---- the action's log, as a person reads it ----
@@ -433,6 +444,7 @@ export function summaryToText(markdown: string): string {
 // ---- the run ----
 
 interface PreparedRun {
+  entry: string
   dir: string
   summaryFile: string
   outputFile: string
@@ -488,15 +500,30 @@ async function prepareRun(emulator: Emulator, options: DemoOptions): Promise<Pre
       2
     )
   )
-  const workingDirectory = options.fail ? await writeFailingAgent(dir) : EXAMPLE_AGENT
-  const inputs: Record<string, string> = {
-    'base-url': emulator.baseUrl,
-    'api-key': emulator.tokens.user,
-    'competition-id': String(COMPETITIONS.normal),
-    'working-directory': workingDirectory,
-    files: '*.py\nrequirements.txt',
-    'poll-interval-seconds': '2'
-  }
+  const workingDirectory = options.challenge
+    ? EXAMPLE_CHALLENGE
+    : options.fail
+      ? await writeFailingAgent(dir)
+      : EXAMPLE_AGENT
+  const inputs: Record<string, string> = options.challenge
+    ? {
+        'base-url': emulator.baseUrl,
+        'api-key': emulator.tokens.creator,
+        directory: EXAMPLE_CHALLENGE,
+        name: 'Coin Guess',
+        'kernel-version': 'flex_v1',
+        tags: 'beginner, rl',
+        start: 'true',
+        'poll-interval-seconds': '1'
+      }
+    : {
+        'base-url': emulator.baseUrl,
+        'api-key': emulator.tokens.user,
+        'competition-id': String(COMPETITIONS.normal),
+        'working-directory': workingDirectory,
+        files: '*.py\nrequirements.txt',
+        'poll-interval-seconds': '2'
+      }
   const env: Record<string, string> = {
     // A clean environment, as on a runner: no proxy variables from this shell (they would send
     // the requests for 127.0.0.1 to the proxy), nothing else that could change the run.
@@ -520,8 +547,10 @@ async function prepareRun(emulator: Emulator, options: DemoOptions): Promise<Pre
     GITHUB_ACTOR: owner,
     RUNNER_TEMP: runnerTemp
   }
-  Object.assign(env, inputEnv({ ...(await actionDefaults()), ...inputs }))
-  return { dir, summaryFile, outputFile, eventFile, env, inputs, workingDirectory }
+  const actionFile = options.challenge ? 'challenge/action.yml' : 'action.yml'
+  Object.assign(env, inputEnv({ ...(await actionDefaults(actionFile)), ...inputs }))
+  const entry = options.challenge ? CHALLENGE_ENTRY : ACTION_ENTRY
+  return { entry, dir, summaryFile, outputFile, eventFile, env, inputs, workingDirectory }
 }
 
 function pick(from: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
@@ -575,25 +604,34 @@ function printIntro(emulator: Emulator, run: PreparedRun, options: DemoOptions):
       ? 'realtime clock: an evaluation takes about half a minute'
       : 'fast clock: an evaluation takes a second or two'
   const competition = emulator.competitions.find(c => c.id === COMPETITIONS.normal)
-  const shown: Record<string, string> = {
-    ...run.inputs,
-    'api-key': `${applyMasks(run.inputs['api-key'] ?? '', [emulator.tokens.user])} (the emulator's user token)`,
-    'competition-id': `${run.inputs['competition-id']} (${competition?.name ?? 'the normal competition'})`,
-    files: (run.inputs.files ?? '').split('\n').join(', '),
-    'working-directory': options.fail
-      ? `${run.workingDirectory} (examples/agent with an import that fails)`
-      : (run.inputs['working-directory'] ?? '')
-  }
-  out(paint('bold', 'mlarena-action demo: one run of dist/index.js, no network, no account'))
+  const shown: Record<string, string> = options.challenge
+    ? {
+        ...run.inputs,
+        'api-key': `${applyMasks(run.inputs['api-key'] ?? '', [emulator.tokens.creator])} (the emulator's creator token)`,
+        directory: `${run.inputs.directory} (env/, benchmark/, overview.md)`
+      }
+    : {
+        ...run.inputs,
+        'api-key': `${applyMasks(run.inputs['api-key'] ?? '', [emulator.tokens.user])} (the emulator's user token)`,
+        'competition-id': `${run.inputs['competition-id']} (${competition?.name ?? 'the normal competition'})`,
+        files: (run.inputs.files ?? '').split('\n').join(', '),
+        'working-directory': options.fail
+          ? `${run.workingDirectory} (examples/agent with an import that fails)`
+          : (run.inputs['working-directory'] ?? '')
+      }
+  const entry = path.relative(ROOT, run.entry)
+  out(paint('bold', `mlarena-action demo: one run of ${entry}, no network, no account`))
   out()
   out(`ML Arena   the emulator at ${emulator.baseUrl} (${emulator.wire} wire, ${pace})`)
   out(`GitHub     a push to main of ${REPOSITORY}; a push makes no GitHub API call`)
-  out(`Action     ${path.relative(ROOT, ACTION_ENTRY)} on Node ${process.versions.node}, inputs:`)
+  out(`Action     ${entry} on Node ${process.versions.node}, inputs:`)
   const widest = Math.max(...Object.keys(shown).map(width))
   for (const [name, value] of Object.entries(shown)) {
     out(`             ${name.padEnd(widest)}  ${value}`)
   }
-  out(`             (every other input: its default in action.yml)`)
+  out(
+    `             (every other input: its default in ${options.challenge ? 'challenge/action.yml' : 'action.yml'})`
+  )
 }
 
 async function printResults(
@@ -630,7 +668,7 @@ function runAction(
   run: PreparedRun,
   view: LogView
 ): { child: ChildProcess; done: Promise<number> } {
-  const child = spawn(process.execPath, [ACTION_ENTRY], {
+  const child = spawn(process.execPath, [run.entry], {
     cwd: ROOT,
     env: run.env,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -702,8 +740,9 @@ export async function main(argv: string[]): Promise<number> {
     )
     return 1
   }
-  if (!existsSync(ACTION_ENTRY)) {
-    console.error(`demo: ${ACTION_ENTRY} is missing: run npm run bundle first.`)
+  const entry = options.challenge ? CHALLENGE_ENTRY : ACTION_ENTRY
+  if (!existsSync(entry)) {
+    console.error(`demo: ${entry} is missing: run npm run bundle first.`)
     return 1
   }
 

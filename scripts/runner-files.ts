@@ -8,12 +8,12 @@ import path from 'node:path'
 import { parse } from 'yaml'
 
 /**
- * The defaults action.yml declares, as the runner applies them to the inputs a workflow leaves
+ * The defaults an action file (action.yml, or e.g. challenge/action.yml; relative to the
+ * repository, or absolute) declares, as the runner applies them to the inputs a workflow leaves
  * out. An expression default (`${{ github.token }}`) is the runner's to evaluate: left out.
  */
-export async function actionDefaults(
-  file = path.resolve(import.meta.dirname, '../action.yml')
-): Promise<Record<string, string>> {
+export async function actionDefaults(actionFile = 'action.yml'): Promise<Record<string, string>> {
+  const file = path.resolve(import.meta.dirname, '..', actionFile)
   const action = parse(await readFile(file, 'utf8')) as {
     inputs?: Record<string, { default?: unknown }>
   }

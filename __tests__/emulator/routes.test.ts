@@ -36,7 +36,9 @@ describe.each(WIRES)('every route on the %s wire', wire => {
       'tight-limits',
       'big-board',
       'file-challenge',
-      'stopped'
+      'stopped',
+      'creator-draft',
+      'creator-hidden'
     ])
     expect(normal).toBe(COMPETITIONS.normal)
   })

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { actionDefaults, inputEnv, parseOutputFile } from '../../scripts/runner-files.ts'
 
 export const ACTION_ENTRY = path.resolve(import.meta.dirname, '../../dist/index.js')
+export const CHALLENGE_ENTRY = path.resolve(import.meta.dirname, '../../dist/challenge/index.js')
 
 export interface ActionRun {
   code: number | null
@@ -32,9 +33,9 @@ export interface RunActionOptions {
   /** Called once the child is running (e.g. to send it a signal). */
   onSpawn?: (child: ChildProcess, output: { stdout: () => string }) => void
   timeoutMs?: number
-  /** Another bundled entry (e.g. dist/course/index.js) and the defaults of its action.yml. */
+  /** Another action's bundle and its action file (default: dist/index.js and action.yml). */
   entry?: string
-  defaults?: Record<string, string>
+  actionFile?: string
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -70,7 +71,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_ACTOR: 'octo',
     GITHUB_WORKSPACE: options.workspace ?? dir,
     RUNNER_TEMP: runnerTemp,
-    ...inputEnv({ ...(options.defaults ?? (await actionDefaults())), ...options.inputs }),
+    ...inputEnv({ ...(await actionDefaults(options.actionFile)), ...options.inputs }),
     ...options.env
   }
 

@@ -64,9 +64,14 @@ export function snippetsOf(file: string, text: string): Snippet[] {
     else if (/^jobs:/m.test(yaml)) snippets.push({ where, workflow: `on: push\n${yaml}` })
     else if (/^- /.test(yaml)) {
       const steps = yaml.replace(/^/gm, '      ')
+      // Steps that read steps.arena's outputs get a step of that id before them, unless the
+      // snippet is that step itself.
+      const arenaStep = /^\s*id: arena$/m.test(yaml)
+        ? ''
+        : '      - id: arena\n        uses: mlarena/mlarena-action@v1\n        with:\n          api-key: ${{ secrets.MLARENA_API_KEY }}\n          competition-id: 1\n'
       snippets.push({
         where,
-        workflow: `on: push\njobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n      - id: arena\n        uses: mlarena/mlarena-action@v1\n        with:\n          api-key: \${{ secrets.MLARENA_API_KEY }}\n          competition-id: 1\n${steps}`
+        workflow: `on: push\njobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n${arenaStep}${steps}`
       })
     }
   }

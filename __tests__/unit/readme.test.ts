@@ -23,13 +23,17 @@ const ACTION = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as Act
 const COURSE_ACTION = parse(
   readFileSync(path.join(ROOT, 'course/action.yml'), 'utf8')
 ) as ActionYaml
+const CHALLENGE_ACTION = parse(
+  readFileSync(path.join(ROOT, 'challenge/action.yml'), 'utf8')
+) as ActionYaml
 
-/** The text under a `## title` heading, up to the next heading of level 2. */
-function section(markdown: string, title: string): string {
+/** The text under a `## title` heading (or `### title` with level 3), up to the next heading of that level or above. */
+function section(markdown: string, title: string, level = 2): string {
   const lines = markdown.split('\n')
-  const start = lines.findIndex(line => line.trim() === `## ${title}`)
-  if (start < 0) throw new Error(`README has no "## ${title}" section`)
-  const end = lines.findIndex((line, i) => i > start && /^## /.test(line))
+  const hashes = '#'.repeat(level)
+  const start = lines.findIndex(line => line.trim() === `${hashes} ${title}`)
+  if (start < 0) throw new Error(`README has no "${hashes} ${title}" section`)
+  const end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line))
   return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
 }
 
@@ -71,9 +75,15 @@ function defaultCell(cell: string): { required: true } | { value: string } {
 }
 
 /** The README's tables of an action's inputs and outputs are its action.yml's. */
-function describeTables(file: string, action: ActionYaml, inputs: string, outputs: string): void {
+function describeTables(
+  file: string,
+  action: ActionYaml,
+  inputs: string,
+  outputs: string,
+  level = 2
+): void {
   describe(`README ${inputs} table (${file})`, () => {
-    const table = firstTable(section(README, inputs))
+    const table = firstTable(section(README, inputs, level))
 
     it('has the columns Input, Default, Description', () => {
       expect(table.header).toEqual(['Input', 'Default', 'Description'])
@@ -108,7 +118,7 @@ function describeTables(file: string, action: ActionYaml, inputs: string, output
   })
 
   describe(`README ${outputs} table (${file})`, () => {
-    const table = firstTable(section(README, outputs))
+    const table = firstTable(section(README, outputs, level))
 
     it('has the columns Output, Description', () => {
       expect(table.header).toEqual(['Output', 'Description'])
@@ -132,6 +142,7 @@ function describeTables(file: string, action: ActionYaml, inputs: string, output
 
 describeTables('action.yml', ACTION, 'Inputs', 'Outputs')
 describeTables('course/action.yml', COURSE_ACTION, 'Class report inputs', 'Class report outputs')
+describeTables('challenge/action.yml', CHALLENGE_ACTION, 'Challenge inputs', 'Challenge outputs', 3)
 
 describe('README links and snippets', () => {
   const linked = [...new Set(README.match(/examples\/workflows\/[\w.-]+\.ya?ml/g) ?? [])]
@@ -271,8 +282,13 @@ describe('npm run demo: options and outputs', () => {
       wire: 'current',
       speed: 'realtime',
       fail: false,
-      debug: false
+      debug: false,
+      challenge: false
     })
+    expect(parseDemoArgs(['--challenge', '--speed', 'fast'])).toMatchObject({ challenge: true })
+    expect(() => parseDemoArgs(['--challenge', '--wire', 'legacy'])).toThrow(
+      '--challenge needs the current wire'
+    )
     expect(parseDemoArgs(['--wire', 'legacy', '--speed', 'fast', '--fail'])).toMatchObject({
       wire: 'legacy',
       speed: 'fast',

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8337);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7464);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8337:
+/***/ 7464:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28541,6 +28541,7 @@ class ArenaError extends ActionError {
     status;
     serverMessage;
     quota;
+    body;
     outcomeUnknown;
     constructor(message, details) {
         super(message);
@@ -28549,6 +28550,7 @@ class ArenaError extends ActionError {
         this.status = details.status;
         this.serverMessage = details.serverMessage;
         this.quota = details.quota;
+        this.body = details.body;
         this.outcomeUnknown = details.outcomeUnknown ?? false;
     }
 }
@@ -28642,7 +28644,8 @@ function httpError(failure, note) {
         status: failure.status,
         serverMessage: failure.serverMessage || undefined,
         quota: failure.quota,
-        outcomeUnknown: failure.outcomeUnknown
+        outcomeUnknown: failure.outcomeUnknown,
+        body: failure.body
     });
 }
 function quotaHint(quota) {
@@ -29341,6 +29344,13 @@ class Transport {
         catch {
             // not JSON: serverMessage holds the raw text
         }
+        let body = undefined;
+        try {
+            body = JSON.parse(this.#options.redact(text));
+        }
+        catch {
+            // not JSON (or masking broke it): callers have serverMessage
+        }
         const record = json && typeof json === 'object' ? json : {};
         const maintenance = status === 503 && record.maintenance_mode === true;
         const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined;
@@ -29351,7 +29361,16 @@ class Transport {
         const retryable = refusal || (req.idempotent && (status === 500 || status === 502 || status === 504));
         const outcomeUnknown = !req.idempotent && status >= 500 && status !== 503;
         const retryAfterMs = refusal ? parseRetryAfter(retryAfter, this.#options.now()) : null;
-        return new AttemptFailure(note => httpError({ ...ctx, status, serverMessage, maintenance, deploy: req.deploy, quota, outcomeUnknown }, note), retryable, retryAfterMs, String(status));
+        return new AttemptFailure(note => httpError({
+            ...ctx,
+            status,
+            serverMessage,
+            maintenance,
+            deploy: req.deploy,
+            quota,
+            outcomeUnknown,
+            body
+        }, note), retryable, retryAfterMs, String(status));
     }
     async close() {
         if (this.#ownsDispatcher)
@@ -30234,23 +30253,29 @@ function parseUpload(data, text) {
     };
 }
 function parseFiles(data, ctx) {
+    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
+}
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+function fileEntries(data, ctx) {
     const o = asRecord(data, ctx, '(file list)');
     const files = o.files;
-    const out = [];
     if (Array.isArray(files)) {
-        for (const item of files) {
+        return files.map(item => {
             const f = asRecord(item, ctx, 'files[]');
             const name = optString(pick(f, 'name', 'filename'));
             if (name === null)
                 fail(ctx, 'files[].name', 'a string');
-            out.push(fileOf(name, f));
-        }
-        return out;
+            return [name, f];
+        });
     }
-    for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-        out.push(fileOf(name, isRecord(value) ? value : {}));
-    }
-    return out;
+    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
+        name,
+        isRecord(value) ? value : {}
+    ]);
 }
 function fileOf(name, f) {
     return {
@@ -30762,6 +30787,18 @@ class ArenaClient {
             now: this.#now
         });
     }
+    /**
+     * One request on the known (or detected) wire, for route families kept in modules of their
+     * own (creator.ts): the same transport, retries, scope check and redaction as the methods
+     * here. Resolves to null for a route the wire does not have (`build` returned null).
+     */
+    async call(build, spec) {
+        return this.#request(build, spec);
+    }
+    /** Text with the token and every secret seen so far masked (for messages built outside). */
+    redact(text) {
+        return this.#redact(text);
+    }
     /** Closes the connection pool the client created (not one passed in). */
     async close() {
         await this.#transport.close();
@@ -30797,6 +30834,8 @@ class ArenaClient {
         const route = this.#transport.route(endpoint.method, endpoint.path);
         if (endpoint.userScope)
             requireScope(this.#token, 'user', route);
+        else if (endpoint.scope)
+            requireScope(this.#token, endpoint.scope, route);
         const what = spec.what ?? endpoint.what;
         const res = await this.#transport.call({
             method: endpoint.method,
@@ -30915,7 +30954,7 @@ function plural(count, one, many = `${one}s`) {
 const CONTROL = 
 // eslint-disable-next-line no-control-regex
 /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/;
-function format_hasControlCharacters(text) {
+function hasControlCharacters(text) {
     return CONTROL.test(text);
 }
 /** Each run of control characters becomes one space. */
@@ -30933,318 +30972,24 @@ function oneLine(text, max = 200) {
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/submit/course-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs.ts
 /**
- * The course inputs of the participant action: the join code (or the `/enroll/<code>` link a
- * teacher shares), the student fields the server needs to enrol, and GitHub Classroom's
- * `max-score`. Pure; each rule throws an InputError naming the input.
+ * Input rules that every action of this repository shares (the ML Arena host, booleans as
+ * GitHub's getBooleanInput reads them, choices, ids, the wait's deadline and polling). Each
+ * throws an InputError whose one-line message names the input and says what would be valid.
+ * Pure.
  */
 
 
-const JOIN_CODE = /^[A-Za-z0-9_-]{1,128}$/;
-/** `/enroll/<code>` at the end of a link's path (a trailing slash allowed). */
-const ENROL_PATH = /\/enroll\/([^/?#]+)\/?$/;
-const MAX_EMAIL = 254;
-const MAX_STUDENT_NUMBER = 64;
-/** One @, something on each side, a dot in the domain, no spaces: what every server accepts. */
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
-/**
- * The join code from `course-join-code`: the code itself, or a link whose path ends in
- * `/enroll/<code>` (the form teachers share), reduced to the code. '' → null.
- */
-function parseJoinCode(raw) {
-    const value = raw.trim();
-    if (value === '')
-        return null;
-    const hint = 'give the course join code (e.g. CS101-ab12cd) or its enrolment link (https://ml-arena.com/enroll/<code>)';
-    let code = value;
-    if (value.includes('/')) {
-        let path = value;
-        try {
-            path = new URL(value).pathname;
-        }
-        catch {
-            // a relative link such as /enroll/<code>: its path is the value itself
-        }
-        const match = ENROL_PATH.exec(path);
-        if (!match) {
-            throw new InputError('course-join-code', `${quoteValue(value, 80)} is not a join code, and as a link it does not end in /enroll/<code>; ${hint}.`);
-        }
-        try {
-            code = decodeURIComponent(match[1]);
-        }
-        catch {
-            code = match[1];
-        }
-    }
-    if (!JOIN_CODE.test(code)) {
-        throw new InputError('course-join-code', `${quoteValue(code, 80)} is not a join code (letters, digits, - and _, at most 128); ${hint}.`);
-    }
-    return code;
-}
-/** '' → null; otherwise one address, checked for its shape only. */
-function parseStudentEmail(raw) {
-    const value = raw.trim();
-    if (value === '')
-        return null;
-    if (value.length > MAX_EMAIL || !EMAIL.test(value)) {
-        throw new InputError('student-email', `is not an e-mail address (one address such as student@university.edu, at most ${MAX_EMAIL} characters).`);
-    }
-    return value;
-}
-/** '' → null; one line of printable text (schools use letters, digits and separators). */
-function parseStudentNumber(raw) {
-    const value = raw.trim();
-    if (value === '')
-        return null;
-    if ([...value].length > MAX_STUDENT_NUMBER || hasControlCharacters(value)) {
-        throw new InputError('student-number', `is not a student number: give one line of at most ${MAX_STUDENT_NUMBER} characters, e.g. 20261234.`);
-    }
-    return value;
-}
-/** The course inputs, or null when no join code is given (the student fields then must be empty too). */
-function course_inputs_parseCourseInputs(read) {
-    const joinCode = parseJoinCode(read('course-join-code'));
-    const studentEmail = parseStudentEmail(read('student-email'));
-    const studentNumber = parseStudentNumber(read('student-number'));
-    if (joinCode === null) {
-        const given = studentEmail !== null ? 'student-email' : studentNumber !== null ? 'student-number' : null;
-        if (given) {
-            throw new InputError(given, 'is only used to enrol in a course, and course-join-code is empty; give the course join code too, or leave it empty.');
-        }
-        return null;
-    }
-    return { joinCode, studentEmail, studentNumber };
-}
-/** GitHub Classroom's points for this step: a whole number from 0 to 1000. */
-function course_inputs_parseMaxScore(raw) {
-    const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-    if (!Number.isSafeInteger(value) || value > 1000) {
-        throw new InputError('max-score', `${quoteValue(raw)} is not a whole number of points from 0 to 1000; use e.g. 100 (what the Classroom grading reporter adds up).`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/submit/config.ts
-/**
- * Reads and validates every input of the action once, before anything touches ML Arena.
- * Each rule throws an InputError whose one-line message names the input, says what is wrong and
- * what would be valid. Secret inputs (api-key, github-token) are never echoed.
- *
- * readConfig is pure except for one synchronous stat: `working-directory` must exist and be a
- * directory, and checking it here keeps every input error in one place.
- */
-
-
-
-
-
-const FAIL_ON_VALUES = (/* unused pure expression or super */ null && ([
-    'deploy-failed',
-    'upload-failed',
-    'timeout',
-    'rank-drop',
-    'not-passed'
-]));
-/** Bounds of the numeric and text inputs; the error messages quote them. */
-const INPUT_LIMITS = {
+/** Bounds of the wait inputs (timeout-minutes, poll-interval-seconds); messages quote them. */
+const WAIT_LIMITS = {
     maxTimeoutMinutes: 360,
     minPollIntervalSeconds: 0.05,
-    maxPollIntervalSeconds: 600,
-    maxLogs: 100,
-    maxAgentNameLength: 100,
-    maxCommentKeyLength: 200,
-    maxRuntimeSpecLength: 100
+    maxPollIntervalSeconds: 600
 };
-/**
- * The defaults of action.yml, applied when an input reads as empty (GitHub fills them in, but
- * local runs and tests that set INPUT_* variables do not). `fail-on` is the exception: an empty
- * value there means "fail on no outcome".
- */
-const INPUT_DEFAULTS = {
-    'base-url': 'https://ml-arena.com',
-    'api-wire': 'auto',
-    'working-directory': '.',
-    'if-no-files-found': 'error',
-    wait: 'true',
-    'timeout-minutes': '30',
-    'poll-interval-seconds': '10',
-    logs: '3',
-    summary: 'true',
-    comment: 'auto',
-    'dry-run': 'false',
-    'max-score': '100'
-};
-const TOKEN_SCOPES = (/* unused pure expression or super */ null && (['user', 'creator', 'teacher']));
-const config_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const inputs_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const WHOLE_NUMBER = /^\d+$/;
 const DECIMAL_NUMBER = /^\d+(?:\.\d+)?$/;
-// Letters, digits and .+-_; a part starts with a letter or digit, and the language with a letter.
-const RUNTIME_PART = '[A-Za-z0-9][A-Za-z0-9.+_-]*';
-const RUNTIME_SPEC = new RegExp(`^([A-Za-z][A-Za-z0-9.+_-]*)(?:/(${RUNTIME_PART})(?:@(${RUNTIME_PART}))?)?$`);
-const RUNTIME_EXAMPLES = 'python, python/gymnasium, python/torch@2.3, or a runtime id such as 42';
-/** Reads every input once. `getInput` returns the raw input string ('' when unset). */
-function readConfig(getInput, env) {
-    const read = (name) => getInput(name).trim();
-    const orDefault = (name) => read(name) || INPUT_DEFAULTS[name];
-    const root = env['GITHUB_WORKSPACE']?.trim() || process.cwd();
-    const apiKey = parseApiKey(read('api-key'));
-    const baseUrl = parseBaseUrl(orDefault('base-url'));
-    const apiWire = parseChoice('api-wire', orDefault('api-wire'), ['auto', 'current', 'legacy']);
-    const course = parseCourseInputs(read);
-    const competitionId = course && read('competition-id') === ''
-        ? null
-        : parseRequiredId('competition-id', read('competition-id'));
-    const agentId = parseOptionalId('agent-id', read('agent-id'));
-    const files = parseFileLines(getInput('files'));
-    if (files.length === 0 && agentId === null) {
-        throw new InputError('files', 'is required unless agent-id names an agent to redeploy as it is; give newline-separated globs relative to working-directory, e.g. agent/**.');
-    }
-    const workingDirectory = resolveWorkingDirectory(orDefault('working-directory'), root);
-    const ifNoFilesFound = parseChoice('if-no-files-found', orDefault('if-no-files-found'), [
-        'error',
-        'warn',
-        'ignore'
-    ]);
-    const runtime = parseRuntimeSpec(read('runtime'));
-    const agentName = parseAgentName(read('agent-name'));
-    const wait = parseBoolean('wait', orDefault('wait'));
-    const timeoutMinutes = parseTimeoutMinutes(orDefault('timeout-minutes'));
-    const pollIntervalSeconds = parsePollInterval(orDefault('poll-interval-seconds'), timeoutMinutes);
-    const logs = parseLogCount(orDefault('logs'));
-    const logsDirInput = read('logs-dir');
-    const logsDir = logsDirInput === '' ? null : path.resolve(root, logsDirInput);
-    const summary = parseBoolean('summary', orDefault('summary'));
-    const comment = parseChoice('comment', orDefault('comment'), ['auto', 'on', 'off']);
-    const commentKey = parseCommentKey(read('comment-key'));
-    const githubToken = read('github-token');
-    const failOn = parseFailOn(getInput('fail-on'));
-    const dryRun = parseBoolean('dry-run', orDefault('dry-run'));
-    const maxScore = parseMaxScore(orDefault('max-score'));
-    if (failOn.has('not-passed') && course === null) {
-        throw new InputError('fail-on', 'lists not-passed, but course-join-code is empty: only a course has a pass threshold; give the join code, or drop not-passed.');
-    }
-    return {
-        apiKey,
-        baseUrl,
-        apiWire,
-        competitionId,
-        course,
-        maxScore,
-        files,
-        workingDirectory,
-        ifNoFilesFound,
-        runtime,
-        agentName,
-        agentId,
-        wait,
-        timeoutMinutes,
-        pollIntervalSeconds,
-        logs,
-        logsDir,
-        summary,
-        comment,
-        commentKey,
-        githubToken,
-        failOn,
-        dryRun
-    };
-}
-/**
- * `language[/framework[@version]]` or a positive integer runtime id; '' → null (the competition
- * default). Parts are letters, digits and `.+-_`.
- */
-function parseRuntimeSpec(raw) {
-    const value = raw.trim();
-    if (value === '')
-        return null;
-    if (/^[+-]?\d+(?:\.\d*)?$/.test(value)) {
-        const id = WHOLE_NUMBER.test(value) ? Number(value) : 0;
-        if (!Number.isSafeInteger(id) || id < 1) {
-            throw new InputError('runtime', `${quoteValue(value)} is not a valid runtime id (a positive integer); use e.g. ${RUNTIME_EXAMPLES}.`);
-        }
-        return { kind: 'id', id };
-    }
-    const match = value.length <= INPUT_LIMITS.maxRuntimeSpecLength ? RUNTIME_SPEC.exec(value) : null;
-    if (match === null && new RegExp(`^${RUNTIME_PART}@${RUNTIME_PART}$`).test(value)) {
-        throw new InputError('runtime', `${quoteValue(value)} gives a version without a framework; the version belongs to the framework: language/framework@version, e.g. python/torch@2.3.`);
-    }
-    if (match === null) {
-        throw new InputError('runtime', `${quoteValue(value)} is not a runtime spec: use language[/framework[@version]] (letters, digits and .+-_), e.g. ${RUNTIME_EXAMPLES}.`);
-    }
-    return {
-        kind: 'match',
-        language: match[1] ?? '',
-        framework: match[2] ?? null,
-        frameworkVersion: match[3] ?? null
-    };
-}
-const MAX_NAME = INPUT_LIMITS.maxAgentNameLength;
-const MAX_SUFFIX = 40;
-/**
- * The name of a new agent when `agent-name` is empty: `<repo name>-pr<N>` on pull requests (one
- * agent per PR), `<repo name>-<short sha>` otherwise (the ref name when there is no SHA). Only
- * `[A-Za-z0-9._-]`, at most 100 characters.
- */
-function defaultAgentName(ctx) {
-    const repoName = sanitizeNamePart(ctx.repository.split('/').pop() ?? '') || 'agent';
-    let suffix;
-    if (ctx.prNumber !== null && Number.isSafeInteger(ctx.prNumber) && ctx.prNumber > 0) {
-        suffix = `pr${ctx.prNumber}`;
-    }
-    else {
-        const shortSha = ctx.sha.trim().slice(0, 7).toLowerCase();
-        suffix = /^[0-9a-f]{7}$/.test(shortSha)
-            ? shortSha
-            : sanitizeNamePart(ctx.refName ?? '').slice(0, MAX_SUFFIX);
-    }
-    if (suffix === '')
-        return repoName.slice(0, MAX_NAME);
-    return `${repoName.slice(0, MAX_NAME - suffix.length - 1)}-${suffix}`;
-}
-function sanitizeNamePart(text) {
-    return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
-}
-function parseApiKey(raw) {
-    if (raw === '')
-        return null;
-    const shape = 'a token looks like mlk_user_<lookup>_<secret>; create one on ML Arena and pass it from a secret';
-    if (/\s/.test(raw)) {
-        throw new InputError('api-key', `contains whitespace; ${shape}.`);
-    }
-    if (!raw.startsWith('mlk_') && raw.includes(':')) {
-        throw new InputError('api-key', 'is the retired key_id:key_pass form; create a token mlk_user_… on ML Arena and pass it from a secret.');
-    }
-    const parts = config_splitToken(raw);
-    const scope = parts[1] ?? '';
-    if (parts.length !== 4 ||
-        parts[0] !== 'mlk' ||
-        parts.some(part => part === '') ||
-        !TOKEN_SCOPES.includes(scope)) {
-        throw new InputError('api-key', `is not an ML Arena token; ${shape}.`);
-    }
-    if (scope === 'teacher') {
-        throw new InputError('api-key', "is a teacher token; submitting (and enrolling in a course) needs a user token (mlk_user_…), the student's own; a teacher's class report is the course action (mlarena/mlarena-action/course).");
-    }
-    if (scope !== 'user') {
-        throw new InputError('api-key', `is a ${scope} token; submitting needs a user token (mlk_user_…): create one on ML Arena.`);
-    }
-    return raw;
-}
-/** Splits on `_` at most 3 times: the secret may itself contain `_`. */
-function config_splitToken(token) {
-    const parts = [];
-    let rest = token;
-    while (parts.length < 3) {
-        const at = rest.indexOf('_');
-        if (at < 0)
-            break;
-        parts.push(rest.slice(0, at));
-        rest = rest.slice(at + 1);
-    }
-    parts.push(rest);
-    return parts;
-}
 function parseBaseUrl(value) {
     const hint = 'give the host only, e.g. https://ml-arena.com; the action adds /api itself';
     // A value with '@' may carry credentials: never echo it.
@@ -31268,7 +31013,7 @@ function parseBaseUrl(value) {
     if (url.pathname !== '/') {
         throw new errors_InputError('base-url', `${shown} has a path (${format_quoteValue(url.pathname)}); ${hint}.`);
     }
-    if (url.protocol === 'http:' && !config_LOCAL_HOSTS.has(url.hostname)) {
+    if (url.protocol === 'http:' && !inputs_LOCAL_HOSTS.has(url.hostname)) {
         throw new errors_InputError('base-url', `${shown} uses plain http, which is allowed only for localhost, 127.0.0.1 and [::1]; use https://, e.g. https://ml-arena.com.`);
     }
     return url.origin;
@@ -31287,57 +31032,6 @@ function parsePositiveInteger(raw) {
     const value = Number(raw);
     return Number.isSafeInteger(value) && value >= 1 ? value : null;
 }
-function parseRequiredId(input, raw) {
-    if (raw === '') {
-        throw new InputError(input, 'is required (unless course-join-code names a course with one challenge): the id of the competition, a positive integer (the number in its ML Arena address), e.g. 42.');
-    }
-    const id = parsePositiveInteger(raw);
-    if (id === null) {
-        throw new InputError(input, `${quoteValue(raw)} is not a positive integer id; use e.g. 42.`);
-    }
-    return id;
-}
-function parseOptionalId(input, raw) {
-    if (raw === '')
-        return null;
-    const id = parsePositiveInteger(raw);
-    if (id === null) {
-        throw new InputError(input, `${quoteValue(raw)} is not a positive integer id; use e.g. 1234, or leave it empty to create a new agent.`);
-    }
-    return id;
-}
-function parseFileLines(raw) {
-    return raw
-        .split(/\r\n|\r|\n/)
-        .map(line => line.trim())
-        .filter(line => line !== '' && !line.startsWith('#'));
-}
-function resolveWorkingDirectory(value, root) {
-    const resolved = path.resolve(root, value);
-    const shown = `${quoteValue(value)} (${quoteValue(resolved, 200)})`;
-    let isDirectory;
-    try {
-        isDirectory = statSync(resolved).isDirectory();
-    }
-    catch {
-        throw new InputError('working-directory', `${shown} does not exist; give a folder relative to the workspace, e.g. agent, or . for the repository root.`);
-    }
-    if (!isDirectory) {
-        throw new InputError('working-directory', `${shown} is not a directory; give the folder that holds the agent files, e.g. agent.`);
-    }
-    return resolved;
-}
-function parseAgentName(raw) {
-    if (raw === '')
-        return null;
-    if ([...raw].length > MAX_NAME) {
-        throw new InputError('agent-name', `${quoteValue(raw)} is longer than ${MAX_NAME} characters; use a shorter name, or leave it empty to derive one.`);
-    }
-    if (hasControlCharacters(raw)) {
-        throw new InputError('agent-name', `${quoteValue(raw)} contains control characters; use one line of printable text, e.g. my-agent.`);
-    }
-    return raw;
-}
 /** Exactly what GitHub's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
 function parseBoolean(input, raw) {
     if (raw === 'true' || raw === 'True' || raw === 'TRUE')
@@ -31354,7 +31048,7 @@ function parseDecimal(raw) {
 }
 function parseTimeoutMinutes(raw) {
     const value = parseDecimal(raw);
-    const max = INPUT_LIMITS.maxTimeoutMinutes;
+    const max = WAIT_LIMITS.maxTimeoutMinutes;
     if (value === null || value <= 0 || value > max) {
         throw new InputError('timeout-minutes', `${quoteValue(raw)} is not a number of minutes greater than 0 and at most ${max}; use e.g. 30.`);
     }
@@ -31362,7 +31056,7 @@ function parseTimeoutMinutes(raw) {
 }
 function parsePollInterval(raw, timeoutMinutes) {
     const value = parseDecimal(raw);
-    const { minPollIntervalSeconds: min, maxPollIntervalSeconds: max } = INPUT_LIMITS;
+    const { minPollIntervalSeconds: min, maxPollIntervalSeconds: max } = WAIT_LIMITS;
     if (value === null || value < min || value > max) {
         throw new InputError('poll-interval-seconds', `${quoteValue(raw)} is not a number of seconds from ${min} to ${max}; use e.g. 10.`);
     }
@@ -31371,41 +31065,6 @@ function parsePollInterval(raw, timeoutMinutes) {
         throw new InputError('poll-interval-seconds', `${value} seconds is not shorter than timeout-minutes (${timeoutMinutes} min = ${timeoutSeconds} s); use a shorter interval, e.g. 10, or a longer timeout.`);
     }
     return value;
-}
-function parseLogCount(raw) {
-    const max = INPUT_LIMITS.maxLogs;
-    const value = WHOLE_NUMBER.test(raw) ? Number(raw) : null;
-    if (value === null || value > max) {
-        throw new InputError('logs', `${quoteValue(raw)} is not a whole number of games from 0 to ${max}; use e.g. 3, or 0 for none.`);
-    }
-    return value;
-}
-function parseCommentKey(raw) {
-    if (raw === '')
-        return null;
-    const max = INPUT_LIMITS.maxCommentKeyLength;
-    if ([...raw].length > max) {
-        throw new InputError('comment-key', `${quoteValue(raw)} is longer than ${max} characters; use a short key such as the matrix values, e.g. gpu-small.`);
-    }
-    if (hasControlCharacters(raw)) {
-        throw new InputError('comment-key', `${quoteValue(raw)} contains control characters; use one line of text, e.g. gpu-small.`);
-    }
-    return raw;
-}
-function parseFailOn(raw) {
-    const words = raw
-        .split(/[,\r\n]/)
-        .map(word => word.trim().toLowerCase())
-        .filter(word => word !== '');
-    const result = new Set();
-    for (const word of words) {
-        const known = FAIL_ON_VALUES.find(value => value === word);
-        if (known === undefined) {
-            throw new InputError('fail-on', `${quoteValue(word)} is not an outcome to fail on; use a comma-separated list of ${FAIL_ON_VALUES.join(', ')}, or leave it empty to fail on none.`);
-        }
-        result.add(known);
-    }
-    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/course/config.ts
@@ -31427,7 +31086,7 @@ const COURSE_INPUT_DEFAULTS = {
     summary: 'true'
 };
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const config_MAX_NAME = 200;
+const MAX_NAME = 200;
 const MAX_CODE = 50;
 function readCourseConfig(getInput, env) {
     const read = (name) => getInput(name).trim();
@@ -31436,7 +31095,7 @@ function readCourseConfig(getInput, env) {
     const baseUrl = parseBaseUrl(orDefault('base-url'));
     const apiWire = parseChoice('api-wire', orDefault('api-wire'), ['auto', 'current', 'legacy']);
     const courseId = optionalId('course-id', read('course-id'));
-    const name = config_text('name', read('name'), config_MAX_NAME);
+    const name = config_text('name', read('name'), MAX_NAME);
     const challengeId = optionalId('challenge-id', read('challenge-id'));
     const create = parseBoolean('create', orDefault('create'));
     const code = config_text('code', read('code'), MAX_CODE);
@@ -31502,7 +31161,7 @@ function optionalId(input, raw) {
 function config_text(input, raw, max) {
     if (raw === '')
         return null;
-    if ([...raw].length > max || format_hasControlCharacters(raw)) {
+    if ([...raw].length > max || hasControlCharacters(raw)) {
         throw new errors_InputError(input, `must be one line of at most ${max} characters.`);
     }
     return raw;

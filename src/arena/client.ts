@@ -117,7 +117,7 @@ export interface ArenaClientOptions {
   userAgent?: string
 }
 
-interface RequestSpec {
+export interface RequestSpec {
   json?: unknown
   body?: ApiRequest['body']
   query?: ApiRequest['query']
@@ -130,7 +130,7 @@ interface RequestSpec {
   what?: string
 }
 
-interface Answer {
+export interface Answer {
   wire: Wire
   ctx: RequestContext
   status: number
@@ -552,6 +552,23 @@ export class ArenaClient {
     })
   }
 
+  /**
+   * One request on the known (or detected) wire, for route families kept in modules of their
+   * own (creator.ts): the same transport, retries, scope check and redaction as the methods
+   * here. Resolves to null for a route the wire does not have (`build` returned null).
+   */
+  async call(
+    build: (w: Wire) => Endpoint | null,
+    spec: (w: Wire) => RequestSpec
+  ): Promise<Answer | null> {
+    return this.#request(build, spec)
+  }
+
+  /** Text with the token and every secret seen so far masked (for messages built outside). */
+  redact(text: string): string {
+    return this.#redact(text)
+  }
+
   /** Closes the connection pool the client created (not one passed in). */
   async close(): Promise<void> {
     await this.#transport.close()
@@ -589,6 +606,7 @@ export class ArenaClient {
   async #send(endpoint: Endpoint, spec: RequestSpec): Promise<Omit<Answer, 'wire'>> {
     const route = this.#transport.route(endpoint.method, endpoint.path)
     if (endpoint.userScope) requireScope(this.#token, 'user', route)
+    else if (endpoint.scope) requireScope(this.#token, endpoint.scope, route)
     const what = spec.what ?? endpoint.what
     const res = await this.#transport.call({
       method: endpoint.method,

@@ -33,6 +33,8 @@ export interface ArenaErrorDetails {
   serverMessage?: string
   /** Deploy refusals: the limits the server sent with the refusal. */
   quota?: DeployQuota
+  /** A refusal's JSON answer (secrets masked), for callers that read more than `error`. */
+  body?: unknown
   /**
    * The request may have been carried out although it failed (a non-idempotent call that failed
    * after it was sent: 500/502/504, reset, timeout, unreadable answer). Callers look at the
@@ -48,6 +50,7 @@ export class ArenaError extends ActionError {
   readonly status: number | undefined
   readonly serverMessage: string | undefined
   readonly quota: DeployQuota | undefined
+  readonly body: unknown
   readonly outcomeUnknown: boolean
 
   constructor(message: string, details: ArenaErrorDetails) {
@@ -57,6 +60,7 @@ export class ArenaError extends ActionError {
     this.status = details.status
     this.serverMessage = details.serverMessage
     this.quota = details.quota
+    this.body = details.body
     this.outcomeUnknown = details.outcomeUnknown ?? false
   }
 }
@@ -130,6 +134,8 @@ export interface HttpFailure extends RequestContext {
   deploy?: boolean
   quota?: DeployQuota
   outcomeUnknown?: boolean
+  /** The refusal's JSON answer, secrets masked. */
+  body?: unknown
 }
 
 export function kindOfStatus(
@@ -173,7 +179,8 @@ export function httpError(failure: HttpFailure, note?: string): ArenaError {
     status: failure.status,
     serverMessage: failure.serverMessage || undefined,
     quota: failure.quota,
-    outcomeUnknown: failure.outcomeUnknown
+    outcomeUnknown: failure.outcomeUnknown,
+    body: failure.body
   })
 }
 

@@ -455,6 +455,12 @@ export class Transport {
     } catch {
       // not JSON: serverMessage holds the raw text
     }
+    let body: unknown = undefined
+    try {
+      body = JSON.parse(this.#options.redact(text))
+    } catch {
+      // not JSON (or masking broke it): callers have serverMessage
+    }
     const record = json && typeof json === 'object' ? (json as Record<string, unknown>) : {}
     const maintenance = status === 503 && record.maintenance_mode === true
     const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined
@@ -469,7 +475,16 @@ export class Transport {
     return new AttemptFailure(
       note =>
         httpError(
-          { ...ctx, status, serverMessage, maintenance, deploy: req.deploy, quota, outcomeUnknown },
+          {
+            ...ctx,
+            status,
+            serverMessage,
+            maintenance,
+            deploy: req.deploy,
+            quota,
+            outcomeUnknown,
+            body
+          },
           note
         ),
       retryable,

@@ -97,7 +97,11 @@ function splitToken(value: string): [string, string, string, string] | null {
 }
 
 /** Fails before any request when the token's scope cannot use `route`. */
-export function requireScope(token: Token, scope: TokenScope, route: string): void {
+export function requireScope(
+  token: Pick<Token, 'scope' | 'masked'>,
+  scope: TokenScope,
+  route: string
+): void {
   if (token.scope === scope) return
   throw new ArenaError(
     `ML Arena needs a ${scope} token for ${route}, but the token given (${token.masked}) is a ${token.scope} token: mint a ${scope} token (mlk_${scope}_…) and use it instead.`,

@@ -10,6 +10,7 @@
  * than failing a run over a field the client can do without.
  */
 import type { Method } from './http.js'
+import type { TokenScope } from './token.js'
 import type {
   AgentFile,
   AgentStatus,
@@ -55,6 +56,8 @@ export interface Endpoint {
   what: string
   /** Agent/submission routes need a `user` token. */
   userScope: boolean
+  /** Another scope a route needs (creator routes: `creator`); checked before sending. */
+  scope?: TokenScope
 }
 
 function agentRoot(w: Wire, cid: number, aid: number): string {
@@ -310,22 +313,29 @@ export function parseUpload(data: unknown, text: string): UploadResult & { faile
 }
 
 export function parseFiles(data: unknown, ctx: RequestContext): AgentFile[] {
+  return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f))
+}
+
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+export function fileEntries(data: unknown, ctx: RequestContext): [string, Json][] {
   const o = asRecord(data, ctx, '(file list)')
   const files = o.files
-  const out: AgentFile[] = []
   if (Array.isArray(files)) {
-    for (const item of files) {
+    return files.map(item => {
       const f = asRecord(item, ctx, 'files[]')
       const name = optString(pick(f, 'name', 'filename'))
       if (name === null) fail(ctx, 'files[].name', 'a string')
-      out.push(fileOf(name, f))
-    }
-    return out
+      return [name, f]
+    })
   }
-  for (const [name, value] of Object.entries(asRecord(files, ctx, 'files'))) {
-    out.push(fileOf(name, isRecord(value) ? value : {}))
-  }
-  return out
+  return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
+    name,
+    isRecord(value) ? value : {}
+  ])
 }
 
 function fileOf(name: string, f: Json): AgentFile {

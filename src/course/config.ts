@@ -8,7 +8,7 @@ import path from 'node:path'
 import { InputError } from '../errors.js'
 import { hasControlCharacters, quoteValue } from '../format.js'
 import { parseToken, TokenError } from '../arena/token.js'
-import { parseBaseUrl, parseBoolean, parseChoice, parsePositiveInteger } from '../submit/config.js'
+import { parseBaseUrl, parseBoolean, parseChoice, parsePositiveInteger } from '../inputs.js'
 
 export interface CourseConfig {
   apiKey: string

@@ -24,6 +24,7 @@ import { renderSummary } from './report/summary.js'
 import { classroomResult, encodeClassroomResult } from './report/classroom.js'
 import { rankDropped } from './steps/rank.js'
 import { oneLine } from '../format.js'
+import { raceCancellation } from '../cancellation.js'
 
 /** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
 const CANCEL_GRACE_MS = 1500
@@ -143,7 +144,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         outcome,
         tracker
       )
-      await raceCancellation(pipeline, controller.signal)
+      await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS)
       if (controller.signal.aborted && outcome.kind !== 'cancelled') outcome.kind = 'cancelled'
     }
   } catch (error) {
@@ -159,20 +160,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await report(outcome, config, commentPlan, wantComment, log)
   decide(outcome, config)
   if (controller.signal.aborted) process.exit(1)
-}
-
-/** Waits for the pipeline, or, once cancelled, at most CANCEL_GRACE_MS more for it to stop. */
-async function raceCancellation(pipeline: Promise<void>, signal: AbortSignal): Promise<void> {
-  // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
-  // this handler it would be an unhandled rejection that ends the process before the report.
-  pipeline.catch(() => undefined)
-  const cancelled = new Promise<void>(resolve => {
-    if (signal.aborted) resolve()
-    signal.addEventListener('abort', () => setTimeout(resolve, CANCEL_GRACE_MS).unref(), {
-      once: true
-    })
-  })
-  await Promise.race([pipeline, cancelled])
 }
 
 /** Recognises a comment body that starts with our marker for `key`. */

@@ -1,0 +1,234 @@
+/**
+ * The challenge action's sequence: read the folder → check the inputs against ML Arena → find
+ * the challenge and read its state → plan → (apply → benchmark → start). Every check happens
+ * before the first write; `outcome` is filled as it goes, so a failure still has a report.
+ */
+import type { Wire } from '../arena/model.js'
+import type { Clock } from '../clock.js'
+import { ActionError } from '../errors.js'
+import { oneLine } from '../format.js'
+import type { Logger } from '../logger.js'
+import type { ChallengeConfig } from './config.js'
+import type { CreatorApi } from './creator-port.js'
+import { hasErrors, whereOf, type Finding } from './findings.js'
+import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder } from './folder.js'
+import { challengeUrl, type ChallengeOutcome } from './outcome.js'
+import { buildPlan, envFindings, type Plan } from './plan.js'
+import { validateAgainstSchema } from './schema.js'
+import { applyPlan, RefusedError, type ApplyProgress } from './steps/apply.js'
+import { runBenchmark } from './steps/benchmark.js'
+import { checkKind, findChallenge, readRemote, resolveTags } from './steps/resolve.js'
+import { parseChallengeToml, TomlSyntaxError, type ParsedToml } from './toml.js'
+
+export interface ChallengeDeps {
+  api: CreatorApi
+  /** Detects (or returns the forced) wire; the creator routes need the current one. */
+  wire: () => Promise<Wire>
+  clock: Clock
+  log: Logger
+  signal?: AbortSignal
+  workspace: string
+}
+
+/** The plan has errors: in plan mode the step fails after reporting; in apply nothing is written. */
+export class PlanError extends ActionError {
+  override name = 'PlanError'
+}
+
+export async function runChallenge(
+  config: ChallengeConfig,
+  deps: ChallengeDeps,
+  outcome: ChallengeOutcome
+): Promise<void> {
+  const { api, log } = deps
+  const local = await readChallengeFolder(config.directory, deps.workspace)
+
+  const wire = await deps.wire()
+  outcome.wire = wire
+  if (wire === 'legacy') {
+    throw new ActionError(
+      'This ML Arena server speaks the legacy API wire, whose creator routes have no editor view, env check or benchmark status: plan and apply need the current wire (ML Arena 2.x and later).'
+    )
+  }
+
+  // Inputs against ML Arena: the kind, the tags. Then challenge.toml against the schema.
+  if (config.kernelVersion !== null) checkKind(config.kernelVersion, await api.kinds())
+  const tags = resolveTags(config.tags, config.tags === null ? [] : await api.tagCatalog())
+  const findings: Finding[] = []
+  const tomlFile = local.env.find(file => file.name === CONFIG_FILE) ?? null
+  let toml: ParsedToml | null = null
+  if (tomlFile) {
+    try {
+      toml = parseChallengeToml(tomlFile.text ?? '')
+      findings.push(...validateAgainstSchema(toml, await api.configSchema(), tomlFile.shown))
+    } catch (error) {
+      if (!(error instanceof TomlSyntaxError)) throw error
+      findings.push({
+        severity: 'error',
+        file: tomlFile.shown,
+        line: error.line,
+        message: `not valid TOML: ${error.message} (column ${error.column})`,
+        source: 'toml'
+      })
+    }
+  }
+
+  // The challenge, its state, and the env check of the local env.py.
+  const id = await findChallenge(api, config.challengeId, config.name)
+  const remote = id === null ? null : await readRemote(api, id)
+  const envPy = local.env.find(file => file.name === ENV_ENTRY)
+  const envCheck = id !== null && envPy ? await api.checkEnv(id, envPy.text ?? '') : null
+  outcome.challengeId = id
+  if (remote) {
+    outcome.name = config.name ?? remote.view.name
+    outcome.status = remote.view.status
+    outcome.url = challengeUrl(config.baseUrl, wire, remote.view.id)
+  } else {
+    outcome.status = 'new'
+  }
+
+  const plan = buildPlan({
+    identity: {
+      name: config.name,
+      kernelVersion: config.kernelVersion,
+      description: config.description,
+      isPublic: config.isPublic,
+      tags
+    },
+    local,
+    toml,
+    findings,
+    envCheck,
+    remote
+  })
+  outcome.plan = plan
+  log.info(describePlan(plan))
+
+  if (config.mode === 'plan') {
+    outcome.blockers = null
+    if (hasErrors(plan.findings)) {
+      outcome.kind = 'plan-failed'
+      throw new PlanError(firstErrors(plan))
+    }
+    outcome.kind = 'planned'
+    return
+  }
+
+  if (hasErrors(plan.findings)) {
+    outcome.kind = 'refused'
+    throw new PlanError(`Nothing was written: ${firstErrors(plan)}`)
+  }
+
+  const progress: ApplyProgress = { challengeId: id, created: false, applied: 0 }
+  // A new challenge: the env check the plan could not run (it needs an id) runs before any file.
+  const checkNewEnv = async (newId: number): Promise<void> => {
+    if (!envPy) return
+    const check = await api.checkEnv(newId, envPy.text ?? '')
+    const found = envFindings(check, envPy.shown)
+    outcome.serverFindings.push(...found)
+    if (hasErrors(found)) {
+      throw new RefusedError(
+        `ML Arena's env check refused ${envPy.shown}; the challenge was created (id ${newId}), no file was written: ${found
+          .filter(f => f.severity === 'error')
+          .slice(0, 3)
+          .map(f => `${whereOf(f)}: ${f.message}`)
+          .join('; ')}`,
+        found
+      )
+    }
+  }
+  try {
+    await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv)
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      // The env check's findings are in already (a warning counts too, whatever the verdict).
+      for (const finding of error.findings)
+        if (!outcome.serverFindings.includes(finding)) outcome.serverFindings.push(finding)
+      outcome.kind = 'refused'
+    }
+    throw error
+  } finally {
+    outcome.applied = progress.applied
+    outcome.created = progress.created
+    if (progress.challengeId !== null) {
+      outcome.challengeId = progress.challengeId
+      outcome.url = challengeUrl(config.baseUrl, wire, progress.challengeId)
+    }
+  }
+  const cid = progress.challengeId
+  if (cid === null) throw new Error('apply ended without a challenge id')
+
+  let view = await api.editorView(cid)
+  outcome.status = view.status
+  const unscored = (view.startBlockers ?? []).some(b => b.code === 'benchmark_unscored')
+  const hasBenchmark = local.benchmark.length > 0 || (remote?.benchmark.length ?? 0) > 0
+  if (plan.runsBenchmark || (config.start && unscored && hasBenchmark)) {
+    const result = await log.group('Benchmark', () =>
+      runBenchmark(api, cid, {
+        clock: deps.clock,
+        timeoutMs: config.timeoutMinutes * 60_000,
+        intervalMs: config.pollIntervalSeconds * 1000,
+        signal: deps.signal,
+        log
+      })
+    )
+    outcome.benchmark = result.status
+    outcome.benchmarkEnd = result.end
+    if (result.end === 'interrupted') {
+      outcome.kind = 'cancelled'
+      return
+    }
+    if (result.end === 'timeout') {
+      outcome.kind = 'timeout'
+      return
+    }
+    if (result.end !== 'completed') {
+      outcome.kind = 'benchmark-failed'
+      view = await api.editorView(cid)
+      outcome.blockers = view.startBlockers
+      return
+    }
+    view = await api.editorView(cid)
+  } else if (plan.changes.length === 0) {
+    outcome.benchmark = null
+  }
+  outcome.status = view.status
+  outcome.blockers = view.startBlockers
+
+  if (config.start && view.status !== 'started') {
+    const blockers = view.startBlockers ?? []
+    if (blockers.length > 0) {
+      outcome.kind = 'blocked'
+      return
+    }
+    await api.start(cid)
+    view = await api.editorView(cid)
+    outcome.status = view.status
+    outcome.blockers = view.startBlockers
+    outcome.kind = 'started'
+    log.info(`Started challenge ${cid}.`)
+    return
+  }
+  outcome.kind = 'applied'
+}
+
+function describePlan(plan: Plan): string {
+  const lines = [
+    `Plan for ${plan.challengeId === null ? 'a new challenge' : `challenge ${plan.challengeId}`} (${plan.status}): ${plan.changes.length} change(s).`
+  ]
+  // Names can come from ML Arena (files it lists): one line each, so none can forge a command.
+  for (const c of [...plan.changes, ...plan.configChanges])
+    lines.push(
+      `  ${c.action} ${oneLine(c.subject)}: ${oneLine(c.detail)}${c.refusedWhileStarted ? ' (refused while started)' : ''}`
+    )
+  return lines.join('\n')
+}
+
+function firstErrors(plan: Plan): string {
+  const errors = plan.findings.filter(f => f.severity === 'error')
+  const shown = errors
+    .slice(0, 3)
+    .map(f => (whereOf(f) ? `${whereOf(f)}: ${f.message}` : f.message))
+    .join('; ')
+  return `the plan has ${errors.length} error(s): ${shown}${errors.length > 3 ? '; …' : ''}`
+}
