@@ -28388,7 +28388,7 @@ const MAX_RATE_LIMIT_WAIT_S = 60;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(428);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4990);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28397,7 +28397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 428:
+/***/ 4990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35170,12 +35170,30 @@ function message(outcome, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
+/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
+const CANCEL_GRACE_MS = 1500;
+/** Listens for SIGINT/SIGTERM until disposed; the first one aborts `signal` (with a warning). */
+function watchCancellation(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`);
+        controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose() {
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
+        }
+    };
+}
 /**
- * How an action's entry waits for its pipeline when the run may be cancelled (SIGINT/SIGTERM):
- * the pipeline's end, or, once cancelled, at most `graceMs` more, so the report is written with
- * the last known state even when a request is still hanging.
+ * Waits for the pipeline: its end, or, once cancelled, at most `graceMs` more, so the report is
+ * written with the last known state even when a request is still hanging.
  */
-async function raceCancellation(pipeline, signal, graceMs) {
+async function raceCancellation(pipeline, signal, graceMs = CANCEL_GRACE_MS) {
     // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
     // this handler it would be an unhandled rejection that ends the process before the report.
     pipeline.catch(() => undefined);
@@ -35186,6 +35204,17 @@ async function raceCancellation(pipeline, signal, graceMs) {
     });
     await Promise.race([pipeline, cancelled]);
 }
+
+;// CONCATENATED MODULE: ./src/github/actions-log.ts
+/** The Logger of a real run: the Actions log, through @actions/core (groups fold in the UI). */
+
+const actionsLog = {
+    debug: message => core/* debug */.Yz(message),
+    info: message => core/* info */.pq(message),
+    warning: message => core/* warning */.$e(message),
+    notice: message => core/* notice */.lm(message),
+    group: (title, fn) => core/* group */.Os(title, fn)
+};
 
 ;// CONCATENATED MODULE: ./src/submit/main.ts
 /**
@@ -35209,24 +35238,11 @@ async function raceCancellation(pipeline, signal, graceMs) {
 
 
 
-/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
-const CANCEL_GRACE_MS = 1500;
-const actionsLog = {
-    debug: message => core/* debug */.Yz(message),
-    info: message => core/* info */.pq(message),
-    warning: message => core/* warning */.$e(message),
-    notice: message => core/* notice */.lm(message),
-    group: (title, fn) => core/* group */.Os(title, fn)
-};
+
 async function run(env = process.env) {
     const log = actionsLog;
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`);
-        controller.abort();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const cancellation = watchCancellation(log);
+    const { signal } = cancellation;
     const github = await loadRunContext(env);
     let config = null;
     let outcome = newOutcome(null, '');
@@ -35299,7 +35315,7 @@ async function run(env = process.env) {
                 arena,
                 log,
                 clock: systemClock,
-                signal: controller.signal,
+                signal,
                 tempDir: env.RUNNER_TEMP || external_node_os_default().tmpdir(),
                 projectUrl: github.repositoryUrl || null,
                 previous: previous && {
@@ -35308,24 +35324,23 @@ async function run(env = process.env) {
                     agentId: previous.agentId
                 }
             }, outcome, tracker);
-            await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS);
-            if (controller.signal.aborted && outcome.kind !== 'cancelled')
+            await raceCancellation(pipeline, signal);
+            if (signal.aborted && outcome.kind !== 'cancelled')
                 outcome.kind = 'cancelled';
         }
     }
     catch (error) {
-        outcome.kind = controller.signal.aborted ? 'cancelled' : 'error';
+        outcome.kind = signal.aborted ? 'cancelled' : 'error';
         outcome.failure = tracker.failure(error);
         if (!(error instanceof errors_ActionError) && error instanceof Error && error.stack)
             core/* debug */.Yz(error.stack);
     }
     finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        cancellation.dispose();
     }
     await report(outcome, config, commentPlan, wantComment, log);
     decide(outcome, config);
-    if (controller.signal.aborted)
+    if (signal.aborted)
         process.exit(1);
 }
 /** Recognises a comment body that starts with our marker for `key`. */

@@ -9,14 +9,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, TOKENS, type Emulator } from '../../emulator/index.ts'
+import { CREATOR_CHALLENGES, startEmulator, TOKENS, type Emulator } from '../../emulator/index.ts'
 import { ArenaClient } from '../../src/arena/client.js'
 import { CreatorClient } from '../../src/arena/creator.js'
 import { parseConfigRefusal } from '../../src/arena/creator-wire.js'
 import { ArenaError } from '../../src/arena/errors.js'
 
-const GRID_MAZE = 8
-const BOB_HIDDEN = 9
+const GRID_MAZE = CREATOR_CHALLENGES.aliceDraft
+const BOB_HIDDEN = CREATOR_CHALLENGES.bobHidden
 
 let dir: string
 const clients: ArenaClient[] = []

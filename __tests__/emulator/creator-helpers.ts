@@ -3,15 +3,15 @@
  * teachers" section of /work/shared/ml-arena-api.md and the SDK 4.4.0 docstrings).
  */
 import type { Emulator } from '../../emulator/index.ts'
-import { TOKENS } from '../../emulator/index.ts'
+import { CREATOR_CHALLENGES, TOKENS } from '../../emulator/index.ts'
 import { call, fileForm, type Res, type Wire } from './helpers.ts'
 
 export const CREATOR = TOKENS.creator
 export const OTHER_CREATOR = TOKENS.otherCreator
 
 /** The seeded challenges: alice's draft (env + config + benchmark agent, never benchmarked), bob's hidden draft. */
-export const ALICE_DRAFT = 8
-export const BOB_HIDDEN = 9
+export const ALICE_DRAFT = CREATOR_CHALLENGES.aliceDraft
+export const BOB_HIDDEN = CREATOR_CHALLENGES.bobHidden
 
 export function creatorPaths(wire: Wire) {
   const P = wire === 'current' ? '/api/creator_challenge' : '/api/creator_competition'

@@ -34747,7 +34747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1758);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2737);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34756,7 +34756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1758:
+/***/ 2737:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40814,12 +40814,30 @@ function oneLine(text, max = 200) {
 }
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
+/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
+const CANCEL_GRACE_MS = 1500;
+/** Listens for SIGINT/SIGTERM until disposed; the first one aborts `signal` (with a warning). */
+function watchCancellation(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`);
+        controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose() {
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
+        }
+    };
+}
 /**
- * How an action's entry waits for its pipeline when the run may be cancelled (SIGINT/SIGTERM):
- * the pipeline's end, or, once cancelled, at most `graceMs` more, so the report is written with
- * the last known state even when a request is still hanging.
+ * Waits for the pipeline: its end, or, once cancelled, at most `graceMs` more, so the report is
+ * written with the last known state even when a request is still hanging.
  */
-async function raceCancellation(pipeline, signal, graceMs) {
+async function raceCancellation(pipeline, signal, graceMs = CANCEL_GRACE_MS) {
     // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
     // this handler it would be an unhandled rejection that ends the process before the report.
     pipeline.catch(() => undefined);
@@ -40830,6 +40848,17 @@ async function raceCancellation(pipeline, signal, graceMs) {
     });
     await Promise.race([pipeline, cancelled]);
 }
+
+;// CONCATENATED MODULE: ./src/github/actions-log.ts
+/** The Logger of a real run: the Actions log, through @actions/core (groups fold in the UI). */
+
+const actionsLog = {
+    debug: message => core_debug(message),
+    info: message => info(message),
+    warning: message => warning(message),
+    notice: message => notice(message),
+    group: (title, fn) => group(title, fn)
+};
 
 ;// CONCATENATED MODULE: ./src/challenge/annotate.ts
 /**
@@ -45665,22 +45694,11 @@ function titled(h, title, body) {
 
 
 
-const CANCEL_GRACE_MS = 1500;
-const actionsLog = {
-    info: message => info(message),
-    warning: message => warning(message),
-    notice: message => notice(message),
-    group: (title, fn) => group(title, fn)
-};
+
 async function run(env = process.env) {
     const log = actionsLog;
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`);
-        controller.abort();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const cancellation = watchCancellation(log);
+    const { signal } = cancellation;
     const context = await loadRunContext(env);
     let config = null;
     let outcome = newChallengeOutcome(context.pullRequest ? 'plan' : 'apply', getInput('name').trim());
@@ -45723,16 +45741,16 @@ async function run(env = process.env) {
                 wire: () => client.wire(),
                 clock: systemClock,
                 log,
-                signal: controller.signal,
+                signal,
                 workspace: env.GITHUB_WORKSPACE?.trim() || process.cwd()
             }, outcome);
-            await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS);
-            if (controller.signal.aborted)
+            await raceCancellation(pipeline, signal);
+            if (signal.aborted)
                 outcome.kind = 'cancelled';
         }
     }
     catch (error) {
-        if (controller.signal.aborted)
+        if (signal.aborted)
             outcome.kind = 'cancelled';
         else if (!['plan-failed', 'refused'].includes(outcome.kind))
             outcome.kind = 'error';
@@ -45744,13 +45762,12 @@ async function run(env = process.env) {
             core_debug(error.stack);
     }
     finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        cancellation.dispose();
     }
     await report(outcome, config, context, log);
     decide(outcome);
     await arena?.close();
-    if (controller.signal.aborted)
+    if (signal.aborted)
         process.exit(1);
 }
 /** Every output on every run ('' when unknown), annotations, the job summary, the PR comment. */

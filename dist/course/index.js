@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7464);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4931);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7464:
+/***/ 4931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34127,6 +34127,17 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/github/actions-log.ts
+/** The Logger of a real run: the Actions log, through @actions/core (groups fold in the UI). */
+
+const actionsLog = {
+    debug: message => core_debug(message),
+    info: message => info(message),
+    warning: message => warning(message),
+    notice: message => notice(message),
+    group: (title, fn) => group(title, fn)
+};
+
 ;// CONCATENATED MODULE: ./src/course/github.ts
 /**
  * The teacher action's side of the runner, on the Actions toolkit (@actions/core): inputs,
@@ -34134,16 +34145,12 @@ function getIDToken(aud) {
  * this action that talks to GitHub; main.ts gets it as a parameter, so tests can pass another.
  */
 
+
 const actionsRunner = {
     getInput: name => getInput(name),
     setOutput: (name, value) => setOutput(name, value),
     setSecret: secret => core_setSecret(secret),
-    log: {
-        info: message => info(message),
-        warning: message => warning(message),
-        notice: message => notice(message),
-        group: (title, fn) => group(title, fn)
-    },
+    log: actionsLog,
     debug: message => core_debug(message),
     writeSummary: async (markdown) => {
         if (!process.env.GITHUB_STEP_SUMMARY)

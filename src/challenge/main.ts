@@ -9,7 +9,8 @@ import { CLIENT_VERSION } from '../arena/version.js'
 import { systemClock } from '../clock.js'
 import { ActionError, InputError } from '../errors.js'
 import { oneLine } from '../format.js'
-import { raceCancellation } from '../cancellation.js'
+import { raceCancellation, watchCancellation } from '../cancellation.js'
+import { actionsLog } from '../github/actions-log.js'
 import type { Logger } from '../logger.js'
 import { annotateFindings } from './annotate.js'
 import { loadRunContext, type RunContext } from '../github/run-context.js'
@@ -23,24 +24,10 @@ import {
   renderChallengeSummary
 } from './report/render.js'
 
-const CANCEL_GRACE_MS = 1500
-
-const actionsLog: Logger = {
-  info: message => core.info(message),
-  warning: message => core.warning(message),
-  notice: message => core.notice(message),
-  group: (title, fn) => core.group(title, fn)
-}
-
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = actionsLog
-  const controller = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`)
-    controller.abort()
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const cancellation = watchCancellation(log)
+  const { signal } = cancellation
 
   const context = await loadRunContext(env)
   let config: ChallengeConfig | null = null
@@ -88,16 +75,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           wire: () => client.wire(),
           clock: systemClock,
           log,
-          signal: controller.signal,
+          signal,
           workspace: env.GITHUB_WORKSPACE?.trim() || process.cwd()
         },
         outcome
       )
-      await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS)
-      if (controller.signal.aborted) outcome.kind = 'cancelled'
+      await raceCancellation(pipeline, signal)
+      if (signal.aborted) outcome.kind = 'cancelled'
     }
   } catch (error) {
-    if (controller.signal.aborted) outcome.kind = 'cancelled'
+    if (signal.aborted) outcome.kind = 'cancelled'
     else if (!['plan-failed', 'refused'].includes(outcome.kind)) outcome.kind = 'error'
     outcome.failure =
       error instanceof ActionError
@@ -106,14 +93,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!(error instanceof ActionError) && error instanceof Error && error.stack)
       core.debug(error.stack)
   } finally {
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
+    cancellation.dispose()
   }
 
   await report(outcome, config, context, log)
   decide(outcome)
   await arena?.close()
-  if (controller.signal.aborted) process.exit(1)
+  if (signal.aborted) process.exit(1)
 }
 
 /** Every output on every run ('' when unknown), annotations, the job summary, the PR comment. */

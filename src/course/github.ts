@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core'
 import type { Logger } from '../logger.js'
+import { actionsLog } from '../github/actions-log.js'
 
 export interface RunnerSide {
   getInput(name: string): string
@@ -22,12 +23,7 @@ export const actionsRunner: RunnerSide = {
   getInput: name => core.getInput(name),
   setOutput: (name, value) => core.setOutput(name, value),
   setSecret: secret => core.setSecret(secret),
-  log: {
-    info: message => core.info(message),
-    warning: message => core.warning(message),
-    notice: message => core.notice(message),
-    group: (title, fn) => core.group(title, fn)
-  },
+  log: actionsLog,
   debug: message => core.debug(message),
   writeSummary: async markdown => {
     if (!process.env.GITHUB_STEP_SUMMARY) return false

@@ -24,18 +24,8 @@ import { renderSummary } from './report/summary.js'
 import { classroomResult, encodeClassroomResult } from './report/classroom.js'
 import { rankDropped } from './steps/rank.js'
 import { oneLine } from '../format.js'
-import { raceCancellation } from '../cancellation.js'
-
-/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
-const CANCEL_GRACE_MS = 1500
-
-const actionsLog: Logger & { debug(message: string): void } = {
-  debug: message => core.debug(message),
-  info: message => core.info(message),
-  warning: message => core.warning(message),
-  notice: message => core.notice(message),
-  group: (title, fn) => core.group(title, fn)
-}
+import { raceCancellation, watchCancellation } from '../cancellation.js'
+import { actionsLog } from '../github/actions-log.js'
 
 interface CommentPlan {
   sticky: StickyCommentHandle
@@ -46,13 +36,8 @@ interface CommentPlan {
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = actionsLog
-  const controller = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`)
-    controller.abort()
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const cancellation = watchCancellation(log)
+  const { signal } = cancellation
 
   const github = await loadRunContext(env)
   let config: Config | null = null
@@ -132,7 +117,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           arena,
           log,
           clock: systemClock,
-          signal: controller.signal,
+          signal,
           tempDir: env.RUNNER_TEMP || os.tmpdir(),
           projectUrl: github.repositoryUrl || null,
           previous: previous && {
@@ -144,22 +129,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         outcome,
         tracker
       )
-      await raceCancellation(pipeline, controller.signal, CANCEL_GRACE_MS)
-      if (controller.signal.aborted && outcome.kind !== 'cancelled') outcome.kind = 'cancelled'
+      await raceCancellation(pipeline, signal)
+      if (signal.aborted && outcome.kind !== 'cancelled') outcome.kind = 'cancelled'
     }
   } catch (error) {
-    outcome.kind = controller.signal.aborted ? 'cancelled' : 'error'
+    outcome.kind = signal.aborted ? 'cancelled' : 'error'
     outcome.failure = tracker.failure(error)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack)
       core.debug(error.stack)
   } finally {
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
+    cancellation.dispose()
   }
 
   await report(outcome, config, commentPlan, wantComment, log)
   decide(outcome, config)
-  if (controller.signal.aborted) process.exit(1)
+  if (signal.aborted) process.exit(1)
 }
 
 /** Recognises a comment body that starts with our marker for `key`. */
