@@ -31901,8 +31901,7 @@ async function collectFiles(patterns, workingDirectory) {
     });
     const lines = patterns.map(line => toRootedPattern(line, root)).filter(line => line !== null);
     const found = new Map();
-    // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it. The
-    // chunk is named because ncc's licence file leaves out the packages of an unnamed one.
+    // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it.
     const { create } = await __nccwpck_require__.e(/* import() | glob */ 801).then(__nccwpck_require__.bind(__nccwpck_require__, 2377));
     try {
         const globber = await create(lines.join('\n'), {

@@ -1,6 +1,6 @@
 /**
- * Loads src/github/toolkit.ts (@actions/github, Octokit and its plugins) on first use. The chunk
- * is named because ncc's licence file leaves out the packages of an unnamed one.
+ * Loads src/github/toolkit.ts (@actions/github, Octokit and its plugins) on first use, so runs
+ * that never talk to GitHub (push, schedule) never load it.
  */
 import type * as ToolkitModule from './toolkit.js'
 

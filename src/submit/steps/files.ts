@@ -62,8 +62,7 @@ export async function collectFiles(
   })
   const lines = patterns.map(line => toRootedPattern(line, root)).filter(line => line !== null)
   const found = new Map<string, PlannedFile>()
-  // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it. The
-  // chunk is named because ncc's licence file leaves out the packages of an unnamed one.
+  // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it.
   const { create } = await import(/* webpackChunkName: "glob" */ '@actions/glob')
   try {
     const globber = await create(lines.join('\n'), {
