@@ -28388,7 +28388,7 @@ const MAX_RATE_LIMIT_WAIT_S = 60;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4990);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7811);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28397,7 +28397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4990:
+/***/ 7811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28411,8 +28411,25 @@ var core = __nccwpck_require__(8179);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/arena/version.ts
+/** The client's version, sent in the User-Agent. A test keeps it equal to package.json's version. */
+const CLIENT_VERSION = '0.1.0';
+const DEFAULT_USER_AGENT = `mlarena-action/${CLIENT_VERSION}`;
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+
+const systemClock = {
+    now: () => performance.now(),
+    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined)
+};
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Errors that carry a one-line, user-facing message. run() catches once and reports
@@ -28431,2514 +28448,6 @@ class InputError extends errors_ActionError {
     }
 }
 
-;// CONCATENATED MODULE: ./src/arena/base-url.ts
-/**
- * The API root from the user's base URL: trailing `/` stripped, `/api` appended.
- *
- * A path prefix is allowed (`https://example.org/mlarena` → `https://example.org/mlarena/api`):
- * self-hosted backends may live behind a reverse proxy under one. Refused: credentials, a query
- * or a fragment (they would ride along on every request), a path that already ends in `/api`
- * (the client appends it), and plain http:// except to this machine (the token would cross the
- * network in clear text).
- */
-
-class BaseUrlError extends errors_ActionError {
-    name = 'BaseUrlError';
-}
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-function apiRoot(raw) {
-    const value = raw.trim();
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new BaseUrlError(`The ML Arena base URL is not a URL: give one like https://ml-arena.com.`);
-    }
-    const shown = `${url.protocol}//${url.host}`;
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new BaseUrlError(`The ML Arena base URL must start with https:// (got ${url.protocol}).`);
-    }
-    if (url.username || url.password) {
-        throw new BaseUrlError(`The ML Arena base URL must not contain credentials: the token goes in its own input.`);
-    }
-    if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
-        throw new BaseUrlError(`The ML Arena base URL (${shown}) must not have a query string or a fragment.`);
-    }
-    if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
-        throw new BaseUrlError(`The ML Arena base URL uses plain http:// to ${url.hostname}: the token would cross the network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1.`);
-    }
-    const path = url.pathname.replace(/\/+$/, '');
-    if (/\/api$/i.test(path)) {
-        throw new BaseUrlError(`The ML Arena base URL must not end with /api: the client adds it (give ${shown}${path.slice(0, -4)}).`);
-    }
-    return `${url.protocol}//${url.host}${path}/api`;
-}
-
-;// CONCATENATED MODULE: ./src/arena/secrets.ts
-/**
- * Signed URLs are credentials until they expire. These helpers find the secret parts of one (to
- * hand them to the secret masker) and print one without its query string.
- */
-/** Query parameters that carry a signature or a credential in the signing schemes in use. */
-const SECRET_PARAM = /sig|signature|token|credential|key|policy|auth/i;
-/**
- * The secret values of a signed URL's query, each as the URL spells it, decoded, and
- * URL-encoded (the three may differ), so that a masker catches whichever form gets printed.
- */
-function urlSecrets(url) {
-    const query = queryOf(url);
-    if (query === '')
-        return [];
-    const found = new Set();
-    for (const pair of query.split('&')) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0)
-            continue;
-        const name = safeDecode(pair.slice(0, eq));
-        const spelled = pair.slice(eq + 1);
-        if (!SECRET_PARAM.test(name) || spelled === '')
-            continue;
-        const decoded = safeDecode(spelled.replace(/\+/g, ' '));
-        found.add(spelled);
-        found.add(decoded);
-        found.add(encodeURIComponent(decoded));
-    }
-    return [...found].filter(value => value.length >= 4);
-}
-/** The URL without its query string and fragment (`?…` marks that there was one). */
-function maskUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return '<invalid URL>';
-    }
-    const auth = parsed.username || parsed.password ? '***@' : '';
-    const hidden = parsed.search !== '' || parsed.hash !== '' ? '?…' : '';
-    return `${parsed.protocol}//${auth}${parsed.host}${parsed.pathname}${hidden}`;
-}
-/** Every http(s) URL inside a text, masked. */
-function maskUrlsIn(text) {
-    return text.replace(/https?:\/\/[^\s"'<>]+/gi, match => maskUrl(match));
-}
-function queryOf(url) {
-    const start = url.indexOf('?');
-    if (start < 0)
-        return '';
-    const end = url.indexOf('#', start);
-    return url.slice(start + 1, end < 0 ? undefined : end);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/arena/errors.ts
-/**
- * Errors of every conversation with ML Arena. Each message is one line a user can act on: what
- * was being done, the status and route, the server's own words, and a hint. Messages never
- * carry the token or a signed URL's query (see `secrets.ts`).
- */
-
-
-
-class ArenaError extends errors_ActionError {
-    name = 'ArenaError';
-    kind;
-    route;
-    status;
-    serverMessage;
-    quota;
-    body;
-    outcomeUnknown;
-    constructor(message, details) {
-        super(message);
-        this.kind = details.kind;
-        this.route = details.route;
-        this.status = details.status;
-        this.serverMessage = details.serverMessage;
-        this.quota = details.quota;
-        this.body = details.body;
-        this.outcomeUnknown = details.outcomeUnknown ?? false;
-    }
-}
-/** A local file could not be read (upload) or written (log download): not ML Arena's doing. */
-class LocalFileError extends errors_ActionError {
-    name = 'LocalFileError';
-    path;
-    constructor(action, path, cause) {
-        const code = cause?.code;
-        const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
-        super(`Could not ${action} ${path}: ${reason}`);
-        this.path = path;
-    }
-}
-const MAX_SERVER_TEXT = 300;
-/**
- * Server text made safe for a one-line message: markup and control characters (including bidi
- * overrides) dropped, whitespace collapsed, URLs masked, length capped.
- */
-function oneLineText(text, max = MAX_SERVER_TEXT) {
-    let out = text;
-    if (/<\/?[a-z][^>]*>/i.test(out))
-        out = out.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
-    out = maskUrlsIn(out)
-        // Control characters are exactly what must go: they could break the line or the terminal.
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return out.length > max ? `${out.slice(0, max - 1)}…` : out;
-}
-/** The server's words from an error body: JSON `error` (or `message`), else the raw text. */
-function serverTextOf(body) {
-    const trimmed = body.trim();
-    if (trimmed.startsWith('{')) {
-        try {
-            const parsed = JSON.parse(trimmed);
-            if (parsed && typeof parsed === 'object') {
-                const record = parsed;
-                for (const key of ['error', 'message', 'detail']) {
-                    const value = record[key];
-                    if (typeof value === 'string' && value.trim() !== '')
-                        return oneLineText(value);
-                }
-            }
-        }
-        catch {
-            // not JSON after all: the raw text below
-        }
-    }
-    return oneLineText(trimmed);
-}
-function kindOfStatus(status, failure) {
-    if (status === 401)
-        return 'auth';
-    if (status === 403)
-        return 'scope';
-    if (status === 404 || status === 410)
-        return 'not-found';
-    if (status === 429)
-        return 'rate-limited';
-    if (status === 409 && failure.deploy)
-        return failure.quota && quotaExhausted(failure.quota) ? 'quota' : 'validation';
-    if (status === 503 && failure.maintenance)
-        return 'maintenance';
-    if (status >= 500)
-        return 'server';
-    if (status >= 300 && status < 400)
-        return 'redirect';
-    return 'validation';
-}
-function quotaExhausted(quota) {
-    return quota.canDeploy === false || quota.dailyRemaining === 0 || quota.activeRemaining === 0;
-}
-const HINTS = {
-    auth: 'the token is missing, malformed or revoked: mint a new one on ML Arena',
-    scope: "the token's user may not do this: it needs a user token of the agent's owner",
-    'not-found': 'check the ids (a hidden competition also answers 404)',
-    maintenance: 'ML Arena is in maintenance: try again later'
-};
-/** An error for a non-2xx answer. `note` (e.g. "gave up after 5 attempts") ends the line. */
-function httpError(failure, note) {
-    const kind = kindOfStatus(failure.status, failure);
-    const verb = failure.status === 429 ? 'rate-limited' : failure.status >= 500 ? 'failed' : 'refused';
-    const said = failure.serverMessage ? `: "${failure.serverMessage}"` : '';
-    const hint = kind === 'quota' && failure.quota ? quotaHint(failure.quota) : HINTS[kind];
-    const message = `ML Arena ${verb} ${failure.what} (${failure.status} on ${failure.route})${said}${hint ? `; ${hint}` : ''}${note ? ` (${note})` : ''}`;
-    return new ArenaError(message, {
-        kind,
-        route: failure.route,
-        status: failure.status,
-        serverMessage: failure.serverMessage || undefined,
-        quota: failure.quota,
-        outcomeUnknown: failure.outcomeUnknown,
-        body: failure.body
-    });
-}
-function quotaHint(quota) {
-    if (quota.activeRemaining === 0) {
-        return `the competition's limit of ${quota.maxActive ?? '?'} active agents is reached: delete one of yours first`;
-    }
-    if (quota.nextDeployAt)
-        return `next deploy possible at ${quota.nextDeployAt}`;
-    return undefined;
-}
-function redirectError(ctx, status, location) {
-    let target = 'an unnamed location';
-    if (location) {
-        try {
-            target = new URL(location, 'http://relative.invalid').host;
-            if (target === 'relative.invalid')
-                target = 'a path on the same host';
-        }
-        catch {
-            target = 'an invalid location';
-        }
-    }
-    return new ArenaError(`ML Arena answered ${ctx.what} with a redirect to ${target} (${status} on ${ctx.route}); calls that carry the token never follow redirects: check the base URL`, { kind: 'redirect', route: ctx.route, status });
-}
-function networkError(ctx, reason, outcomeUnknown, note) {
-    return new ArenaError(`Could not reach ML Arena for ${ctx.what} (${ctx.route}): ${reason}${note ? ` (${note})` : ''}`, { kind: 'network', route: ctx.route, outcomeUnknown });
-}
-function timeoutError(ctx, timeoutMs, outcomeUnknown, note) {
-    const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-    return new ArenaError(`ML Arena did not answer ${ctx.what} within ${seconds} (${ctx.route})${note ? ` (${note})` : ''}`, { kind: 'timeout', route: ctx.route, outcomeUnknown });
-}
-function protocolError(ctx, detail, details = {}) {
-    const where = details.status === undefined ? ctx.route : `${details.status} on ${ctx.route}`;
-    return new ArenaError(`ML Arena sent an unexpected answer to ${ctx.what} (${where}): ${detail}${details.note ? ` (${details.note})` : ''}`, {
-        kind: 'protocol',
-        route: ctx.route,
-        status: details.status,
-        outcomeUnknown: details.outcomeUnknown
-    });
-}
-/** A URL for a message: never its query string. */
-function routeOfUrl(method, url) {
-    return `${method} ${maskUrl(url)}`;
-}
-
-;// CONCATENATED MODULE: ./src/arena/guards.ts
-/**
- * Small hand-written guards for validating ML Arena's answers at the boundary. Required fields
- * that are missing or of the wrong type throw a 'protocol' error naming the route and the field;
- * optional ones are lenient (missing or unusable → null). Unknown fields are ignored. Plain
- * functions, no closures per value: boards of 100,000 rows go through here.
- */
-
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function fail(ctx, field, expected) {
-    throw protocolError(ctx, `field "${field}" is missing or not ${expected}`);
-}
-function asRecord(value, ctx, field) {
-    if (!isRecord(value))
-        fail(ctx, field, 'an object');
-    return value;
-}
-function asArray(value, ctx, field) {
-    if (!Array.isArray(value))
-        fail(ctx, field, 'an array');
-    return value;
-}
-/** A bare array, or the array an object carries under `key` (servers answer either way). */
-function arrayOrUnder(value, key, ctx, field) {
-    return asArray(isRecord(value) && Array.isArray(value[key]) ? value[key] : value, ctx, field);
-}
-/** The value of the first of the keys that is present (not undefined) in `o`. */
-function pick(o, a, b, c, d) {
-    const first = o[a];
-    if (first !== undefined || b === undefined)
-        return first;
-    const second = o[b];
-    if (second !== undefined || c === undefined)
-        return second;
-    const third = o[c];
-    if (third !== undefined || d === undefined)
-        return third;
-    return o[d];
-}
-function optString(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
-}
-/** A finite number; numeric strings are accepted ("0.91"), anything else is null. */
-function optNumber(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) ? value : null;
-    if (typeof value === 'string' && value.trim() !== '') {
-        const parsed = Number(value);
-        return Number.isFinite(parsed) ? parsed : null;
-    }
-    return null;
-}
-function optInt(value) {
-    const n = optNumber(value);
-    return n !== null && Number.isInteger(n) ? n : null;
-}
-function optBool(value) {
-    if (typeof value === 'boolean')
-        return value;
-    if (value === 'true' || value === 1)
-        return true;
-    if (value === 'false' || value === 0)
-        return false;
-    return null;
-}
-function reqString(o, field, ctx) {
-    const value = o[field];
-    if (typeof value !== 'string')
-        fail(ctx, field, 'a string');
-    return value;
-}
-function reqInt(o, field, ctx) {
-    const value = optInt(o[field]);
-    if (value === null)
-        fail(ctx, field, 'an integer');
-    return value;
-}
-/**
- * The form servers send (UTC, `Z`), with ranges Date.parse accepts: checked by its shape, which
- * costs a tenth of Date.parse (a 100,000-row board has a time on every row). Anything else takes
- * the slow path.
- */
-const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
-/**
- * An ISO-8601 time from an ISO string (kept as the server wrote it) or a Unix timestamp (seconds,
- * or milliseconds when too big to be seconds); null when unusable.
- */
-function optTime(value) {
-    if (typeof value === 'string') {
-        if (ISO_UTC.test(value))
-            return value;
-        const text = value.trim();
-        if (/^\d+(\.\d+)?$/.test(text))
-            return optTime(Number(text));
-        return text !== '' && !Number.isNaN(Date.parse(text)) ? text : null;
-    }
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        return null;
-    const date = new Date(value > 1e11 ? value : value * 1000);
-    if (Number.isNaN(date.getTime()))
-        return null;
-    return date.toISOString().replace('.000Z', 'Z');
-}
-
-;// CONCATENATED MODULE: ./src/arena/courses.ts
-
-const ROOT = '/academic_courses';
-function ep(method, path, what, userScope = false) {
-    return { method, path, what, userScope };
-}
-const courseEndpoints = {
-    preview: (joinCode) => ep('GET', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the course preview'),
-    /** Enrolling needs a user token: the server enrols the token's user. */
-    enroll: (joinCode) => ep('POST', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the enrolment', true),
-    list: () => ep('GET', `${ROOT}/`, 'the course list'),
-    create: () => ep('POST', `${ROOT}/`, 'the course creation'),
-    /** The courses the token's user teaches or assists on (current wire). */
-    taught: () => ep('GET', '/teacher/courses', 'the list of your courses'),
-    roster: (courseId) => ep('GET', `/teacher/students/${courseId}`, 'the course roster')
-};
-// ---- request bodies ----
-function enrolmentBody(request) {
-    const body = {};
-    if (request.studentEmail)
-        body.student_email = request.studentEmail;
-    if (request.studentNumber)
-        body.student_number = request.studentNumber;
-    if (request.projectUrl)
-        body.project_url = request.projectUrl;
-    return body;
-}
-/** 4.x takes a name alone; 0.2.0 needs code and both dates (the caller checks they are given). */
-function createCourseBody(course) {
-    const body = { name: course.name };
-    if (course.code !== undefined)
-        body.code = course.code;
-    if (course.startDate !== undefined)
-        body.start_date = course.startDate;
-    if (course.endDate !== undefined)
-        body.end_date = course.endDate;
-    return body;
-}
-// ---- answers ----
-function parseCourse(data, ctx, field = '(course)') {
-    const o = asRecord(data, ctx, field);
-    return {
-        id: reqInt(o, 'id', ctx),
-        name: reqString(o, 'name', ctx),
-        code: optString(o.code),
-        slug: optString(o.slug),
-        joinCode: optString(pick(o, 'join_code', 'enrollment_link'))
-    };
-}
-/** 4.x nests the course under `course`; 0.2.0 servers answer with the course's own fields. */
-function parsePreview(data, ctx) {
-    const o = asRecord(data, ctx, '(course preview)');
-    const course = isRecord(o.course)
-        ? parseCourse(o.course, ctx, 'course')
-        : parseCourse({ ...o, id: pick(o, 'course_id', 'id') }, ctx);
-    return {
-        course,
-        challengeNames: strings(pick(o, 'challenge_names', 'competition_names')),
-        challengeIds: ids(pick(o, 'challenge_ids', 'competition_ids')),
-        lessonCount: optInt(o.lesson_count),
-        alreadyEnrolled: optBool(o.already_enrolled) === true,
-        hasStudentInfo: optBool(o.has_student_info) === true
-    };
-}
-/** Lenient: a 2xx is the enrolment, whatever its body says. */
-function parseEnrolment(data) {
-    const o = isRecord(data) ? data : {};
-    return {
-        message: optString(o.message),
-        challengeIds: ids(pick(o, 'challenge_ids', 'competition_ids')),
-        courseSlug: optString(o.course_slug)
-    };
-}
-/** The created course; 0.2.0 answers may carry it at the top level or under `course`. */
-function parseCreatedCourse(data, ctx) {
-    const o = asRecord(data, ctx, '(created course)');
-    const inner = isRecord(o.course) ? o.course : o;
-    const course = parseCourse(inner, ctx);
-    return course.joinCode === null
-        ? { ...course, joinCode: optString(pick(o, 'join_code', 'enrollment_link')) }
-        : course;
-}
-function parseCourseList(data, ctx) {
-    const list = arrayOrUnder(data, 'courses', ctx, '(course list)');
-    return list.map(item => {
-        const o = asRecord(item, ctx, 'courses[]');
-        return {
-            ...parseCourse(o, ctx, 'courses[]'),
-            isEnrolled: optBool(o.is_enrolled) === true,
-            challenges: challengesOf(o)
-        };
-    });
-}
-function parseRoster(data, ctx) {
-    const o = asRecord(data, ctx, '(course roster)');
-    const students = asArray(o.students, ctx, 'students').map(item => {
-        const s = asRecord(item, ctx, 'students[]');
-        return {
-            userId: optInt(s.user_id),
-            username: optString(pick(s, 'username', 'user_name', 'name')),
-            studentNumber: optString(s.student_number),
-            studentEmail: optString(s.student_email),
-            projectUrl: optString(s.project_url),
-            enrolledAt: optTime(pick(s, 'enrolled_at_ts', 'enrolled_at'))
-        };
-    });
-    return { challenges: challengesOf(o), students };
-}
-/** `challenges: [{id, name}]`, or `challenge_ids` (+ `challenge_names` in the same order). */
-function challengesOf(o) {
-    if (Array.isArray(o.challenges)) {
-        const out = [];
-        for (const entry of o.challenges) {
-            if (!isRecord(entry))
-                continue;
-            const id = optInt(pick(entry, 'id', 'challenge_id', 'competition_id'));
-            if (id !== null)
-                out.push({ id, name: optString(pick(entry, 'name', 'challenge_name')) });
-        }
-        return out;
-    }
-    const names = strings(o.challenge_names);
-    return ids(pick(o, 'challenge_ids', 'competition_ids')).map((id, i) => ({
-        id,
-        name: names[i] ?? null
-    }));
-}
-function strings(value) {
-    if (!Array.isArray(value))
-        return [];
-    const out = [];
-    for (const item of value) {
-        const text = optString(item);
-        if (text !== null)
-            out.push(text);
-    }
-    return out;
-}
-function ids(value) {
-    if (!Array.isArray(value))
-        return [];
-    const out = [];
-    for (const item of value) {
-        const id = optInt(item);
-        if (id !== null)
-            out.push(id);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/arena/proxy-agent.ts
-/**
- * The dispatcher the ML Arena client uses by default: undici's EnvHttpProxyAgent, which reads
- * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower-case names first), on the undici 6 line that the
- * Actions toolkit (@actions/http-client) pins, so one undici serves every request of a run.
- *
- * undici 6 flags EnvHttpProxyAgent as experimental and prints that once per process on stderr,
- * i.e. in every run's log (undici 7 dropped the flag; its API did not change). Only that one
- * warning, by its code, is dropped, and only while the agent is being built.
- */
-
-const EXPERIMENTAL_WARNING = 'UNDICI-EHPA';
-function envProxyAgent() {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = function (...args) {
-        const options = args[1];
-        const code = typeof options === 'object' && options !== null
-            ? options.code
-            : args[2];
-        if (code === EXPERIMENTAL_WARNING)
-            return;
-        emitWarning.apply(process, args);
-    };
-    try {
-        return new undici.EnvHttpProxyAgent();
-    }
-    finally {
-        process.emitWarning = emitWarning;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/arena/retry.ts
-/**
- * Retry policy: exponential backoff with full jitter, Retry-After honoured up to a cap, a
- * bounded number of attempts per call and of retries per client life. Pure: the clock, the
- * random source and the sleep are the caller's.
- */
-const DEFAULT_RETRY = {
-    // Six: with one request in four failing (the fault suite's rate), a call still fails only
-    // about once in 3,400 (0.257^6); five let ~1.3 % of whole runs fail (scripts/faults-100.ts).
-    attempts: 6,
-    budget: 30,
-    baseDelayMs: 1000,
-    maxDelayMs: 30_000,
-    maxRetryAfterMs: 120_000
-};
-function backoffDelay(retryIndex, policy, random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex);
-    return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
-}
-/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; null when absent or unreadable. */
-function parseRetryAfter(value, now) {
-    const raw = Array.isArray(value) ? value[0] : value;
-    if (raw === undefined)
-        return null;
-    const text = raw.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    // An HTTP date starts with the day's name (IMF-fixdate, RFC 850 and asctime forms alike).
-    if (!/^[A-Za-z]{3}/.test(text))
-        return null;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return null;
-    return Math.max(0, date - now);
-}
-/** Retries left for the whole client. */
-class RetryBudget {
-    #left;
-    total;
-    constructor(total) {
-        this.total = total;
-        this.#left = total;
-    }
-    get left() {
-        return this.#left;
-    }
-    take() {
-        if (this.#left <= 0)
-            return false;
-        this.#left--;
-        return true;
-    }
-}
-/**
- * Whether a failed attempt is tried again, and after how long. `attempt` is 1-based;
- * `retryAfterMs` is the server's Retry-After, if any.
- */
-function decideRetry(attempt, retryable, retryAfterMs, policy, budget, random) {
-    if (!retryable)
-        return { retry: false, note: attempt > 1 ? `after ${attempt} attempts` : undefined };
-    if (attempt >= policy.attempts)
-        return { retry: false, note: `gave up after ${attempt} attempts` };
-    if (retryAfterMs !== null && retryAfterMs > policy.maxRetryAfterMs) {
-        return {
-            retry: false,
-            note: `the server asks to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this action waits`
-        };
-    }
-    if (!budget.take()) {
-        return {
-            retry: false,
-            note: `the retry budget of ${budget.total} retries for this run is used up`
-        };
-    }
-    return { retry: true, delayMs: retryAfterMs ?? backoffDelay(attempt - 1, policy, random) };
-}
-
-;// CONCATENATED MODULE: ./src/arena/http.ts
-
-
-
-
-const DEFAULT_TIMEOUTS = {
-    defaultMs: 30_000,
-    createMs: 60_000,
-    uploadMs: 120_000,
-    deployMs: 60_000,
-    downloadMs: 30_000
-};
-/** Answers bigger than this are refused rather than buffered (a 100,000-row board is ~50 MB). */
-const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
-/** Connection errors that happen before a single byte of the request is sent. */
-const BEFORE_SEND = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-const REASONS = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'DNS lookup failed',
-    EHOSTUNREACH: 'host unreachable',
-    ENETUNREACH: 'network unreachable',
-    ECONNRESET: 'connection reset',
-    EPIPE: 'connection closed while sending',
-    UND_ERR_SOCKET: 'connection closed by the other side',
-    UND_ERR_CLOSED: 'connection closed',
-    UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-    UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
-    UND_ERR_BODY_TIMEOUT: 'answer stalled',
-    UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'the file changed while it was being sent'
-};
-/** One failed attempt: whether to retry, and the error to throw if not. */
-class AttemptFailure {
-    make;
-    retryable;
-    retryAfterMs;
-    /** For the retry warning: "503", "connection reset". */
-    summary;
-    constructor(make, retryable, retryAfterMs, summary) {
-        this.make = make;
-        this.retryable = retryable;
-        this.retryAfterMs = retryAfterMs;
-        this.summary = summary;
-    }
-}
-/** A timer that aborts a request; `touch()` restarts it when it bounds silence. */
-class Deadline {
-    #controller = new AbortController();
-    #timer;
-    #idle;
-    timedOut = false;
-    constructor(ms, idle) {
-        this.#idle = idle;
-        this.#timer = setTimeout(() => {
-            this.timedOut = true;
-            this.#controller.abort(new Error('timeout'));
-        }, ms);
-    }
-    get signal() {
-        return this.#controller.signal;
-    }
-    touch = () => {
-        if (this.#idle && !this.timedOut)
-            this.#timer.refresh();
-    };
-    clear() {
-        clearTimeout(this.#timer);
-    }
-}
-function errorCode(error) {
-    let current = error;
-    for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-        const code = current.code;
-        if (typeof code === 'string' && code !== 'UND_ERR_ABORTED' && code !== 'ABORT_ERR')
-            return code;
-        current = current.cause;
-    }
-    return undefined;
-}
-/**
- * Turns a thrown network error into an AttemptFailure. `idempotent`: may be retried after it
- * was sent; otherwise such a failure leaves the outcome unknown.
- */
-function networkFailure(error, deadline, ctx, idempotent, timeoutMs, redact) {
-    const code = errorCode(error);
-    if (deadline.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-        return new AttemptFailure(note => timeoutError(ctx, timeoutMs, !idempotent, note), idempotent, null, 'timeout');
-    }
-    const beforeSend = code !== undefined && BEFORE_SEND.has(code);
-    const known = code ? REASONS[code] : undefined;
-    const detail = error instanceof Error
-        ? redact(error.message).replace(/\s+/g, ' ').slice(0, 200)
-        : String(error);
-    const reason = known
-        ? `${known} (${code})`
-        : code
-            ? `${detail} (${code})`
-            : detail || 'connection failed';
-    const sendable = beforeSend || idempotent;
-    return new AttemptFailure(note => networkError(ctx, reason, !sendable, note), sendable && code !== 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', null, known ?? 'connection error');
-}
-/** Drops an answer's body we do not read (undici reports the abort as an error: swallow it). */
-function discard(body) {
-    body.on('error', () => { });
-    body.destroy();
-}
-async function readCapped(body, cap, onChunk) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > cap) {
-            discard(body);
-            throw new AnswerTooLarge(cap);
-        }
-        chunks.push(chunk);
-        onChunk?.();
-    }
-    return Buffer.concat(chunks, size);
-}
-class AnswerTooLarge extends Error {
-    constructor(cap) {
-        super(`the answer is larger than ${Math.round(cap / 1024 / 1024)} MiB`);
-    }
-}
-function formatDelay(ms) {
-    return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
-}
-class Transport {
-    dispatcher;
-    userAgent;
-    apiPath;
-    #options;
-    #ownsDispatcher;
-    #budget;
-    constructor(options) {
-        this.#options = options;
-        this.#ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? envProxyAgent();
-        this.userAgent = options.userAgent;
-        this.apiPath = new URL(options.apiRoot).pathname;
-        this.#budget = new RetryBudget(options.retry.budget);
-    }
-    get logger() {
-        return this.#options.logger;
-    }
-    get redact() {
-        return this.#options.redact;
-    }
-    /** The route as messages name it: `PUT /api/submissions/challenge/1/5/deploy`. */
-    route(method, path) {
-        return `${method} ${this.apiPath}${path}`;
-    }
-    /** Runs `attempt` until it succeeds or a failure may not (or need not) be retried. */
-    async withRetries(ctx, attempt) {
-        const { retry, random, sleep, logger } = this.#options;
-        for (let n = 1;; n++) {
-            try {
-                return await attempt(n);
-            }
-            catch (error) {
-                if (!(error instanceof AttemptFailure))
-                    throw error;
-                const decision = decideRetry(n, error.retryable, error.retryAfterMs, retry, this.#budget, random);
-                if (!decision.retry)
-                    throw error.make(decision.note);
-                logger.warning(`ML Arena: ${error.summary} on ${ctx.route} (${ctx.what}); retrying in ${formatDelay(decision.delayMs)} (attempt ${n + 1} of ${retry.attempts})`);
-                await sleep(decision.delayMs);
-            }
-        }
-    }
-    async call(req) {
-        const ctx = { what: req.what, route: this.route(req.method, req.path) };
-        let url = `${this.#options.apiRoot}${req.path}`;
-        if (req.query) {
-            const params = new URLSearchParams();
-            for (const [key, value] of Object.entries(req.query))
-                if (value !== undefined)
-                    params.set(key, String(value));
-            const query = params.toString();
-            if (query)
-                url += `?${query}`;
-        }
-        return this.withRetries(ctx, () => this.#attempt(req, url, ctx));
-    }
-    async #attempt(req, url, ctx) {
-        const { logger, redact, now } = this.#options;
-        const deadline = new Deadline(req.timeoutMs, req.idleTimeout ?? false);
-        let opened;
-        const started = now();
-        try {
-            const headers = {
-                authorization: this.#options.authorization(),
-                'user-agent': this.userAgent,
-                accept: 'application/json'
-            };
-            let body;
-            if (req.json !== undefined) {
-                body = JSON.stringify(req.json);
-                headers['content-type'] = 'application/json';
-            }
-            else if (req.body) {
-                opened = await req.body(deadline.touch);
-                body = opened.stream;
-                headers['content-type'] = opened.contentType;
-                headers['content-length'] = String(opened.length);
-            }
-            let response;
-            try {
-                response = await (0,undici.request)(url, {
-                    method: req.method,
-                    headers,
-                    body,
-                    dispatcher: this.dispatcher,
-                    signal: deadline.signal,
-                    // The Deadline bounds the exchange; undici's own timers only back it up.
-                    headersTimeout: req.timeoutMs + 5000,
-                    bodyTimeout: req.timeoutMs + 5000
-                });
-            }
-            catch (error) {
-                throw networkFailure(error, deadline, ctx, req.idempotent, req.timeoutMs, redact);
-            }
-            const { statusCode: status, headers: answerHeaders } = response;
-            if (status >= 300 && status < 400) {
-                discard(response.body);
-                const location = answerHeaders.location;
-                throw new AttemptFailure(() => redirectError(ctx, status, Array.isArray(location) ? location[0] : location), false, null, String(status));
-            }
-            let raw;
-            try {
-                raw = await readCapped(response.body, MAX_ANSWER_BYTES, deadline.touch);
-            }
-            catch (error) {
-                if (error instanceof AnswerTooLarge) {
-                    throw new AttemptFailure(() => protocolError(ctx, error.message, { status }), false, null, 'too large');
-                }
-                throw networkFailure(error, deadline, ctx, req.idempotent, req.timeoutMs, redact);
-            }
-            logger.debug(`ML Arena: ${ctx.route} → ${status} (${Math.round(now() - started)} ms, ${raw.length} bytes)`);
-            const text = raw.toString('utf8');
-            if (status >= 200 && status < 300)
-                return this.#success(req, ctx, status, text);
-            throw this.#refusal(req, ctx, status, text, answerHeaders['retry-after']);
-        }
-        finally {
-            deadline.clear();
-            opened?.stream.destroy();
-        }
-    }
-    #success(req, ctx, status, text) {
-        if (req.expect === 'none')
-            return { status, data: null, text: '' };
-        const trimmed = text.trim();
-        if (trimmed === '' && req.expect === 'optional')
-            return { status, data: null, text: '' };
-        if (req.expect === 'optional' && !/^[{["]/.test(trimmed)) {
-            return { status, data: null, text: this.#options.redact(trimmed) };
-        }
-        try {
-            return { status, data: JSON.parse(trimmed), text: '' };
-        }
-        catch {
-            const detail = trimmed === ''
-                ? 'an empty answer where JSON was expected'
-                : 'an answer that is not valid JSON';
-            throw new AttemptFailure(note => protocolError(ctx, detail, { status, outcomeUnknown: !req.idempotent, note }), req.idempotent, null, 'unreadable answer');
-        }
-    }
-    #refusal(req, ctx, status, text, retryAfter) {
-        // Redact before the text is cut to length, so no part of a secret survives the cut.
-        const serverMessage = serverTextOf(this.#options.redact(text));
-        let json = null;
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            // not JSON: serverMessage holds the raw text
-        }
-        let body = undefined;
-        try {
-            body = JSON.parse(this.#options.redact(text));
-        }
-        catch {
-            // not JSON (or masking broke it): callers have serverMessage
-        }
-        const record = json && typeof json === 'object' ? json : {};
-        const maintenance = status === 503 && record.maintenance_mode === true;
-        const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined;
-        // 429/503 are refusals (nothing was done); 502/504 may be a gateway giving up on a request
-        // the backend still carries out; 500 is the application's own, often passing, failure.
-        // An idempotent call may repeat after any of them: repeating it cannot do anything twice.
-        const refusal = status === 429 || status === 503;
-        const retryable = refusal || (req.idempotent && (status === 500 || status === 502 || status === 504));
-        const outcomeUnknown = !req.idempotent && status >= 500 && status !== 503;
-        const retryAfterMs = refusal ? parseRetryAfter(retryAfter, this.#options.now()) : null;
-        return new AttemptFailure(note => httpError({
-            ...ctx,
-            status,
-            serverMessage,
-            maintenance,
-            deploy: req.deploy,
-            quota,
-            outcomeUnknown,
-            body
-        }, note), retryable, retryAfterMs, String(status));
-    }
-    async close() {
-        if (this.#ownsDispatcher)
-            await this.dispatcher.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/arena/download.ts
-/**
- * Game logs through signed URLs: a plain GET with no Authorization header (the URL is the
- * credential), redirects followed there and only there (at most 3), the answer streamed to a
- * file up to a size cap (then stopped and marked truncated). Messages and logs name the URL
- * without its query string.
- */
-
-
-
-
-
-
-const MAX_LOG_REDIRECTS = 3;
-async function downloadToFile(transport, url, destination, options) {
-    options.onUrl(url);
-    const ctx = { what: 'the game log download', route: routeOfUrl('GET', url) };
-    return transport.withRetries(ctx, () => attempt(transport, url, destination, options, ctx));
-}
-async function attempt(transport, firstUrl, destination, options, firstCtx) {
-    const deadline = new Deadline(options.timeoutMs, true);
-    let url = firstUrl;
-    let ctx = firstCtx;
-    try {
-        for (let hop = 0;; hop++) {
-            let response;
-            try {
-                response = await (0,undici.request)(url, {
-                    method: 'GET',
-                    headers: { 'user-agent': transport.userAgent },
-                    dispatcher: transport.dispatcher,
-                    signal: deadline.signal,
-                    headersTimeout: options.timeoutMs + 5000,
-                    bodyTimeout: options.timeoutMs + 5000
-                });
-            }
-            catch (error) {
-                throw networkFailure(error, deadline, ctx, true, options.timeoutMs, transport.redact);
-            }
-            const status = response.statusCode;
-            if (status >= 300 && status < 400 && response.headers.location !== undefined) {
-                discard(response.body);
-                const location = String(response.headers.location);
-                if (hop >= MAX_LOG_REDIRECTS) {
-                    throw fatal(ctx, status, `more than ${MAX_LOG_REDIRECTS} redirects`);
-                }
-                let next;
-                try {
-                    next = new URL(location, url);
-                }
-                catch {
-                    throw fatal(ctx, status, 'a redirect to an invalid location');
-                }
-                if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-                    throw fatal(ctx, status, `a redirect to a ${next.protocol} URL`);
-                }
-                url = next.href;
-                options.onUrl(url);
-                ctx = { what: firstCtx.what, route: routeOfUrl('GET', url) };
-                transport.logger.debug(`ML Arena storage: ${status} redirect to ${maskUrl(url)}`);
-                continue;
-            }
-            if (status < 200 || status >= 300) {
-                const text = (await readCapped(response.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
-                throw refused(ctx, status, serverTextOf(transport.redact(text)), response.headers['retry-after'], options.now());
-            }
-            const here = ctx;
-            return await streamCapped(response.body, destination, options.maxBytes, deadline, error => networkFailure(error, deadline, here, true, options.timeoutMs, transport.redact));
-        }
-    }
-    finally {
-        deadline.clear();
-    }
-}
-function fatal(ctx, status, detail) {
-    return new AttemptFailure(() => new ArenaError(`The log storage answered ${ctx.what} with ${detail} (${status} on ${ctx.route})`, {
-        kind: 'redirect',
-        route: ctx.route,
-        status
-    }), false, null, String(status));
-}
-function refused(ctx, status, serverMessage, retryAfter, now) {
-    const retryable = status === 429 || status >= 500;
-    return new AttemptFailure(note => {
-        if (status === 403 || status === 400) {
-            return new ArenaError(`The log storage refused ${ctx.what} (${status} on ${ctx.route})${serverMessage ? `: "${serverMessage}"` : ''}; the signed URL has expired or is invalid (logs are kept 60 days): read the games again for fresh URLs`, { kind: 'auth', route: ctx.route, status, serverMessage: serverMessage || undefined });
-        }
-        return httpError({ ...ctx, status, serverMessage }, note);
-    }, retryable, retryable ? parseRetryAfter(retryAfter, now) : null, String(status));
-}
-/**
- * Writes the body to `destination` (truncated first), stopping at `maxBytes`. Errors of the
- * connection become AttemptFailures (retryable); errors of the file system are thrown as they
- * are (a local problem: retrying would not help).
- */
-async function streamCapped(body, destination, maxBytes, deadline, onNetworkError) {
-    const file = await (0,promises_namespaceObject.open)(destination, 'w').catch((error) => {
-        throw new LocalFileError('write', destination, error);
-    });
-    let bytes = 0;
-    let truncated = false;
-    try {
-        const chunks = body[Symbol.asyncIterator]();
-        for (;;) {
-            let next;
-            try {
-                next = await chunks.next();
-            }
-            catch (error) {
-                throw onNetworkError(error);
-            }
-            if (next.done)
-                break;
-            deadline.touch();
-            const chunk = next.value;
-            const room = maxBytes - bytes;
-            const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-            if (piece.length > 0) {
-                await file.write(piece).catch((error) => {
-                    throw new LocalFileError('write', destination, error);
-                });
-                bytes += piece.length;
-            }
-            if (chunk.length > room) {
-                truncated = true;
-                discard(body);
-                break;
-            }
-        }
-    }
-    finally {
-        await file.close();
-    }
-    return { bytes, truncated };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/arena/multipart.ts
-/**
- * multipart/form-data bodies built by hand, so a file streams from disk with an exact
- * Content-Length and memory that does not grow with its size: preamble, the file's bytes as
- * they are read, epilogue.
- */
-
-
-
-
-
-const CRLF = '\r\n';
-/**
- * Bytes per read. Each read is a new buffer, freed only by a garbage collection, and collections
- * follow the count of chunks rather than their bytes: 32 KiB chunks keep a 1 GiB upload's peak
- * at ~20 MiB of such buffers where 64 KiB ones let it reach 40–65 MiB (bench/upload-memory.ts),
- * at the same speed.
- */
-const READ_CHUNK = 32 * 1024;
-/** A quoted-string for Content-Disposition, escaped as browsers do (WHATWG HTML form encoding). */
-function quoteName(name) {
-    return `"${name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
-}
-function newBoundary() {
-    return `----mlarena-action-${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
-}
-/**
- * Opens `path` and returns a body with one part named `field` whose filename is `filename`.
- * The size is taken from the open file (not from an earlier stat) and exactly that many bytes
- * are sent. `onProgress(bytes)` reports the file's bytes handed to the connection so far;
- * `touch()` is called on every chunk.
- */
-async function openFilePart(path, field, filename, onChunk, boundary = newBoundary()) {
-    let handle;
-    let size;
-    try {
-        handle = await (0,promises_namespaceObject.open)(path, 'r');
-    }
-    catch (error) {
-        throw new LocalFileError('read', path, error);
-    }
-    try {
-        size = (await handle.stat()).size;
-    }
-    catch (error) {
-        await handle.close();
-        throw new LocalFileError('read', path, error);
-    }
-    const preamble = Buffer.from(`--${boundary}${CRLF}` +
-        `Content-Disposition: form-data; name=${quoteName(field)}; filename=${quoteName(filename)}${CRLF}` +
-        `Content-Type: application/octet-stream${CRLF}${CRLF}`, 'utf8');
-    const epilogue = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'utf8');
-    // An empty range would make createReadStream read the whole file: no stream for an empty one.
-    const file = size > 0
-        ? (0,external_node_fs_namespaceObject.createReadStream)('', { fd: handle, start: 0, end: size - 1, highWaterMark: READ_CHUNK })
-        : null;
-    if (!file)
-        await handle.close();
-    async function* parts() {
-        yield preamble;
-        let sent = 0;
-        if (file) {
-            for await (const chunk of file) {
-                sent += chunk.length;
-                onChunk(sent, size);
-                yield chunk;
-            }
-        }
-        else {
-            onChunk(0, 0);
-        }
-        yield epilogue;
-    }
-    const stream = external_node_stream_.Readable.from(parts(), { objectMode: false });
-    // Closing the body (on error, abort or retry) closes the file.
-    stream.once('close', () => file?.destroy());
-    return {
-        stream,
-        length: preamble.length + size + epilogue.length,
-        contentType: `multipart/form-data; boundary=${boundary}`,
-        fileSize: size
-    };
-}
-/** A body of plain form fields (e.g. `delete_file=<name>`). */
-function fieldsBody(fields, boundary = newBoundary()) {
-    let text = '';
-    for (const [name, value] of Object.entries(fields)) {
-        text += `--${boundary}${CRLF}Content-Disposition: form-data; name=${quoteName(name)}${CRLF}${CRLF}${value}${CRLF}`;
-    }
-    text += `--${boundary}--${CRLF}`;
-    const buffer = Buffer.from(text, 'utf8');
-    return {
-        stream: external_node_stream_.Readable.from([buffer]),
-        length: buffer.length,
-        contentType: `multipart/form-data; boundary=${boundary}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/arena/no-duplicates.ts
-/**
- * Creating an agent and deploying one are not idempotent: repeating them blindly after a failure
- * may create a second agent or spend a second deploy. The rules:
- *
- * 1. The transport retries create and deploy only when the request surely did nothing: a 429 or
- *    503 refusal, or a connection error before any byte was sent.
- * 2. Any other failure after sending (500/502/504, reset, timeout, an unreadable answer) leaves
- *    the outcome unknown (`ArenaError.outcomeUnknown`). Then the server's state decides:
- *
- *    Create (current wire): list the caller's agents (`mine`); the newest agent of that
- *    competition with the same name, in state `created` and with no files, is adopted (it is
- *    the one just created, or an empty leftover of the same name: reusing it is harmless);
- *    otherwise create again. Legacy wire: there is no list, so fail with an 'ambiguous' error
- *    that says what to check.
- *
- *    Deploy: the deploy quota is read before deploying (or the one read earlier is passed in).
- *    After an ambiguous failure the deploy happened when `latest_deploy.id` changed or
- *    `daily_deploys_used` grew, or when the status shows a deploy that was not there before
- *    (deploying / deploy_queue / deploy_run, or active / deploy_failed reached from another
- *    state). With no evidence, the status is read again a few times (right after a deploy it can
- *    still read `upload_validated` during the server's grace period) before deploying again. A
- *    deploy client timeout is such an ambiguous failure: the status is read, it is not a failure.
- *    When the quota says nothing (legacy servers may not send it), the status before the deploy
- *    is read as the baseline.
- * 3. A repeated create or deploy counts against the same attempt limit as the transport's
- *    retries; when it runs out, the error is 'ambiguous' and says what to check.
- */
-
-async function createWithoutDuplicates(ports, competitionId, name, attempts) {
-    for (let attempt = 1;; attempt++) {
-        let failure;
-        try {
-            return { ...(await ports.create()), adopted: false };
-        }
-        catch (error) {
-            if (!(error instanceof ArenaError) || !error.outcomeUnknown)
-                throw error;
-            failure = error;
-        }
-        ports.logger.warning(`${failure.message}; checking whether the agent was created before trying again.`);
-        let mine;
-        let orphan = null;
-        try {
-            mine = await ports.mine();
-            if (mine !== null) {
-                const candidate = newestEmptyCandidate(mine, competitionId, name);
-                if (candidate && (await ports.listFiles(candidate.id)).length === 0)
-                    orphan = candidate;
-            }
-        }
-        catch (error) {
-            throw ambiguous(failure.route, `The agent creation failed without a clear answer (${failure.message}) and checking your agents failed too (${error instanceof Error ? error.message : String(error)}): check competition ${competitionId} on ML Arena for an agent named "${name}" before running again`);
-        }
-        if (mine === null) {
-            throw ambiguous(failure.route, `The agent creation failed without a clear answer (${failure.message}), and this ML Arena server cannot list your agents: check competition ${competitionId} on ML Arena for an agent named "${name}"; reuse its id or delete it, then run again`);
-        }
-        if (orphan) {
-            ports.logger.info(`Agent ${orphan.id} ("${name}") was created despite the failed answer: adopting it.`);
-            return { id: orphan.id, name: orphan.name || name, adopted: true };
-        }
-        if (attempt >= attempts) {
-            throw ambiguous(failure.route, `The agent creation kept failing without a clear answer (${failure.message}; ${attempt} attempts)`);
-        }
-        ports.logger.info(`No agent named "${name}" was created: creating it again.`);
-    }
-}
-/** The newest agent of the competition with that name still in state `created`. */
-function newestEmptyCandidate(mine, competitionId, name) {
-    let best = null;
-    for (const agent of mine) {
-        if (agent.competitionId !== competitionId || agent.name !== name || agent.state !== 'created')
-            continue;
-        if (!best || agent.id > best.id)
-            best = agent;
-    }
-    return best;
-}
-const IN_PROGRESS = new Set(['deploying', 'deploy_queue', 'deploy_run']);
-const DEPLOYED = new Set([...IN_PROGRESS, 'active', 'deploy_failed']);
-function quotaInformative(quota) {
-    return quota !== null && (quota.latestDeploy?.id != null || quota.dailyUsed !== null);
-}
-/** What shows that a deploy happened since `before`; null when nothing does. */
-function deployEvidence(before, quota, status) {
-    if (quota && before.quota) {
-        const was = before.quota.latestDeploy?.id ?? null;
-        const now = quota.latestDeploy?.id ?? null;
-        if (now !== null && now !== was)
-            return `deploy ${now} is recorded (${quota.latestDeploy?.status ?? 'no status yet'})`;
-        const usedBefore = before.quota.dailyUsed;
-        if (usedBefore !== null && quota.dailyUsed !== null && quota.dailyUsed > usedBefore) {
-            return `deploys used today went from ${usedBefore} to ${quota.dailyUsed}`;
-        }
-    }
-    if (status && DEPLOYED.has(status.state)) {
-        const was = before.status?.state ?? null;
-        if (IN_PROGRESS.has(status.state) && (was === null || !IN_PROGRESS.has(was)))
-            return `the status is ${status.state}`;
-        if (was !== null && was !== status.state)
-            return `the status went from ${was} to ${status.state}`;
-    }
-    return null;
-}
-async function deployWithoutDuplicates(ports, plan) {
-    const before = { quota: plan.quotaBefore ?? null, status: null };
-    if (!before.quota)
-        before.quota = await ports.quota().catch(() => null);
-    if (!quotaInformative(before.quota))
-        before.status = await ports.status().catch(() => null);
-    let ambiguousBefore = null;
-    for (let attempt = 1;; attempt++) {
-        let failure;
-        try {
-            return { message: await ports.deploy(), adopted: false };
-        }
-        catch (error) {
-            if (!(error instanceof ArenaError))
-                throw error;
-            if (!error.outcomeUnknown) {
-                // A clear refusal after an earlier ambiguous attempt ("already deploying"): the earlier
-                // one may have gone through after all.
-                if (ambiguousBefore) {
-                    const evidence = await observe(ports, before, ambiguousBefore);
-                    if (evidence)
-                        return adopted(ports, evidence);
-                }
-                throw error;
-            }
-            failure = error;
-        }
-        ambiguousBefore = failure;
-        ports.logger.warning(`${failure.message}; checking whether the deploy happened before trying again.`);
-        for (let check = 0; check <= plan.rechecks; check++) {
-            if (check > 0)
-                await ports.sleep(plan.recheckDelayMs);
-            const evidence = await observe(ports, before, failure);
-            if (evidence)
-                return adopted(ports, evidence);
-        }
-        if (attempt >= plan.attempts) {
-            throw ambiguous(failure.route, `The deploy kept failing without a clear answer (${failure.message}; ${attempt} attempts) and nothing shows it happened: check the agent's status on ML Arena before deploying again`);
-        }
-        ports.logger.info('Nothing shows the deploy happened: deploying again.');
-    }
-}
-function adopted(ports, evidence) {
-    const message = `the deploy went through despite the failed answer: ${evidence}`;
-    ports.logger.info(`ML Arena: ${message}.`);
-    return { message, adopted: true };
-}
-async function observe(ports, before, failure) {
-    try {
-        const quota = quotaInformative(before.quota) ? await ports.quota() : null;
-        const fromQuota = deployEvidence(before, quota, null);
-        if (fromQuota)
-            return fromQuota;
-        return deployEvidence(before, null, await ports.status());
-    }
-    catch (error) {
-        throw ambiguous(failure.route, `The deploy failed without a clear answer (${failure.message}) and reading the agent's state failed too (${error instanceof Error ? error.message : String(error)}): check the agent's status on ML Arena before deploying again`);
-    }
-}
-function ambiguous(route, message) {
-    return new ArenaError(message, { kind: 'ambiguous', route });
-}
-
-;// CONCATENATED MODULE: ./src/arena/token.ts
-/**
- * ML Arena API tokens: `mlk_<scope>_<lookup>_<secret>` (split on `_` at most three times, so the
- * secret may contain `_`). The raw token lives in a private field: it never shows up in an error
- * message, a log line, JSON.stringify or util.inspect output; `masked` is the most anything shows.
- */
-
-
-
-const SCOPES = new Set(['user', 'creator', 'teacher']);
-const SHAPE = 'mlk_<scope>_<lookup>_<secret> with scope user, creator or teacher';
-class TokenError extends errors_ActionError {
-    name = 'TokenError';
-    reason;
-    constructor(reason, message) {
-        super(message);
-        this.reason = reason;
-    }
-}
-class Token {
-    scope;
-    lookup;
-    /** e.g. `mlk_user_ab12…`: safe to print. */
-    masked;
-    #raw;
-    constructor(raw, scope, lookup) {
-        this.#raw = raw;
-        this.scope = scope;
-        this.lookup = lookup;
-        this.masked = `mlk_${scope}_${lookup.slice(0, 4)}…`;
-    }
-    /** The Authorization header value. */
-    authorization() {
-        return `Bearer ${this.#raw}`;
-    }
-    /** The raw token, for secret masking (core.setSecret) and redaction only. */
-    reveal() {
-        return this.#raw;
-    }
-    toString() {
-        return this.masked;
-    }
-    toJSON() {
-        return this.masked;
-    }
-    [external_node_util_.inspect.custom]() {
-        return `Token(${this.masked})`;
-    }
-}
-function parseToken(raw) {
-    const value = raw.trim();
-    if (value === '') {
-        throw new TokenError('empty', `The ML Arena token is empty: give a token of the form ${SHAPE}.`);
-    }
-    if (!value.startsWith('mlk_') && /^[^\s:]+:[^\s:]+$/.test(value)) {
-        throw new TokenError('retired', `The ML Arena token looks like the retired key_id:key_pass form, which ML Arena no longer accepts: mint a new token on ML Arena; it looks like ${SHAPE}.`);
-    }
-    const parts = splitToken(value);
-    // Printable ASCII only, no spaces: anything else is a copy-paste accident.
-    if (!parts || !/^[\x21-\x7e]+$/.test(value)) {
-        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
-    }
-    const [prefix, scope, lookup, secret] = parts;
-    if (prefix !== 'mlk' || !SCOPES.has(scope) || lookup === '' || secret === '') {
-        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
-    }
-    return new Token(value, scope, lookup);
-}
-/** Splits on `_` at most three times (the secret keeps any further `_`). */
-function splitToken(value) {
-    const a = value.indexOf('_');
-    const b = a < 0 ? -1 : value.indexOf('_', a + 1);
-    const c = b < 0 ? -1 : value.indexOf('_', b + 1);
-    if (c < 0)
-        return null;
-    return [value.slice(0, a), value.slice(a + 1, b), value.slice(b + 1, c), value.slice(c + 1)];
-}
-/** Fails before any request when the token's scope cannot use `route`. */
-function requireScope(token, scope, route) {
-    if (token.scope === scope)
-        return;
-    throw new ArenaError(`ML Arena needs a ${scope} token for ${route}, but the token given (${token.masked}) is a ${token.scope} token: mint a ${scope} token (mlk_${scope}_…) and use it instead.`, { kind: 'scope', route });
-}
-
-;// CONCATENATED MODULE: ./src/arena/version.ts
-/** The client's version, sent in the User-Agent. A test keeps it equal to package.json's version. */
-const CLIENT_VERSION = '0.1.0';
-const DEFAULT_USER_AGENT = `mlarena-action/${CLIENT_VERSION}`;
-
-;// CONCATENATED MODULE: ./src/arena/model.ts
-/**
- * The ML Arena domain model: one vocabulary (competition, agent) over both wires.
- * Wire payloads are mapped to these types in src/arena/wire.ts; nothing above src/arena/ sees a
- * wire field name. Every string here that came from ML Arena is untrusted text.
- */
-/** Known states; the server may send others, which are kept as-is and treated as non-terminal. */
-const AGENT_STATES = (/* unused pure expression or super */ null && ([
-    'created',
-    'uploading',
-    'upload_validated',
-    'upload_failed',
-    'deploying',
-    'deploy_queue',
-    'deploy_run',
-    'active',
-    'deploy_failed',
-    'deleted'
-]));
-const TERMINAL_STATES = new Set([
-    'active',
-    'deploy_failed',
-    'upload_failed',
-    'deleted'
-]);
-
-;// CONCATENATED MODULE: ./src/arena/leaderboard.ts
-
-const BENCHMARK_NAME = '__benchmark__';
-function parseLeaderboard(w, data, ctx) {
-    if (Array.isArray(data))
-        return bareBoard(data, ctx);
-    if (w === 'legacy' && !isRecord(data))
-        fail(ctx, '(leaderboard)', 'an array');
-    return envelope(asRecord(data, ctx, '(leaderboard)'), ctx);
-}
-/** The legacy answer: rows only. Which score is shown comes from the rows themselves. */
-function bareBoard(list, ctx) {
-    const rows = new Array(list.length);
-    let elo = false;
-    let metricName = null;
-    let precision = null;
-    for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (!isRecord(r))
-            fail(ctx, `[${i}]`, 'an object');
-        if (i === 0) {
-            elo = r.IsEloRanked === true || r.is_elo_ranked === true;
-            metricName = optString(r.Metric);
-            precision = optInt(r.FrontendPrecision);
-        }
-        rows[i] = readRow(r, ctx, i, { elo: r.IsEloRanked === true });
-    }
-    return {
-        rows,
-        total: rows.length,
-        scoreKind: elo ? 'elo' : 'mean_reward',
-        metricName,
-        order: 'desc',
-        precision,
-        me: null,
-        matches: null
-    };
-}
-function envelope(o, ctx) {
-    const challenge = isRecord(o.challenge) ? o.challenge : {};
-    const ranking = rankingMetric(challenge);
-    const key = ranking ? (optString(pick(ranking, 'key', 'name')) ?? '') : '';
-    const elo = ranking ? /elo/i.test(key) : challenge.is_elo_score === true;
-    const scoreKind = ranking
-        ? elo
-            ? 'elo'
-            : /^(mean_)?reward$/i.test(key)
-                ? 'mean_reward'
-                : 'metric'
-        : elo
-            ? 'elo'
-            : 'mean_reward';
-    const order = optString(ranking?.order ?? challenge.metric_order ?? challenge.ranked_order);
-    const shape = { elo };
-    const leaders = asArray(o.leaders, ctx, 'leaders');
-    const rows = new Array(leaders.length);
-    for (let i = 0; i < leaders.length; i++) {
-        const r = leaders[i];
-        if (!isRecord(r))
-            fail(ctx, `leaders[${i}]`, 'an object');
-        rows[i] = readRow(r, ctx, i, shape);
-    }
-    return {
-        rows,
-        total: optInt(o.total) ?? rows.length,
-        scoreKind,
-        metricName: ranking
-            ? (optString(pick(ranking, 'label', 'display_name', 'name')) ?? (key || null))
-            : optString(challenge.metric),
-        order: order?.toLowerCase() === 'asc' ? 'asc' : 'desc',
-        precision: optInt(ranking ? pick(ranking, 'precision', 'frontend_precision') : undefined) ??
-            optInt(challenge.frontend_precision),
-        me: isRecord(o.me) ? readMe(o.me, ctx, shape) : null,
-        matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null,
-        ...(isRecord(o.course_context) ? { course: courseContext(o.course_context) } : {})
-    };
-}
-function courseContext(c) {
-    const course = {
-        courseId: optInt(c.course_id),
-        passThreshold: optNumber(c.pass_threshold)
-    };
-    if (c.enrolled_count !== undefined)
-        course.enrolledCount = optInt(c.enrolled_count);
-    return course;
-}
-/** 4.x: the metric declaration with `is_ranking`. */
-function rankingMetric(challenge) {
-    const metrics = challenge.metrics;
-    if (!Array.isArray(metrics))
-        return null;
-    for (const m of metrics)
-        if (isRecord(m) && optBool(m.is_ranking) === true)
-            return m;
-    return null;
-}
-function readMe(me, ctx, shape) {
-    return {
-        rank: optInt(me.rank),
-        position: optInt(me.position),
-        percentile: optNumber(me.percentile),
-        row: isRecord(me.row) ? readRow(me.row, ctx, -1, shape) : null,
-        neighbours: Array.isArray(me.neighbours)
-            ? readRows(me.neighbours, ctx, shape, 'me.neighbours')
-            : []
-    };
-}
-function readRows(list, ctx, shape, field) {
-    const rows = [];
-    for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (!isRecord(r))
-            fail(ctx, `${field}[${i}]`, 'an object');
-        rows.push(readRow(r, ctx, i, shape));
-    }
-    return rows;
-}
-function readRow(r, ctx, index, shape) {
-    return r.Rank !== undefined ? legacyRow(r, ctx, index) : currentRow(r, ctx, index, shape);
-}
-function legacyRow(r, ctx, index) {
-    const rank = optNumber(r.Rank);
-    if (rank === null)
-        fail(ctx, `[${index}].Rank`, 'a number');
-    const agentName = optString(r.AgentName) ?? '';
-    const username = optString(r.Username) ?? '';
-    const row = {
-        rank,
-        agentId: optInt(r.agentAttachId),
-        agentName,
-        username,
-        teamName: optString(r.TeamName),
-        score: optNumber(r.IsEloRanked === true ? r.EloScore : r.MeanReward),
-        episodes: optInt(r.NEpisodes),
-        runs: optInt(r.NumberOfRuns),
-        isMine: r.IsMyAgent === true,
-        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
-        lastRunAt: optTime(r.LastEndRunTs)
-    };
-    // `passed` only on the rows of a course board: absent, it stays absent.
-    const passed = pick(r, 'Passed', 'passed');
-    if (passed !== undefined)
-        row.passed = optBool(passed);
-    return row;
-}
-function currentRow(r, ctx, index, shape) {
-    const rank = optNumber(r.rank);
-    if (rank === null)
-        fail(ctx, index < 0 ? 'me.row.rank' : `leaders[${index}].rank`, 'a number');
-    const agentName = optString(r.submission_name) ?? '';
-    const username = optString(r.username) ?? '';
-    // `score` present (even null: unranked) wins; older rows carry mean_reward / elo_score.
-    const score = r.score !== undefined ? optNumber(r.score) : optNumber(shape.elo ? r.elo_score : r.mean_reward);
-    const row = {
-        rank,
-        agentId: optInt(r.submission_id),
-        agentName,
-        username,
-        teamName: optString(r.team_name),
-        score,
-        episodes: optInt(r.n_episodes_total),
-        runs: optInt(r.number_of_runs),
-        isMine: r.is_my_submission === true,
-        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
-        lastRunAt: optTime(r.last_end_run_ts)
-    };
-    if (r.passed !== undefined)
-        row.passed = optBool(r.passed);
-    return row;
-}
-
-;// CONCATENATED MODULE: ./src/arena/wire.ts
-
-
-function agentRoot(w, cid, aid) {
-    return w === 'current'
-        ? `/submissions/challenge/${cid}/${aid}`
-        : `/direct_attache_agents/competition/${cid}/${aid}`;
-}
-function agentsPrefix(w) {
-    return w === 'current' ? '/submissions' : '/direct_attache_agents';
-}
-function wire_ep(method, path, what, userScope = true) {
-    return { method, path, what, userScope };
-}
-const endpoints = {
-    competition: (w, cid) => wire_ep('GET', w === 'current' ? `/challenges/${cid}` : `/competitions/${cid}`, 'the competition request', false),
-    competitions: (w) => wire_ep('GET', w === 'current' ? '/challenges/' : '/competitions/', 'the competition list', false),
-    runtimeOptions: (w, cid) => wire_ep('GET', `${agentsPrefix(w)}/runtime_options/${cid}`, 'the runtime options request'),
-    createAgent: (w, cid) => wire_ep('POST', w === 'current'
-        ? `/submissions/challenge/${cid}`
-        : `/direct_attache_agents/competition/${cid}`, 'the agent creation'),
-    agentRuntime: (w, aid) => wire_ep('GET', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime request'),
-    pinRuntime: (w, aid) => wire_ep('PUT', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime pin'),
-    upload: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the upload'),
-    deleteFile: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the file deletion'),
-    listFiles: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file`, 'the file list'),
-    readFile: (w, cid, aid, name) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file/${encodeURIComponent(name)}/content`, 'the file read'),
-    deploy: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy'),
-    deployQuota: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy quota request'),
-    status: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/status`, 'the status request'),
-    games: (w, aid) => wire_ep('GET', w === 'current'
-        ? `/submissions/submission/${aid}/games`
-        : `/direct_attache_agents/agent/${aid}/games`, 'the games request'),
-    leaderboard: (w, cid) => wire_ep('GET', w === 'current' ? `/leaderboard/challenge/${cid}` : `/leaderboard/competition/${cid}`, 'the leaderboard request', false),
-    deleteAgent: (w, cid, aid) => wire_ep('DELETE', agentRoot(w, cid, aid), 'the agent deletion'),
-    /** Current wire only. */
-    mine: (w) => w === 'current' ? wire_ep('GET', '/submissions/mine', 'the list of your agents') : null
-};
-// ---- request bodies and queries ----
-function createBody(w, name, copyFrom) {
-    if (w === 'current') {
-        return copyFrom === undefined
-            ? { submission_name: name }
-            : { submission_name: name, copy_from_submission_id: copyFrom };
-    }
-    return copyFrom === undefined
-        ? { agent_name: name }
-        : { agent_name: name, copy_from_agent_id: copyFrom };
-}
-function pinBody(runtimeId) {
-    return { docker_image_agent_runtime_id: runtimeId };
-}
-function competitionsQuery(page, query) {
-    return { page, per_page: query.perPage ?? 50, q: query.q, tags: query.tags, status: query.status };
-}
-/** Current wire only: the legacy leaderboard takes no query. Each key is sent only when wanted. */
-function leaderboardQuery(w, query) {
-    if (w === 'legacy')
-        return undefined;
-    return {
-        limit: query.limit,
-        offset: query.offset,
-        aggregate: query.aggregate,
-        me: query.me ? 'true' : undefined,
-        window: query.window,
-        q: query.q,
-        course_id: query.courseId
-    };
-}
-// ---- answers ----
-function healthOf(o) {
-    for (const key of ['machine', 'engine']) {
-        const block = o[key];
-        if (isRecord(block)) {
-            const ok = optBool(block.vm_health_ok);
-            if (ok !== null)
-                return ok;
-        }
-    }
-    return optBool(o.vm_health_ok);
-}
-function parseCompetition(data, ctx, fallbackId) {
-    const o = asRecord(data, ctx, '(competition)');
-    const id = optInt(o.id) ?? optInt(o.challenge_id) ?? optInt(o.competition_id) ?? fallbackId;
-    if (id === undefined)
-        fail(ctx, 'id', 'an integer');
-    return {
-        id,
-        name: reqString(o, 'name', ctx),
-        description: optString(o.description),
-        maxUploadSizeBytes: optInt(o.max_upload_size_bytes),
-        maxUploadFiles: optInt(o.max_upload_files),
-        simulatorHealthy: healthOf(o),
-        submissionFilename: optString(o.submission_filename),
-        submissionLayout: layoutOf(o.submission_layout),
-        kindLabel: optString(o.kind_label),
-        status: optString(o.status)
-    };
-}
-/** A file challenge's CSV layout; anything else (null on code challenges, older strings) is null. */
-function layoutOf(value) {
-    if (!isRecord(value) || !Array.isArray(value.columns))
-        return null;
-    return {
-        columns: value.columns.filter((column) => typeof column === 'string'),
-        separator: optString(value.separator),
-        idColumn: optString(value.id_column),
-        targetColumn: optString(value.target_column),
-        rowCount: optInt(value.row_count)
-    };
-}
-function parseCompetitionPage(data, ctx) {
-    const o = asRecord(data, ctx, '(page)');
-    const items = asArray(o.items, ctx, 'items').map(item => parseCompetition(item, ctx));
-    const metadata = isRecord(o.metadata) ? o.metadata : {};
-    return { items, hasNext: optBool(metadata.has_next) === true };
-}
-function parseRuntimeOptions(data, ctx) {
-    const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)');
-    return list.map(item => {
-        const o = asRecord(item, ctx, 'runtime option');
-        const packages = [];
-        if (Array.isArray(o.packages)) {
-            for (const p of o.packages) {
-                if (isRecord(p) && typeof p.name === 'string')
-                    packages.push({ name: p.name, version: optString(p.version) });
-            }
-        }
-        return {
-            id: reqInt(o, 'id', ctx),
-            language: reqString(o, 'language', ctx),
-            languageVersion: optString(o.language_version),
-            framework: optString(o.framework),
-            frameworkVersion: optString(o.framework_version),
-            requirement: optString(o.requirement),
-            displayName: optString(o.display_name),
-            packages
-        };
-    });
-}
-function parseCreated(w, data, ctx, name) {
-    const o = asRecord(data, ctx, '(created agent)');
-    if (w === 'current') {
-        return { id: reqInt(o, 'submission_id', ctx), name: optString(o.submission_name) ?? name };
-    }
-    return { id: reqInt(o, 'attache_agent_id', ctx), name: optString(o.agent_name) ?? name };
-}
-/** The runtime id pinned to an agent, or null when none is (the answer's shape varies). */
-function parseAgentRuntime(data, ctx) {
-    if (data === null)
-        return null;
-    const o = asRecord(data, ctx, '(agent runtime)');
-    const direct = optInt(pick(o, 'docker_image_agent_runtime_id', 'runtime_id'));
-    if (direct !== null)
-        return direct;
-    for (const key of ['runtime', 'agent_runtime', 'docker_image_agent_runtime']) {
-        const nested = o[key];
-        if (isRecord(nested))
-            return optInt(nested.id);
-    }
-    return null;
-}
-/**
- * Upload answers carry the agent's status: `upload_failed` (or a plain failure word) means the
- * upload failed; another failed state (e.g. `deploy_failed` from an earlier deploy) does not.
- */
-const FAILED_UPLOAD = /^(upload_failed|upload_invalid|failed|failure|error|invalid|rejected)$/i;
-function parseUpload(data, text) {
-    const o = isRecord(data) ? data : {};
-    const status = optString(o.status);
-    const message = optString(o.message) ?? optString(o.error) ?? (text || null);
-    const validationMessage = optString(o.validation_message);
-    const failed = (status !== null && FAILED_UPLOAD.test(status)) || typeof o.error === 'string';
-    return {
-        message: message !== null && status !== null && !message.includes(status)
-            ? `${status}: ${message}`
-            : (message ?? status),
-        validationMessage,
-        failed
-    };
-}
-function parseFiles(data, ctx) {
-    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
-}
-/**
- * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
- * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
- * creator-wire.ts).
- */
-function fileEntries(data, ctx) {
-    const o = asRecord(data, ctx, '(file list)');
-    const files = o.files;
-    if (Array.isArray(files)) {
-        return files.map(item => {
-            const f = asRecord(item, ctx, 'files[]');
-            const name = optString(pick(f, 'name', 'filename'));
-            if (name === null)
-                fail(ctx, 'files[].name', 'a string');
-            return [name, f];
-        });
-    }
-    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
-        name,
-        isRecord(value) ? value : {}
-    ]);
-}
-function fileOf(name, f) {
-    return {
-        name,
-        size: optInt(f.size),
-        isBinary: optBool(f.is_binary),
-        language: optString(f.language)
-    };
-}
-function parseFileContent(data, ctx) {
-    return reqString(asRecord(data, ctx, '(file content)'), 'content', ctx);
-}
-function parseDeployMessage(data, text) {
-    if (isRecord(data))
-        return optString(data.message) ?? optString(data.status);
-    return typeof data === 'string' ? data : text || null;
-}
-function limitsBlock(o, snake, camel) {
-    const block = pick(o, snake, camel);
-    return isRecord(block) ? block : o;
-}
-/** Deploy quota; the legacy wire's keys are camelCase and undocumented: both spellings are read. */
-function parseQuota(data, ctx) {
-    return quotaOf(asRecord(data, ctx, '(deploy quota)'));
-}
-/** The limits a 409 deploy refusal carries, if it carries any. */
-function parseRefusalQuota(data) {
-    if (!isRecord(data))
-        return undefined;
-    if (!isRecord(pick(data, 'deployment_limits', 'deploymentLimits')) &&
-        !isRecord(pick(data, 'active_submission_limits', 'activeSubmissionLimits'))) {
-        return undefined;
-    }
-    return quotaOf(data);
-}
-function quotaOf(o) {
-    const deploys = limitsBlock(o, 'deployment_limits', 'deploymentLimits');
-    const active = limitsBlock(o, 'active_submission_limits', 'activeSubmissionLimits');
-    const latest = pick(o, 'latest_deploy', 'latestDeploy', 'lastDeploy', 'last_deploy');
-    return {
-        dailyLimit: optInt(pick(deploys, 'daily_deploy_limit', 'dailyDeployLimit')),
-        dailyUsed: optInt(pick(deploys, 'daily_deploys_used', 'dailyDeploysUsed')),
-        dailyRemaining: optInt(pick(deploys, 'daily_deploys_remaining', 'dailyDeploysRemaining')),
-        nextDeployAt: optTime(pick(deploys, 'next_deploy_available_at', 'nextDeployAvailableAt')),
-        canDeploy: optBool(pick(deploys, 'can_deploy', 'canDeploy')),
-        maxActive: optInt(pick(active, 'max_active_submissions', 'maxActiveSubmissions', 'maxActiveAgents')),
-        activeCount: optInt(pick(active, 'active_submissions_count', 'activeSubmissionsCount', 'activeAgentsCount')),
-        activeRemaining: optInt(pick(active, 'active_submissions_remaining', 'activeSubmissionsRemaining', 'activeAgentsRemaining')),
-        latestDeploy: isRecord(latest) ? latestDeployOf(latest) : null
-    };
-}
-/** Null for "never deployed": 4.4 servers send the block with every key null then. */
-function latestDeployOf(o) {
-    if (optInt(o.id) === null && optString(o.status) === null)
-        return null;
-    return {
-        id: optInt(o.id),
-        status: optString(o.status),
-        createdAt: optTime(pick(o, 'created_at_ts', 'createdAtTs', 'created_at', 'createdAt')),
-        finishedAt: optTime(pick(o, 'finished_at_ts', 'finishedAtTs', 'finished_at', 'finishedAt')),
-        failureMessage: optString(pick(o, 'failure_message', 'failureMessage'))
-    };
-}
-/** "116/127" (legacy position_in_queue) → [116, 127]; a bare number → [n, null]. */
-function parseQueuePosition(value) {
-    if (typeof value === 'number')
-        return [optInt(value), null];
-    if (typeof value !== 'string')
-        return [null, null];
-    const match = /^\s*(\d+)\s*(?:\/\s*(\d+))?\s*$/.exec(value);
-    if (!match)
-        return [null, null];
-    return [Number(match[1]), match[2] === undefined ? null : Number(match[2])];
-}
-const FAILED_JOBS = new Set(['failed', 'reaped', 'error']);
-/** Legacy words for a finished run, normalised to the current wire's `completed`. */
-const LEGACY_DONE = new Set(['done', 'finished', 'success', 'succeeded']);
-function parseStatus(w, data, ctx, agentId) {
-    const o = asRecord(data, ctx, '(status)');
-    const state = reqString(o, 'status', ctx);
-    const terminal = TERMINAL_STATES.has(state);
-    const queue = isRecord(o.queue_info) ? o.queue_info : {};
-    const runInfo = isRecord(o.run_info) ? o.run_info : {};
-    const results = Array.isArray(runInfo.results) ? runInfo.results : [];
-    const message = optString(o.last_status_message);
-    if (w === 'legacy') {
-        const [position, total] = parseQueuePosition(queue.position_in_queue);
-        return {
-            state,
-            terminal,
-            settled: terminal,
-            deployable: null,
-            phase: null,
-            message,
-            queuePosition: position,
-            queueTotal: total,
-            inQueueSeconds: optNumber(queue.in_queue_for_second),
-            runs: results.filter(isRecord).map(legacyRun),
-            metric: null,
-            updatedAt: null
-        };
-    }
-    return {
-        state,
-        terminal,
-        settled: optBool(o.is_settled) ?? terminal,
-        deployable: optBool(o.is_deployable),
-        phase: optString(o.phase),
-        message,
-        queuePosition: optInt(queue.queue_position),
-        queueTotal: optInt(queue.queue_total),
-        inQueueSeconds: optNumber(queue.in_queue_for_second),
-        runs: results.filter(isRecord).map(result => currentRun(result, agentId)),
-        metric: optString(runInfo.metric),
-        updatedAt: optTime(o.status_update_ts)
-    };
-}
-function legacyRun(r) {
-    const raw = optString(r.status) ?? 'unknown';
-    const status = raw === 'error' ? 'failed' : LEGACY_DONE.has(raw) ? 'completed' : raw;
-    const errorType = optString(r.error_type);
-    return {
-        status,
-        failed: FAILED_JOBS.has(raw) || errorType !== null,
-        steps: optInt(r.steps_completed),
-        score: optNumber(r.current_reward),
-        outcome: optString(r.game_outcome),
-        finalRank: null,
-        errorType,
-        errorMessage: optString(r.error_message)
-    };
-}
-function currentRun(r, agentId) {
-    const status = optString(r.job_status) ?? 'unknown';
-    let mine = null;
-    if (Array.isArray(r.submission_results)) {
-        for (const row of r.submission_results) {
-            if (isRecord(row) && optInt(row.submission_id) === agentId) {
-                mine = row;
-                break;
-            }
-        }
-    }
-    const errorType = optString(mine?.agent_error_type) ?? optString(r.job_error_type);
-    return {
-        status,
-        failed: FAILED_JOBS.has(status) || errorType !== null,
-        steps: optInt(mine?.agent_nb_steps) ?? optInt(r.env_nb_steps),
-        score: mine ? optNumber(pick(mine, 'score', 'submission_reward')) : null,
-        outcome: optString(mine?.game_outcome),
-        finalRank: optInt(mine?.final_rank),
-        errorType,
-        errorMessage: optString(mine?.agent_error_message)
-    };
-}
-function parseGames(w, data, ctx) {
-    const o = asRecord(data, ctx, '(games)');
-    return asArray(o.games, ctx, 'games')
-        .filter(isRecord)
-        .map(g => ({
-        id: optInt(pick(g, 'id', 'game_id')),
-        score: optNumber(w === 'current' ? pick(g, 'score', 'reward') : pick(g, 'reward', 'score')),
-        steps: optInt(pick(g, 'env_nb_steps', 'steps')),
-        outcome: optString(pick(g, 'outcome', 'game_outcome')),
-        logUrl: typeof g.signed_url === 'string' && g.signed_url !== '' ? g.signed_url : null,
-        createdAt: optTime(pick(g, 'created_at', 'created_at_ts'))
-    }));
-}
-function parseMine(data, ctx) {
-    const o = asRecord(data, ctx, '(your agents)');
-    return asArray(o.submissions, ctx, 'submissions').map(item => {
-        const s = asRecord(item, ctx, 'submissions[]');
-        return {
-            id: reqInt(s, 'id', ctx),
-            name: optString(s.submission_name) ?? '',
-            competitionId: optInt(s.challenge_id) ?? -1,
-            rank: optInt(s.rank),
-            state: optString(s.status) ?? 'unknown'
-        };
-    });
-}
-
-
-;// CONCATENATED MODULE: ./src/arena/client.ts
-/**
- * ArenaClient: typed methods for every ML Arena route the action and its users need, over
- * either wire. It finds out which wire a server speaks (or is told), keeps the token out of
- * every message and log, reports secrets to `onSecret` as soon as it sees them, and never
- * creates a second agent or spends a second deploy by retrying (see no-duplicates.ts).
- *
- * Wire detection (`wire: 'auto'`, the default): the first call tries the current route. Any
- * answer that shows the route exists (2xx, or a 4xx other than 404 and 429) settles it as
- * current. On a 404 the same call is tried once on the legacy route: an answer there settles it
- * as legacy; a 404 there too means the resource is missing whatever the wire (the error says
- * so, and the next call detects again). So detection costs at most one extra request, on legacy
- * servers only, and a real 404 (missing or hidden competition) is never taken for a wire.
- * Routes without ids (`mine`) settle it directly: their 404 means the route does not exist.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-const SILENT = { debug: () => { }, info: () => { }, warning: () => { } };
-const realSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-/** An answer that shows the route exists on this server. */
-function showsRoute(error) {
-    const status = error.status;
-    return status !== undefined && status >= 400 && status < 500 && status !== 404 && status !== 429;
-}
-class ArenaClient {
-    /** The API root, e.g. https://ml-arena.com/api. */
-    apiRoot;
-    #token;
-    #transport;
-    #choice;
-    #wire;
-    #timeouts;
-    #retry;
-    #rechecks;
-    #sleep;
-    #now;
-    #logger;
-    #onSecret;
-    #secrets = new Set();
-    constructor(options) {
-        this.#token = parseToken(options.token);
-        this.#onSecret = options.onSecret ?? (() => { });
-        this.#secret(this.#token.reveal());
-        this.apiRoot = apiRoot(options.baseUrl);
-        this.#choice = options.wire ?? 'auto';
-        this.#wire = this.#choice === 'auto' ? null : this.#choice;
-        this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-        this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-        this.#rechecks = options.deployRechecks ?? { times: 3, delayMs: 5000 };
-        this.#sleep = options.sleep ?? realSleep;
-        this.#now = options.now ?? Date.now;
-        this.#logger = options.logger ?? SILENT;
-        const token = this.#token;
-        this.#transport = new Transport({
-            apiRoot: this.apiRoot,
-            dispatcher: options.dispatcher,
-            authorization: () => token.authorization(),
-            userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-            retry: this.#retry,
-            sleep: this.#sleep,
-            random: options.random ?? Math.random,
-            now: this.#now,
-            logger: this.#logger,
-            redact: text => this.#redact(text)
-        });
-    }
-    /** The token's masked form and scope (never the token). */
-    get token() {
-        return { scope: this.#token.scope, lookup: this.#token.lookup, masked: this.#token.masked };
-    }
-    /** The wire in use when known (forced, or detected by an earlier call); null before detection. */
-    get knownWire() {
-        return this.#wire;
-    }
-    /** The wire the server speaks: detected with as few requests as possible, then remembered. */
-    async wire() {
-        if (this.#wire)
-            return this.#wire;
-        try {
-            const answer = await this.#request(w => endpoints.competitions(w), () => ({
-                query: competitionsQuery(1, { perPage: 1 })
-            }));
-            return answer.wire;
-        }
-        catch (error) {
-            if (error instanceof ArenaError && error.kind === 'not-found') {
-                throw new ArenaError(`ML Arena answered 404 on the competition list of both API wires (${error.route}): is the base URL (${this.apiRoot.replace(/\/api$/, '')}) an ML Arena server?`, { kind: 'protocol', route: error.route, status: 404 });
-            }
-            throw error;
-        }
-    }
-    async getCompetition(competitionId) {
-        const a = await this.#request(w => endpoints.competition(w, competitionId), () => ({}));
-        return parseCompetition(a.data, a.ctx, competitionId);
-    }
-    /** Every competition the token may see, paging until the server says there is no next page. */
-    async listCompetitions(query = {}) {
-        const all = [];
-        for (let page = 1; page <= 1000; page++) {
-            const a = await this.#request(w => endpoints.competitions(w), () => ({ query: competitionsQuery(page, query) }));
-            const parsed = parseCompetitionPage(a.data, a.ctx);
-            all.push(...parsed.items);
-            if (!parsed.hasNext || parsed.items.length === 0)
-                break;
-        }
-        return all;
-    }
-    async runtimeOptions(competitionId) {
-        const a = await this.#request(w => endpoints.runtimeOptions(w, competitionId), () => ({}));
-        return parseRuntimeOptions(a.data, a.ctx);
-    }
-    /** Creates an agent, without ever creating two (see no-duplicates.ts). */
-    async createAgent(competitionId, name, options = {}) {
-        return createWithoutDuplicates({
-            create: async () => {
-                const a = await this.#request(w => endpoints.createAgent(w, competitionId), w => ({
-                    json: createBody(w, name, options.copyFrom),
-                    idempotent: false,
-                    timeoutMs: this.#timeouts.createMs
-                }));
-                try {
-                    return parseCreated(a.wire, a.data, a.ctx, name);
-                }
-                catch (error) {
-                    // A 2xx without a readable id: the agent was probably created.
-                    if (error instanceof ArenaError) {
-                        throw new ArenaError(error.message, {
-                            kind: 'protocol',
-                            route: error.route,
-                            status: a.status,
-                            outcomeUnknown: true
-                        });
-                    }
-                    throw error;
-                }
-            },
-            mine: () => this.mine(),
-            listFiles: agentId => this.listFiles(competitionId, agentId),
-            logger: this.#logger
-        }, competitionId, name, this.#retry.attempts);
-    }
-    /** The runtime id pinned to the agent; null when none is. */
-    async getAgentRuntime(agentId) {
-        const a = await this.#request(w => endpoints.agentRuntime(w, agentId), () => ({ expect: 'optional' }));
-        return parseAgentRuntime(a.data, a.ctx);
-    }
-    async pinRuntime(agentId, runtimeId) {
-        await this.#request(w => endpoints.pinRuntime(w, agentId), 
-        // 'optional', not 'none': a 2xx cut off mid-answer is not taken as done (it is retried).
-        () => ({ json: pinBody(runtimeId), expect: 'optional' }));
-    }
-    /**
-     * Streams one file from disk as the multipart part `file` (filename = `file.name`). Uploads
-     * are idempotent (the same name overwrites), so they are retried, re-opening the file.
-     * `onProgress` gets the file's bytes sent so far. A 2xx whose answer says the upload failed
-     * is an error; a validation message on a success is returned.
-     */
-    async uploadFile(competitionId, agentId, file, onProgress) {
-        const what = `the upload of ${oneLineText(file.name, 120)}`;
-        const a = await this.#request(w => endpoints.upload(w, competitionId, agentId), () => ({
-            what,
-            body: async (touch) => openFilePart(file.path, 'file', file.name, (sent, total) => {
-                touch();
-                onProgress?.(sent, total);
-            }),
-            timeoutMs: this.#timeouts.uploadMs,
-            idleTimeout: true,
-            expect: 'optional'
-        }));
-        const result = parseUpload(a.data, a.text);
-        const message = result.message === null ? null : this.#redact(result.message);
-        const validationMessage = result.validationMessage === null ? null : this.#redact(result.validationMessage);
-        if (result.failed) {
-            const said = oneLineText(validationMessage ?? message ?? '');
-            throw new ArenaError(`ML Arena refused ${what} (${a.status} on ${a.ctx.route})${said ? `: "${said}"` : ''}`, {
-                kind: 'validation',
-                route: a.ctx.route,
-                status: a.status,
-                serverMessage: said || undefined
-            });
-        }
-        return { message, validationMessage };
-    }
-    async deleteFile(competitionId, agentId, name) {
-        await this.#request(w => endpoints.deleteFile(w, competitionId, agentId), () => ({
-            what: `the deletion of ${oneLineText(name, 120)}`,
-            body: async () => fieldsBody({ delete_file: name }),
-            expect: 'optional'
-        }));
-    }
-    async listFiles(competitionId, agentId) {
-        const a = await this.#request(w => endpoints.listFiles(w, competitionId, agentId), () => ({}));
-        return parseFiles(a.data, a.ctx);
-    }
-    async readFile(competitionId, agentId, name) {
-        const a = await this.#request(w => endpoints.readFile(w, competitionId, agentId, name), () => ({
-            what: `the read of ${oneLineText(name, 120)}`
-        }));
-        return parseFileContent(a.data, a.ctx);
-    }
-    async deployQuota(competitionId, agentId) {
-        const a = await this.#request(w => endpoints.deployQuota(w, competitionId, agentId), () => ({}));
-        return parseQuota(a.data, a.ctx);
-    }
-    /**
-     * Deploys the agent, without ever deploying twice (see no-duplicates.ts). Pass the quota read
-     * earlier to save a request; it is the baseline an ambiguous failure is judged against.
-     */
-    async deploy(competitionId, agentId, quotaBefore) {
-        return deployWithoutDuplicates({
-            deploy: async () => {
-                const a = await this.#request(w => endpoints.deploy(w, competitionId, agentId), () => ({
-                    idempotent: false,
-                    timeoutMs: this.#timeouts.deployMs,
-                    expect: 'optional',
-                    deploy: true,
-                    refusal: parseRefusalQuota
-                }));
-                return parseDeployMessage(a.data, a.text);
-            },
-            quota: () => this.deployQuota(competitionId, agentId),
-            status: () => this.status(competitionId, agentId),
-            sleep: this.#sleep,
-            logger: this.#logger
-        }, {
-            quotaBefore,
-            attempts: this.#retry.attempts,
-            rechecks: this.#rechecks.times,
-            recheckDelayMs: this.#rechecks.delayMs
-        });
-    }
-    async status(competitionId, agentId) {
-        const a = await this.#request(w => endpoints.status(w, competitionId, agentId), () => ({}));
-        return parseStatus(a.wire, a.data, a.ctx, agentId);
-    }
-    /** The agent's games; every signed log URL's signature goes to `onSecret` before returning. */
-    async games(agentId) {
-        const a = await this.#request(w => endpoints.games(w, agentId), () => ({}));
-        const games = parseGames(a.wire, a.data, a.ctx);
-        for (const game of games)
-            if (game.logUrl)
-                this.#urlSecrets(game.logUrl);
-        return games;
-    }
-    /** The board; on the legacy wire the query is ignored (the server takes none). */
-    async leaderboard(competitionId, query = {}) {
-        const a = await this.#request(w => endpoints.leaderboard(w, competitionId), w => ({
-            query: leaderboardQuery(w, query)
-        }));
-        return parseLeaderboard(a.wire, a.data, a.ctx);
-    }
-    async deleteAgent(competitionId, agentId) {
-        await this.#request(w => endpoints.deleteAgent(w, competitionId, agentId), () => ({ expect: 'none' }));
-    }
-    /** The caller's agents (current wire); null on the legacy wire, which cannot list them. */
-    async mine() {
-        const a = await this.#request(w => endpoints.mine(w), () => ({}));
-        return a ? parseMine(a.data, a.ctx) : null;
-    }
-    // ---- courses: the same routes on both wires, so the wire is settled first ----
-    /** What a join code leads to, without enrolling (public; the token fills in the flags). */
-    async previewCourse(joinCode) {
-        const a = await this.#course(courseEndpoints.preview(joinCode), {});
-        return parsePreview(a.data, a.ctx);
-    }
-    /** Enrols the token's user; enrolling again is harmless, so it may be retried. */
-    async enroll(joinCode, request) {
-        const a = await this.#course(courseEndpoints.enroll(joinCode), {
-            json: enrolmentBody(request),
-            idempotent: true,
-            expect: 'optional'
-        });
-        return parseEnrolment(a.data);
-    }
-    /** The courses the token may see; `showAll` lists every one, not only enrolled and active ones. */
-    async listCourses(query = {}) {
-        const a = await this.#course(courseEndpoints.list(), {
-            query: {
-                show_all: query.showAll ? 'true' : undefined,
-                challenge_id: query.challengeId
-            }
-        });
-        return parseCourseList(a.data, a.ctx);
-    }
-    /** The courses the token's user teaches or assists on (a teacher token, current wire). */
-    async taughtCourses() {
-        const a = await this.#course(courseEndpoints.taught(), {});
-        return parseCourseList(a.data, a.ctx);
-    }
-    /** Creates a course (not retried: a second course is not harmless). */
-    async createCourse(course) {
-        const a = await this.#course(courseEndpoints.create(), {
-            json: createCourseBody(course),
-            idempotent: false,
-            timeoutMs: this.#timeouts.createMs
-        });
-        return parseCreatedCourse(a.data, a.ctx);
-    }
-    /** The course's students (a teacher or assistant of the course). */
-    async courseRoster(courseId, challengeId) {
-        const a = await this.#course(courseEndpoints.roster(courseId), {
-            query: { challenge_id: challengeId }
-        });
-        return parseRoster(a.data, a.ctx);
-    }
-    /**
-     * Streams a signed log URL to `destination`, at most `maxBytes` (then stops: truncated). No
-     * Authorization header; at most 3 redirects, followed here only.
-     */
-    async downloadLog(url, destination, options) {
-        return downloadToFile(this.#transport, url, destination, {
-            maxBytes: options.maxBytes,
-            timeoutMs: this.#timeouts.downloadMs,
-            onUrl: seen => this.#urlSecrets(seen),
-            now: this.#now
-        });
-    }
-    /**
-     * One request on the known (or detected) wire, for route families kept in modules of their
-     * own (creator.ts): the same transport, retries, scope check and redaction as the methods
-     * here. Resolves to null for a route the wire does not have (`build` returned null).
-     */
-    async call(build, spec) {
-        return this.#request(build, spec);
-    }
-    /** Text with the token and every secret seen so far masked (for messages built outside). */
-    redact(text) {
-        return this.#redact(text);
-    }
-    /** Closes the connection pool the client created (not one passed in). */
-    async close() {
-        await this.#transport.close();
-    }
-    toJSON() {
-        return { apiRoot: this.apiRoot, wire: this.#wire ?? this.#choice, token: this.#token.masked };
-    }
-    [external_node_util_.inspect.custom]() {
-        return `ArenaClient { apiRoot: '${this.apiRoot}', wire: '${this.#wire ?? this.#choice}', token: '${this.#token.masked}' }`;
-    }
-    // ---- internals ----
-    #secret(value) {
-        if (value === '' || this.#secrets.has(value))
-            return;
-        this.#secrets.add(value);
-        this.#onSecret(value);
-    }
-    #urlSecrets(url) {
-        for (const secret of urlSecrets(url))
-            this.#secret(secret);
-    }
-    #redact(text) {
-        let out = text;
-        const raw = this.#token.reveal();
-        if (out.includes(raw))
-            out = out.split(raw).join(this.#token.masked);
-        for (const secret of this.#secrets)
-            if (out.includes(secret))
-                out = out.split(secret).join('***');
-        return out;
-    }
-    async #send(endpoint, spec) {
-        const route = this.#transport.route(endpoint.method, endpoint.path);
-        if (endpoint.userScope)
-            requireScope(this.#token, 'user', route);
-        else if (endpoint.scope)
-            requireScope(this.#token, endpoint.scope, route);
-        const what = spec.what ?? endpoint.what;
-        const res = await this.#transport.call({
-            method: endpoint.method,
-            path: endpoint.path,
-            what,
-            query: spec.query,
-            json: spec.json,
-            body: spec.body,
-            timeoutMs: spec.timeoutMs ?? this.#timeouts.defaultMs,
-            idleTimeout: spec.idleTimeout,
-            idempotent: spec.idempotent ?? endpoint.method !== 'POST',
-            expect: spec.expect ?? 'json',
-            deploy: spec.deploy,
-            refusal: spec.refusal
-        });
-        return { ...res, ctx: { what, route } };
-    }
-    /** A course route: the same on both wires, so a 404 is about the course, never the wire. */
-    async #course(endpoint, spec) {
-        const wire = await this.wire();
-        return { ...(await this.#send(endpoint, spec)), wire };
-    }
-    async #request(build, spec) {
-        const known = this.#wire;
-        if (known) {
-            const endpoint = build(known);
-            return endpoint ? { ...(await this.#send(endpoint, spec(known))), wire: known } : null;
-        }
-        const current = build('current');
-        if (!current)
-            throw new Error('every call has a current-wire route');
-        let first;
-        try {
-            const answer = { ...(await this.#send(current, spec('current'))), wire: 'current' };
-            this.#settle('current');
-            return answer;
-        }
-        catch (error) {
-            if (!(error instanceof ArenaError) || error.status !== 404) {
-                if (error instanceof ArenaError && showsRoute(error))
-                    this.#settle('current');
-                throw error;
-            }
-            first = error;
-        }
-        const legacy = build('legacy');
-        if (!legacy) {
-            this.#settle('legacy');
-            return null;
-        }
-        try {
-            const answer = { ...(await this.#send(legacy, spec('legacy'))), wire: 'legacy' };
-            this.#settle('legacy');
-            return answer;
-        }
-        catch (error) {
-            if (error instanceof ArenaError && error.status === 404) {
-                const legacyRoute = this.#transport.route(legacy.method, legacy.path);
-                const what = spec('current').what ?? current.what;
-                const said = first.serverMessage ? `: "${first.serverMessage}"` : '';
-                throw new ArenaError(`ML Arena refused ${what} (404 on ${first.route}, and on ${legacyRoute} of the legacy wire)${said}; check the ids (a hidden competition also answers 404)`, { kind: 'not-found', route: first.route, status: 404, serverMessage: first.serverMessage });
-            }
-            if (error instanceof ArenaError && showsRoute(error))
-                this.#settle('legacy');
-            throw error;
-        }
-    }
-    #settle(wire) {
-        if (this.#wire)
-            return;
-        this.#wire = wire;
-        this.#logger.debug(`ML Arena: this server speaks the ${wire} API wire.`);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-
-const systemClock = {
-    now: () => performance.now(),
-    sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined)
-};
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/format.ts
 /** Small text helpers shared by error messages and the report. */
 const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -31015,7 +28524,7 @@ const WAIT_LIMITS = {
     minPollIntervalSeconds: 0.05,
     maxPollIntervalSeconds: 600
 };
-const inputs_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const WHOLE_NUMBER = /^\d+$/;
 const DECIMAL_NUMBER = /^\d+(?:\.\d+)?$/;
 function parseBaseUrl(value) {
@@ -31041,7 +28550,7 @@ function parseBaseUrl(value) {
     if (url.pathname !== '/') {
         throw new InputError('base-url', `${shown} has a path (${quoteValue(url.pathname)}); ${hint}.`);
     }
-    if (url.protocol === 'http:' && !inputs_LOCAL_HOSTS.has(url.hostname)) {
+    if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
         throw new InputError('base-url', `${shown} uses plain http, which is allowed only for localhost, 127.0.0.1 and [::1]; use https://, e.g. https://ml-arena.com.`);
     }
     return url.origin;
@@ -31374,7 +28883,7 @@ function parseApiKey(raw) {
     if (!raw.startsWith('mlk_') && raw.includes(':')) {
         throw new InputError('api-key', 'is the retired key_id:key_pass form; create a token mlk_user_… on ML Arena and pass it from a secret.');
     }
-    const parts = config_splitToken(raw);
+    const parts = splitToken(raw);
     const scope = parts[1] ?? '';
     if (parts.length !== 4 ||
         parts[0] !== 'mlk' ||
@@ -31391,7 +28900,7 @@ function parseApiKey(raw) {
     return raw;
 }
 /** Splits on `_` at most 3 times: the secret may itself contain `_`. */
-function config_splitToken(token) {
+function splitToken(token) {
     const parts = [];
     let rest = token;
     while (parts.length < 3) {
@@ -31546,14 +29055,14 @@ function readRunContext(context, env = {}) {
     const serverUrl = (context.serverUrl || 'https://github.com').replace(/\/+$/, '');
     const eventName = context.eventName ?? '';
     const actor = context.actor || null;
-    const payload = run_context_asRecord(context.payload);
+    const payload = asRecord(context.payload);
     let pullRequest = null;
-    const pr = run_context_asRecord(payload.pull_request);
+    const pr = asRecord(payload.pull_request);
     if (PULL_REQUEST_EVENTS.has(eventName) && typeof pr.number === 'number') {
-        const head = run_context_asRecord(pr.head);
-        const headRepository = stringOrNull(run_context_asRecord(head.repo).full_name);
-        const baseRepository = stringOrNull(run_context_asRecord(run_context_asRecord(pr.base).repo).full_name) ?? repository;
-        const author = stringOrNull(run_context_asRecord(pr.user).login);
+        const head = asRecord(pr.head);
+        const headRepository = stringOrNull(asRecord(head.repo).full_name);
+        const baseRepository = stringOrNull(asRecord(asRecord(pr.base).repo).full_name) ?? repository;
+        const author = stringOrNull(asRecord(pr.user).login);
         pullRequest = {
             number: pr.number,
             headSha: stringOrNull(head.sha),
@@ -31563,12 +29072,12 @@ function readRunContext(context, env = {}) {
         };
     }
     let triggeringRun = null;
-    const workflowRun = run_context_asRecord(payload.workflow_run);
+    const workflowRun = asRecord(payload.workflow_run);
     const headSha = stringOrNull(workflowRun.head_sha);
     if (eventName === 'workflow_run' && headSha) {
         triggeringRun = {
             headSha,
-            headRepository: stringOrNull(run_context_asRecord(workflowRun.head_repository).full_name),
+            headRepository: stringOrNull(asRecord(workflowRun.head_repository).full_name),
             event: stringOrNull(workflowRun.event)
         };
     }
@@ -31598,7 +29107,7 @@ function repositoryOf(context) {
         return { owner: '', repo: '' };
     }
 }
-function run_context_asRecord(value) {
+function asRecord(value) {
     return typeof value === 'object' && value !== null ? value : {};
 }
 function stringOrNull(value) {
@@ -31860,6 +29369,238 @@ async function findSticky(octokit, target, isOurs, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/arena/secrets.ts
+/**
+ * Signed URLs are credentials until they expire. These helpers find the secret parts of one (to
+ * hand them to the secret masker) and print one without its query string.
+ */
+/** Query parameters that carry a signature or a credential in the signing schemes in use. */
+const SECRET_PARAM = /sig|signature|token|credential|key|policy|auth/i;
+/**
+ * The secret values of a signed URL's query, each as the URL spells it, decoded, and
+ * URL-encoded (the three may differ), so that a masker catches whichever form gets printed.
+ */
+function urlSecrets(url) {
+    const query = queryOf(url);
+    if (query === '')
+        return [];
+    const found = new Set();
+    for (const pair of query.split('&')) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0)
+            continue;
+        const name = safeDecode(pair.slice(0, eq));
+        const spelled = pair.slice(eq + 1);
+        if (!SECRET_PARAM.test(name) || spelled === '')
+            continue;
+        const decoded = safeDecode(spelled.replace(/\+/g, ' '));
+        found.add(spelled);
+        found.add(decoded);
+        found.add(encodeURIComponent(decoded));
+    }
+    return [...found].filter(value => value.length >= 4);
+}
+/** The URL without its query string and fragment (`?…` marks that there was one). */
+function maskUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return '<invalid URL>';
+    }
+    const auth = parsed.username || parsed.password ? '***@' : '';
+    const hidden = parsed.search !== '' || parsed.hash !== '' ? '?…' : '';
+    return `${parsed.protocol}//${auth}${parsed.host}${parsed.pathname}${hidden}`;
+}
+/** Every http(s) URL inside a text, masked. */
+function maskUrlsIn(text) {
+    return text.replace(/https?:\/\/[^\s"'<>]+/gi, match => maskUrl(match));
+}
+function queryOf(url) {
+    const start = url.indexOf('?');
+    if (start < 0)
+        return '';
+    const end = url.indexOf('#', start);
+    return url.slice(start + 1, end < 0 ? undefined : end);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/arena/errors.ts
+/**
+ * Errors of every conversation with ML Arena. Each message is one line a user can act on: what
+ * was being done, the status and route, the server's own words, and a hint. Messages never
+ * carry the token or a signed URL's query (see `secrets.ts`).
+ */
+
+
+
+class ArenaError extends errors_ActionError {
+    name = 'ArenaError';
+    kind;
+    route;
+    status;
+    serverMessage;
+    quota;
+    body;
+    outcomeUnknown;
+    constructor(message, details) {
+        super(message);
+        this.kind = details.kind;
+        this.route = details.route;
+        this.status = details.status;
+        this.serverMessage = details.serverMessage;
+        this.quota = details.quota;
+        this.body = details.body;
+        this.outcomeUnknown = details.outcomeUnknown ?? false;
+    }
+}
+/** A local file could not be read (upload) or written (log download): not ML Arena's doing. */
+class LocalFileError extends errors_ActionError {
+    name = 'LocalFileError';
+    path;
+    constructor(action, path, cause) {
+        const code = cause?.code;
+        const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
+        super(`Could not ${action} ${path}: ${reason}`);
+        this.path = path;
+    }
+}
+const MAX_SERVER_TEXT = 300;
+/**
+ * Server text made safe for a one-line message: markup and control characters (including bidi
+ * overrides) dropped, whitespace collapsed, URLs masked, length capped.
+ */
+function oneLineText(text, max = MAX_SERVER_TEXT) {
+    let out = text;
+    if (/<\/?[a-z][^>]*>/i.test(out))
+        out = out.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
+    out = maskUrlsIn(out)
+        // Control characters are exactly what must go: they could break the line or the terminal.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return out.length > max ? `${out.slice(0, max - 1)}…` : out;
+}
+/** The server's words from an error body: JSON `error` (or `message`), else the raw text. */
+function serverTextOf(body) {
+    const trimmed = body.trim();
+    if (trimmed.startsWith('{')) {
+        try {
+            const parsed = JSON.parse(trimmed);
+            if (parsed && typeof parsed === 'object') {
+                const record = parsed;
+                for (const key of ['error', 'message', 'detail']) {
+                    const value = record[key];
+                    if (typeof value === 'string' && value.trim() !== '')
+                        return oneLineText(value);
+                }
+            }
+        }
+        catch {
+            // not JSON after all: the raw text below
+        }
+    }
+    return oneLineText(trimmed);
+}
+function kindOfStatus(status, failure) {
+    if (status === 401)
+        return 'auth';
+    if (status === 403)
+        return 'scope';
+    if (status === 404 || status === 410)
+        return 'not-found';
+    if (status === 429)
+        return 'rate-limited';
+    if (status === 409 && failure.deploy)
+        return failure.quota && quotaExhausted(failure.quota) ? 'quota' : 'validation';
+    if (status === 503 && failure.maintenance)
+        return 'maintenance';
+    if (status >= 500)
+        return 'server';
+    if (status >= 300 && status < 400)
+        return 'redirect';
+    return 'validation';
+}
+function quotaExhausted(quota) {
+    return quota.canDeploy === false || quota.dailyRemaining === 0 || quota.activeRemaining === 0;
+}
+const HINTS = {
+    auth: 'the token is missing, malformed or revoked: mint a new one on ML Arena',
+    scope: "the token's user may not do this: it needs a user token of the agent's owner",
+    'not-found': 'check the ids (a hidden competition also answers 404)',
+    maintenance: 'ML Arena is in maintenance: try again later'
+};
+/** An error for a non-2xx answer. `note` (e.g. "gave up after 5 attempts") ends the line. */
+function httpError(failure, note) {
+    const kind = kindOfStatus(failure.status, failure);
+    const verb = failure.status === 429 ? 'rate-limited' : failure.status >= 500 ? 'failed' : 'refused';
+    const said = failure.serverMessage ? `: "${failure.serverMessage}"` : '';
+    const hint = kind === 'quota' && failure.quota ? quotaHint(failure.quota) : HINTS[kind];
+    const message = `ML Arena ${verb} ${failure.what} (${failure.status} on ${failure.route})${said}${hint ? `; ${hint}` : ''}${note ? ` (${note})` : ''}`;
+    return new ArenaError(message, {
+        kind,
+        route: failure.route,
+        status: failure.status,
+        serverMessage: failure.serverMessage || undefined,
+        quota: failure.quota,
+        outcomeUnknown: failure.outcomeUnknown,
+        body: failure.body
+    });
+}
+function quotaHint(quota) {
+    if (quota.activeRemaining === 0) {
+        return `the competition's limit of ${quota.maxActive ?? '?'} active agents is reached: delete one of yours first`;
+    }
+    if (quota.nextDeployAt)
+        return `next deploy possible at ${quota.nextDeployAt}`;
+    return undefined;
+}
+function redirectError(ctx, status, location) {
+    let target = 'an unnamed location';
+    if (location) {
+        try {
+            target = new URL(location, 'http://relative.invalid').host;
+            if (target === 'relative.invalid')
+                target = 'a path on the same host';
+        }
+        catch {
+            target = 'an invalid location';
+        }
+    }
+    return new ArenaError(`ML Arena answered ${ctx.what} with a redirect to ${target} (${status} on ${ctx.route}); calls that carry the token never follow redirects: check the base URL`, { kind: 'redirect', route: ctx.route, status });
+}
+function networkError(ctx, reason, outcomeUnknown, note) {
+    return new ArenaError(`Could not reach ML Arena for ${ctx.what} (${ctx.route}): ${reason}${note ? ` (${note})` : ''}`, { kind: 'network', route: ctx.route, outcomeUnknown });
+}
+function timeoutError(ctx, timeoutMs, outcomeUnknown, note) {
+    const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+    return new ArenaError(`ML Arena did not answer ${ctx.what} within ${seconds} (${ctx.route})${note ? ` (${note})` : ''}`, { kind: 'timeout', route: ctx.route, outcomeUnknown });
+}
+function protocolError(ctx, detail, details = {}) {
+    const where = details.status === undefined ? ctx.route : `${details.status} on ${ctx.route}`;
+    return new ArenaError(`ML Arena sent an unexpected answer to ${ctx.what} (${where}): ${detail}${details.note ? ` (${details.note})` : ''}`, {
+        kind: 'protocol',
+        route: ctx.route,
+        status: details.status,
+        outcomeUnknown: details.outcomeUnknown
+    });
+}
+/** A URL for a message: never its query string. */
+function routeOfUrl(method, url) {
+    return `${method} ${maskUrl(url)}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/submit/steps/files.ts
 /**
  * Agent files: collect them from the `files` globs (I/O), then check them against the
@@ -31896,7 +29637,7 @@ const MAX_NAME_LENGTH = 255;
  */
 async function collectFiles(patterns, workingDirectory) {
     const root = external_node_path_default().resolve(workingDirectory);
-    const realRoot = await (0,promises_namespaceObject.realpath)(root).catch(() => {
+    const realRoot = await (0,external_node_fs_promises_namespaceObject.realpath)(root).catch(() => {
         throw new InputError('working-directory', `${quoteValue(root, 200)} does not exist; give the folder that holds the agent files.`);
     });
     const lines = patterns.map(line => toRootedPattern(line, root)).filter(line => line !== null);
@@ -31994,10 +29735,10 @@ async function checkMatch(match, root, realRoot) {
     if (stored.length > MAX_NAME_LENGTH) {
         throw new InputError('files', `${shown} has a name longer than ${MAX_NAME_LENGTH} characters, which ML Arena does not store; rename it or exclude it with !.`);
     }
-    const link = await (0,promises_namespaceObject.lstat)(match);
+    const link = await (0,external_node_fs_promises_namespaceObject.lstat)(match);
     let real;
     try {
-        real = await (0,promises_namespaceObject.realpath)(match);
+        real = await (0,external_node_fs_promises_namespaceObject.realpath)(match);
     }
     catch {
         throw new InputError('files', `${shown} is a broken symbolic link; remove it or exclude it with !${name}.`);
@@ -32006,7 +29747,7 @@ async function checkMatch(match, root, realRoot) {
         const how = link.isSymbolicLink() ? 'is a symbolic link' : 'goes through a symbolic link';
         throw new InputError('files', `${shown} ${how} that leads outside working-directory; copy the file into it, or exclude it with !${name}.`);
     }
-    const target = await (0,promises_namespaceObject.stat)(match);
+    const target = await (0,external_node_fs_promises_namespaceObject.stat)(match);
     // A matched link to a folder: links are not followed, and the folder is not a file.
     if (target.isDirectory())
         return null;
@@ -32017,7 +29758,7 @@ async function checkMatch(match, root, realRoot) {
         throw new InputError('files', `${shown} is empty (an empty agent file is almost always a mistake); remove it from files, exclude it with !${name}, or give it content.`);
     }
     try {
-        const handle = await (0,promises_namespaceObject.open)(match, 'r');
+        const handle = await (0,external_node_fs_promises_namespaceObject.open)(match, 'r');
         await handle.close();
     }
     catch (error) {
@@ -32141,7 +29882,7 @@ async function downloadLogs(arena, games, dir, options) {
     const withLogs = games.filter(game => game.logUrl !== null);
     if (withLogs.length === 0)
         return [];
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(dir, { recursive: true });
     const results = new Array(withLogs.length).fill(null);
     let next = 0;
     async function worker() {
@@ -32173,7 +29914,7 @@ async function downloadLogs(arena, games, dir, options) {
 }
 /** The last `lines` lines of a file, reading at most `maxBytes` from its end. */
 async function readTail(file, lines, maxBytes) {
-    const handle = await (0,promises_namespaceObject.open)(file, 'r');
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
     try {
         const { size } = await handle.stat();
         const length = Math.min(size, maxBytes);
@@ -32700,9 +30441,9 @@ function specifier_parse(ranges) {
 }
 
 function filter(versions, specifier, options = {}) {
-  const filtered = specifier_pick(versions, specifier, options);
+  const filtered = pick(versions, specifier, options);
   if (filtered.length === 0 && options.prereleases === undefined) {
-    return specifier_pick(versions, specifier, { prereleases: true });
+    return pick(versions, specifier, { prereleases: true });
   }
   return filtered;
 }
@@ -32717,7 +30458,7 @@ function minSatisfying(versions, range, options) {
   return found.length === 0 ? null : found[0];
 }
 
-function specifier_pick(versions, specifier, options) {
+function pick(versions, specifier, options) {
   const parsed = specifier_parse(specifier);
 
   if (!parsed) {
@@ -32741,7 +30482,7 @@ function specifier_pick(versions, specifier, options) {
 }
 
 function satisfies(version, specifier, options = {}) {
-  const filtered = specifier_pick([version], specifier, options);
+  const filtered = pick([version], specifier, options);
 
   return filtered.length === 1;
 }
@@ -35215,6 +32956,2287 @@ const actionsLog = {
     group: (title, fn) => core/* group */.Os(title, fn)
 };
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/arena/base-url.ts
+/**
+ * The API root from the user's base URL: trailing `/` stripped, `/api` appended.
+ *
+ * A path prefix is allowed (`https://example.org/mlarena` → `https://example.org/mlarena/api`):
+ * self-hosted backends may live behind a reverse proxy under one. Refused: credentials, a query
+ * or a fragment (they would ride along on every request), a path that already ends in `/api`
+ * (the client appends it), and plain http:// except to this machine (the token would cross the
+ * network in clear text).
+ */
+
+class BaseUrlError extends errors_ActionError {
+    name = 'BaseUrlError';
+}
+const base_url_LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+function apiRoot(raw) {
+    const value = raw.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new BaseUrlError(`The ML Arena base URL is not a URL: give one like https://ml-arena.com.`);
+    }
+    const shown = `${url.protocol}//${url.host}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new BaseUrlError(`The ML Arena base URL must start with https:// (got ${url.protocol}).`);
+    }
+    if (url.username || url.password) {
+        throw new BaseUrlError(`The ML Arena base URL must not contain credentials: the token goes in its own input.`);
+    }
+    if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
+        throw new BaseUrlError(`The ML Arena base URL (${shown}) must not have a query string or a fragment.`);
+    }
+    if (url.protocol === 'http:' && !base_url_LOCAL_HOSTS.has(url.hostname)) {
+        throw new BaseUrlError(`The ML Arena base URL uses plain http:// to ${url.hostname}: the token would cross the network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1.`);
+    }
+    const path = url.pathname.replace(/\/+$/, '');
+    if (/\/api$/i.test(path)) {
+        throw new BaseUrlError(`The ML Arena base URL must not end with /api: the client adds it (give ${shown}${path.slice(0, -4)}).`);
+    }
+    return `${url.protocol}//${url.host}${path}/api`;
+}
+
+;// CONCATENATED MODULE: ./src/arena/guards.ts
+/**
+ * Small hand-written guards for validating ML Arena's answers at the boundary. Required fields
+ * that are missing or of the wrong type throw a 'protocol' error naming the route and the field;
+ * optional ones are lenient (missing or unusable → null). Unknown fields are ignored. Plain
+ * functions, no closures per value: boards of 100,000 rows go through here.
+ */
+
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function fail(ctx, field, expected) {
+    throw protocolError(ctx, `field "${field}" is missing or not ${expected}`);
+}
+function guards_asRecord(value, ctx, field) {
+    if (!isRecord(value))
+        fail(ctx, field, 'an object');
+    return value;
+}
+function asArray(value, ctx, field) {
+    if (!Array.isArray(value))
+        fail(ctx, field, 'an array');
+    return value;
+}
+/** A bare array, or the array an object carries under `key` (servers answer either way). */
+function arrayOrUnder(value, key, ctx, field) {
+    return asArray(isRecord(value) && Array.isArray(value[key]) ? value[key] : value, ctx, field);
+}
+/** The value of the first of the keys that is present (not undefined) in `o`. */
+function guards_pick(o, a, b, c, d) {
+    const first = o[a];
+    if (first !== undefined || b === undefined)
+        return first;
+    const second = o[b];
+    if (second !== undefined || c === undefined)
+        return second;
+    const third = o[c];
+    if (third !== undefined || d === undefined)
+        return third;
+    return o[d];
+}
+function optString(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+}
+/** A finite number; numeric strings are accepted ("0.91"), anything else is null. */
+function optNumber(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? value : null;
+    if (typeof value === 'string' && value.trim() !== '') {
+        const parsed = Number(value);
+        return Number.isFinite(parsed) ? parsed : null;
+    }
+    return null;
+}
+function optInt(value) {
+    const n = optNumber(value);
+    return n !== null && Number.isInteger(n) ? n : null;
+}
+function optBool(value) {
+    if (typeof value === 'boolean')
+        return value;
+    if (value === 'true' || value === 1)
+        return true;
+    if (value === 'false' || value === 0)
+        return false;
+    return null;
+}
+function reqString(o, field, ctx) {
+    const value = o[field];
+    if (typeof value !== 'string')
+        fail(ctx, field, 'a string');
+    return value;
+}
+function reqInt(o, field, ctx) {
+    const value = optInt(o[field]);
+    if (value === null)
+        fail(ctx, field, 'an integer');
+    return value;
+}
+/**
+ * The form servers send (UTC, `Z`), with ranges Date.parse accepts: checked by its shape, which
+ * costs a tenth of Date.parse (a 100,000-row board has a time on every row). Anything else takes
+ * the slow path.
+ */
+const ISO_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
+/**
+ * An ISO-8601 time from an ISO string (kept as the server wrote it) or a Unix timestamp (seconds,
+ * or milliseconds when too big to be seconds); null when unusable.
+ */
+function optTime(value) {
+    if (typeof value === 'string') {
+        if (ISO_UTC.test(value))
+            return value;
+        const text = value.trim();
+        if (/^\d+(\.\d+)?$/.test(text))
+            return optTime(Number(text));
+        return text !== '' && !Number.isNaN(Date.parse(text)) ? text : null;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        return null;
+    const date = new Date(value > 1e11 ? value : value * 1000);
+    if (Number.isNaN(date.getTime()))
+        return null;
+    return date.toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/arena/courses.ts
+
+const ROOT = '/academic_courses';
+function ep(method, path, what, userScope = false) {
+    return { method, path, what, userScope };
+}
+const courseEndpoints = {
+    preview: (joinCode) => ep('GET', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the course preview'),
+    /** Enrolling needs a user token: the server enrols the token's user. */
+    enroll: (joinCode) => ep('POST', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the enrolment', true),
+    list: () => ep('GET', `${ROOT}/`, 'the course list'),
+    create: () => ep('POST', `${ROOT}/`, 'the course creation'),
+    /** The courses the token's user teaches or assists on (current wire). */
+    taught: () => ep('GET', '/teacher/courses', 'the list of your courses'),
+    roster: (courseId) => ep('GET', `/teacher/students/${courseId}`, 'the course roster')
+};
+// ---- request bodies ----
+function enrolmentBody(request) {
+    const body = {};
+    if (request.studentEmail)
+        body.student_email = request.studentEmail;
+    if (request.studentNumber)
+        body.student_number = request.studentNumber;
+    if (request.projectUrl)
+        body.project_url = request.projectUrl;
+    return body;
+}
+/** 4.x takes a name alone; 0.2.0 needs code and both dates (the caller checks they are given). */
+function createCourseBody(course) {
+    const body = { name: course.name };
+    if (course.code !== undefined)
+        body.code = course.code;
+    if (course.startDate !== undefined)
+        body.start_date = course.startDate;
+    if (course.endDate !== undefined)
+        body.end_date = course.endDate;
+    return body;
+}
+// ---- answers ----
+function parseCourse(data, ctx, field = '(course)') {
+    const o = guards_asRecord(data, ctx, field);
+    return {
+        id: reqInt(o, 'id', ctx),
+        name: reqString(o, 'name', ctx),
+        code: optString(o.code),
+        slug: optString(o.slug),
+        joinCode: optString(guards_pick(o, 'join_code', 'enrollment_link'))
+    };
+}
+/** 4.x nests the course under `course`; 0.2.0 servers answer with the course's own fields. */
+function parsePreview(data, ctx) {
+    const o = guards_asRecord(data, ctx, '(course preview)');
+    const course = isRecord(o.course)
+        ? parseCourse(o.course, ctx, 'course')
+        : parseCourse({ ...o, id: guards_pick(o, 'course_id', 'id') }, ctx);
+    return {
+        course,
+        challengeNames: strings(guards_pick(o, 'challenge_names', 'competition_names')),
+        challengeIds: ids(guards_pick(o, 'challenge_ids', 'competition_ids')),
+        lessonCount: optInt(o.lesson_count),
+        alreadyEnrolled: optBool(o.already_enrolled) === true,
+        hasStudentInfo: optBool(o.has_student_info) === true
+    };
+}
+/** Lenient: a 2xx is the enrolment, whatever its body says. */
+function parseEnrolment(data) {
+    const o = isRecord(data) ? data : {};
+    return {
+        message: optString(o.message),
+        challengeIds: ids(guards_pick(o, 'challenge_ids', 'competition_ids')),
+        courseSlug: optString(o.course_slug)
+    };
+}
+/** The created course; 0.2.0 answers may carry it at the top level or under `course`. */
+function parseCreatedCourse(data, ctx) {
+    const o = guards_asRecord(data, ctx, '(created course)');
+    const inner = isRecord(o.course) ? o.course : o;
+    const course = parseCourse(inner, ctx);
+    return course.joinCode === null
+        ? { ...course, joinCode: optString(guards_pick(o, 'join_code', 'enrollment_link')) }
+        : course;
+}
+function parseCourseList(data, ctx) {
+    const list = arrayOrUnder(data, 'courses', ctx, '(course list)');
+    return list.map(item => {
+        const o = guards_asRecord(item, ctx, 'courses[]');
+        return {
+            ...parseCourse(o, ctx, 'courses[]'),
+            isEnrolled: optBool(o.is_enrolled) === true,
+            challenges: challengesOf(o)
+        };
+    });
+}
+function parseRoster(data, ctx) {
+    const o = guards_asRecord(data, ctx, '(course roster)');
+    const students = asArray(o.students, ctx, 'students').map(item => {
+        const s = guards_asRecord(item, ctx, 'students[]');
+        return {
+            userId: optInt(s.user_id),
+            username: optString(guards_pick(s, 'username', 'user_name', 'name')),
+            studentNumber: optString(s.student_number),
+            studentEmail: optString(s.student_email),
+            projectUrl: optString(s.project_url),
+            enrolledAt: optTime(guards_pick(s, 'enrolled_at_ts', 'enrolled_at'))
+        };
+    });
+    return { challenges: challengesOf(o), students };
+}
+/** `challenges: [{id, name}]`, or `challenge_ids` (+ `challenge_names` in the same order). */
+function challengesOf(o) {
+    if (Array.isArray(o.challenges)) {
+        const out = [];
+        for (const entry of o.challenges) {
+            if (!isRecord(entry))
+                continue;
+            const id = optInt(guards_pick(entry, 'id', 'challenge_id', 'competition_id'));
+            if (id !== null)
+                out.push({ id, name: optString(guards_pick(entry, 'name', 'challenge_name')) });
+        }
+        return out;
+    }
+    const names = strings(o.challenge_names);
+    return ids(guards_pick(o, 'challenge_ids', 'competition_ids')).map((id, i) => ({
+        id,
+        name: names[i] ?? null
+    }));
+}
+function strings(value) {
+    if (!Array.isArray(value))
+        return [];
+    const out = [];
+    for (const item of value) {
+        const text = optString(item);
+        if (text !== null)
+            out.push(text);
+    }
+    return out;
+}
+function ids(value) {
+    if (!Array.isArray(value))
+        return [];
+    const out = [];
+    for (const item of value) {
+        const id = optInt(item);
+        if (id !== null)
+            out.push(id);
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/arena/proxy-agent.ts
+/**
+ * The dispatcher the ML Arena client uses by default: undici's EnvHttpProxyAgent, which reads
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower-case names first), on the undici 6 line that the
+ * Actions toolkit (@actions/http-client) pins, so one undici serves every request of a run.
+ *
+ * undici 6 flags EnvHttpProxyAgent as experimental and prints that once per process on stderr,
+ * i.e. in every run's log (undici 7 dropped the flag; its API did not change). Only that one
+ * warning, by its code, is dropped, and only while the agent is being built.
+ */
+
+const EXPERIMENTAL_WARNING = 'UNDICI-EHPA';
+function envProxyAgent() {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (...args) {
+        const options = args[1];
+        const code = typeof options === 'object' && options !== null
+            ? options.code
+            : args[2];
+        if (code === EXPERIMENTAL_WARNING)
+            return;
+        emitWarning.apply(process, args);
+    };
+    try {
+        return new undici.EnvHttpProxyAgent();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/arena/retry.ts
+/**
+ * Retry policy: exponential backoff with full jitter, Retry-After honoured up to a cap, a
+ * bounded number of attempts per call and of retries per client life. Pure: the clock, the
+ * random source and the sleep are the caller's.
+ */
+const DEFAULT_RETRY = {
+    // Six: with one request in four failing (the fault suite's rate), a call still fails only
+    // about once in 3,400 (0.257^6); five let ~1.3 % of whole runs fail (scripts/faults-100.ts).
+    attempts: 6,
+    budget: 30,
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000,
+    maxRetryAfterMs: 120_000
+};
+function backoffDelay(retryIndex, policy, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex);
+    return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
+}
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; null when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw === undefined)
+        return null;
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // An HTTP date starts with the day's name (IMF-fixdate, RFC 850 and asctime forms alike).
+    if (!/^[A-Za-z]{3}/.test(text))
+        return null;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return null;
+    return Math.max(0, date - now);
+}
+/** Retries left for the whole client. */
+class RetryBudget {
+    #left;
+    total;
+    constructor(total) {
+        this.total = total;
+        this.#left = total;
+    }
+    get left() {
+        return this.#left;
+    }
+    take() {
+        if (this.#left <= 0)
+            return false;
+        this.#left--;
+        return true;
+    }
+}
+/**
+ * Whether a failed attempt is tried again, and after how long. `attempt` is 1-based;
+ * `retryAfterMs` is the server's Retry-After, if any.
+ */
+function decideRetry(attempt, retryable, retryAfterMs, policy, budget, random) {
+    if (!retryable)
+        return { retry: false, note: attempt > 1 ? `after ${attempt} attempts` : undefined };
+    if (attempt >= policy.attempts)
+        return { retry: false, note: `gave up after ${attempt} attempts` };
+    if (retryAfterMs !== null && retryAfterMs > policy.maxRetryAfterMs) {
+        return {
+            retry: false,
+            note: `the server asks to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this action waits`
+        };
+    }
+    if (!budget.take()) {
+        return {
+            retry: false,
+            note: `the retry budget of ${budget.total} retries for this run is used up`
+        };
+    }
+    return { retry: true, delayMs: retryAfterMs ?? backoffDelay(attempt - 1, policy, random) };
+}
+
+;// CONCATENATED MODULE: ./src/arena/http.ts
+
+
+
+
+const DEFAULT_TIMEOUTS = {
+    defaultMs: 30_000,
+    createMs: 60_000,
+    uploadMs: 120_000,
+    deployMs: 60_000,
+    downloadMs: 30_000
+};
+/** Answers bigger than this are refused rather than buffered (a 100,000-row board is ~50 MB). */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+/** Connection errors that happen before a single byte of the request is sent. */
+const BEFORE_SEND = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const REASONS = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'DNS lookup failed',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ECONNRESET: 'connection reset',
+    EPIPE: 'connection closed while sending',
+    UND_ERR_SOCKET: 'connection closed by the other side',
+    UND_ERR_CLOSED: 'connection closed',
+    UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+    UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+    UND_ERR_BODY_TIMEOUT: 'answer stalled',
+    UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'the file changed while it was being sent'
+};
+/** One failed attempt: whether to retry, and the error to throw if not. */
+class AttemptFailure {
+    make;
+    retryable;
+    retryAfterMs;
+    /** For the retry warning: "503", "connection reset". */
+    summary;
+    constructor(make, retryable, retryAfterMs, summary) {
+        this.make = make;
+        this.retryable = retryable;
+        this.retryAfterMs = retryAfterMs;
+        this.summary = summary;
+    }
+}
+/** A timer that aborts a request; `touch()` restarts it when it bounds silence. */
+class Deadline {
+    #controller = new AbortController();
+    #timer;
+    #idle;
+    timedOut = false;
+    constructor(ms, idle) {
+        this.#idle = idle;
+        this.#timer = setTimeout(() => {
+            this.timedOut = true;
+            this.#controller.abort(new Error('timeout'));
+        }, ms);
+    }
+    get signal() {
+        return this.#controller.signal;
+    }
+    touch = () => {
+        if (this.#idle && !this.timedOut)
+            this.#timer.refresh();
+    };
+    clear() {
+        clearTimeout(this.#timer);
+    }
+}
+function errorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && code !== 'UND_ERR_ABORTED' && code !== 'ABORT_ERR')
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+/**
+ * Turns a thrown network error into an AttemptFailure. `idempotent`: may be retried after it
+ * was sent; otherwise such a failure leaves the outcome unknown.
+ */
+function networkFailure(error, deadline, ctx, idempotent, timeoutMs, redact) {
+    const code = errorCode(error);
+    if (deadline.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+        return new AttemptFailure(note => timeoutError(ctx, timeoutMs, !idempotent, note), idempotent, null, 'timeout');
+    }
+    const beforeSend = code !== undefined && BEFORE_SEND.has(code);
+    const known = code ? REASONS[code] : undefined;
+    const detail = error instanceof Error
+        ? redact(error.message).replace(/\s+/g, ' ').slice(0, 200)
+        : String(error);
+    const reason = known
+        ? `${known} (${code})`
+        : code
+            ? `${detail} (${code})`
+            : detail || 'connection failed';
+    const sendable = beforeSend || idempotent;
+    return new AttemptFailure(note => networkError(ctx, reason, !sendable, note), sendable && code !== 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', null, known ?? 'connection error');
+}
+/** Drops an answer's body we do not read (undici reports the abort as an error: swallow it). */
+function discard(body) {
+    body.on('error', () => { });
+    body.destroy();
+}
+async function readCapped(body, cap, onChunk) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > cap) {
+            discard(body);
+            throw new AnswerTooLarge(cap);
+        }
+        chunks.push(chunk);
+        onChunk?.();
+    }
+    return Buffer.concat(chunks, size);
+}
+class AnswerTooLarge extends Error {
+    constructor(cap) {
+        super(`the answer is larger than ${Math.round(cap / 1024 / 1024)} MiB`);
+    }
+}
+function formatDelay(ms) {
+    return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+}
+class Transport {
+    dispatcher;
+    userAgent;
+    apiPath;
+    #options;
+    #ownsDispatcher;
+    #budget;
+    constructor(options) {
+        this.#options = options;
+        this.#ownsDispatcher = options.dispatcher === undefined;
+        this.dispatcher = options.dispatcher ?? envProxyAgent();
+        this.userAgent = options.userAgent;
+        this.apiPath = new URL(options.apiRoot).pathname;
+        this.#budget = new RetryBudget(options.retry.budget);
+    }
+    get logger() {
+        return this.#options.logger;
+    }
+    get redact() {
+        return this.#options.redact;
+    }
+    /** The route as messages name it: `PUT /api/submissions/challenge/1/5/deploy`. */
+    route(method, path) {
+        return `${method} ${this.apiPath}${path}`;
+    }
+    /** Runs `attempt` until it succeeds or a failure may not (or need not) be retried. */
+    async withRetries(ctx, attempt) {
+        const { retry, random, sleep, logger } = this.#options;
+        for (let n = 1;; n++) {
+            try {
+                return await attempt(n);
+            }
+            catch (error) {
+                if (!(error instanceof AttemptFailure))
+                    throw error;
+                const decision = decideRetry(n, error.retryable, error.retryAfterMs, retry, this.#budget, random);
+                if (!decision.retry)
+                    throw error.make(decision.note);
+                logger.warning(`ML Arena: ${error.summary} on ${ctx.route} (${ctx.what}); retrying in ${formatDelay(decision.delayMs)} (attempt ${n + 1} of ${retry.attempts})`);
+                await sleep(decision.delayMs);
+            }
+        }
+    }
+    async call(req) {
+        const ctx = { what: req.what, route: this.route(req.method, req.path) };
+        let url = `${this.#options.apiRoot}${req.path}`;
+        if (req.query) {
+            const params = new URLSearchParams();
+            for (const [key, value] of Object.entries(req.query))
+                if (value !== undefined)
+                    params.set(key, String(value));
+            const query = params.toString();
+            if (query)
+                url += `?${query}`;
+        }
+        return this.withRetries(ctx, () => this.#attempt(req, url, ctx));
+    }
+    async #attempt(req, url, ctx) {
+        const { logger, redact, now } = this.#options;
+        const deadline = new Deadline(req.timeoutMs, req.idleTimeout ?? false);
+        let opened;
+        const started = now();
+        try {
+            const headers = {
+                authorization: this.#options.authorization(),
+                'user-agent': this.userAgent,
+                accept: 'application/json'
+            };
+            let body;
+            if (req.json !== undefined) {
+                body = JSON.stringify(req.json);
+                headers['content-type'] = 'application/json';
+            }
+            else if (req.body) {
+                opened = await req.body(deadline.touch);
+                body = opened.stream;
+                headers['content-type'] = opened.contentType;
+                headers['content-length'] = String(opened.length);
+            }
+            let response;
+            try {
+                response = await (0,undici.request)(url, {
+                    method: req.method,
+                    headers,
+                    body,
+                    dispatcher: this.dispatcher,
+                    signal: deadline.signal,
+                    // The Deadline bounds the exchange; undici's own timers only back it up.
+                    headersTimeout: req.timeoutMs + 5000,
+                    bodyTimeout: req.timeoutMs + 5000
+                });
+            }
+            catch (error) {
+                throw networkFailure(error, deadline, ctx, req.idempotent, req.timeoutMs, redact);
+            }
+            const { statusCode: status, headers: answerHeaders } = response;
+            if (status >= 300 && status < 400) {
+                discard(response.body);
+                const location = answerHeaders.location;
+                throw new AttemptFailure(() => redirectError(ctx, status, Array.isArray(location) ? location[0] : location), false, null, String(status));
+            }
+            let raw;
+            try {
+                raw = await readCapped(response.body, MAX_ANSWER_BYTES, deadline.touch);
+            }
+            catch (error) {
+                if (error instanceof AnswerTooLarge) {
+                    throw new AttemptFailure(() => protocolError(ctx, error.message, { status }), false, null, 'too large');
+                }
+                throw networkFailure(error, deadline, ctx, req.idempotent, req.timeoutMs, redact);
+            }
+            logger.debug(`ML Arena: ${ctx.route} → ${status} (${Math.round(now() - started)} ms, ${raw.length} bytes)`);
+            const text = raw.toString('utf8');
+            if (status >= 200 && status < 300)
+                return this.#success(req, ctx, status, text);
+            throw this.#refusal(req, ctx, status, text, answerHeaders['retry-after']);
+        }
+        finally {
+            deadline.clear();
+            opened?.stream.destroy();
+        }
+    }
+    #success(req, ctx, status, text) {
+        if (req.expect === 'none')
+            return { status, data: null, text: '' };
+        const trimmed = text.trim();
+        if (trimmed === '' && req.expect === 'optional')
+            return { status, data: null, text: '' };
+        if (req.expect === 'optional' && !/^[{["]/.test(trimmed)) {
+            return { status, data: null, text: this.#options.redact(trimmed) };
+        }
+        try {
+            return { status, data: JSON.parse(trimmed), text: '' };
+        }
+        catch {
+            const detail = trimmed === ''
+                ? 'an empty answer where JSON was expected'
+                : 'an answer that is not valid JSON';
+            throw new AttemptFailure(note => protocolError(ctx, detail, { status, outcomeUnknown: !req.idempotent, note }), req.idempotent, null, 'unreadable answer');
+        }
+    }
+    #refusal(req, ctx, status, text, retryAfter) {
+        // Redact before the text is cut to length, so no part of a secret survives the cut.
+        const serverMessage = serverTextOf(this.#options.redact(text));
+        let json = null;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            // not JSON: serverMessage holds the raw text
+        }
+        let body = undefined;
+        try {
+            body = JSON.parse(this.#options.redact(text));
+        }
+        catch {
+            // not JSON (or masking broke it): callers have serverMessage
+        }
+        const record = json && typeof json === 'object' ? json : {};
+        const maintenance = status === 503 && record.maintenance_mode === true;
+        const quota = req.deploy && status === 409 && req.refusal ? req.refusal(json) : undefined;
+        // 429/503 are refusals (nothing was done); 502/504 may be a gateway giving up on a request
+        // the backend still carries out; 500 is the application's own, often passing, failure.
+        // An idempotent call may repeat after any of them: repeating it cannot do anything twice.
+        const refusal = status === 429 || status === 503;
+        const retryable = refusal || (req.idempotent && (status === 500 || status === 502 || status === 504));
+        const outcomeUnknown = !req.idempotent && status >= 500 && status !== 503;
+        const retryAfterMs = refusal ? parseRetryAfter(retryAfter, this.#options.now()) : null;
+        return new AttemptFailure(note => httpError({
+            ...ctx,
+            status,
+            serverMessage,
+            maintenance,
+            deploy: req.deploy,
+            quota,
+            outcomeUnknown,
+            body
+        }, note), retryable, retryAfterMs, String(status));
+    }
+    async close() {
+        if (this.#ownsDispatcher)
+            await this.dispatcher.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/arena/download.ts
+/**
+ * Game logs through signed URLs: a plain GET with no Authorization header (the URL is the
+ * credential), redirects followed there and only there (at most 3), the answer streamed to a
+ * file up to a size cap (then stopped and marked truncated). Messages and logs name the URL
+ * without its query string.
+ */
+
+
+
+
+
+
+const MAX_LOG_REDIRECTS = 3;
+async function downloadToFile(transport, url, destination, options) {
+    options.onUrl(url);
+    const ctx = { what: 'the game log download', route: routeOfUrl('GET', url) };
+    return transport.withRetries(ctx, () => attempt(transport, url, destination, options, ctx));
+}
+async function attempt(transport, firstUrl, destination, options, firstCtx) {
+    const deadline = new Deadline(options.timeoutMs, true);
+    let url = firstUrl;
+    let ctx = firstCtx;
+    try {
+        for (let hop = 0;; hop++) {
+            let response;
+            try {
+                response = await (0,undici.request)(url, {
+                    method: 'GET',
+                    headers: { 'user-agent': transport.userAgent },
+                    dispatcher: transport.dispatcher,
+                    signal: deadline.signal,
+                    headersTimeout: options.timeoutMs + 5000,
+                    bodyTimeout: options.timeoutMs + 5000
+                });
+            }
+            catch (error) {
+                throw networkFailure(error, deadline, ctx, true, options.timeoutMs, transport.redact);
+            }
+            const status = response.statusCode;
+            if (status >= 300 && status < 400 && response.headers.location !== undefined) {
+                discard(response.body);
+                const location = String(response.headers.location);
+                if (hop >= MAX_LOG_REDIRECTS) {
+                    throw fatal(ctx, status, `more than ${MAX_LOG_REDIRECTS} redirects`);
+                }
+                let next;
+                try {
+                    next = new URL(location, url);
+                }
+                catch {
+                    throw fatal(ctx, status, 'a redirect to an invalid location');
+                }
+                if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+                    throw fatal(ctx, status, `a redirect to a ${next.protocol} URL`);
+                }
+                url = next.href;
+                options.onUrl(url);
+                ctx = { what: firstCtx.what, route: routeOfUrl('GET', url) };
+                transport.logger.debug(`ML Arena storage: ${status} redirect to ${maskUrl(url)}`);
+                continue;
+            }
+            if (status < 200 || status >= 300) {
+                const text = (await readCapped(response.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
+                throw refused(ctx, status, serverTextOf(transport.redact(text)), response.headers['retry-after'], options.now());
+            }
+            const here = ctx;
+            return await streamCapped(response.body, destination, options.maxBytes, deadline, error => networkFailure(error, deadline, here, true, options.timeoutMs, transport.redact));
+        }
+    }
+    finally {
+        deadline.clear();
+    }
+}
+function fatal(ctx, status, detail) {
+    return new AttemptFailure(() => new ArenaError(`The log storage answered ${ctx.what} with ${detail} (${status} on ${ctx.route})`, {
+        kind: 'redirect',
+        route: ctx.route,
+        status
+    }), false, null, String(status));
+}
+function refused(ctx, status, serverMessage, retryAfter, now) {
+    const retryable = status === 429 || status >= 500;
+    return new AttemptFailure(note => {
+        if (status === 403 || status === 400) {
+            return new ArenaError(`The log storage refused ${ctx.what} (${status} on ${ctx.route})${serverMessage ? `: "${serverMessage}"` : ''}; the signed URL has expired or is invalid (logs are kept 60 days): read the games again for fresh URLs`, { kind: 'auth', route: ctx.route, status, serverMessage: serverMessage || undefined });
+        }
+        return httpError({ ...ctx, status, serverMessage }, note);
+    }, retryable, retryable ? parseRetryAfter(retryAfter, now) : null, String(status));
+}
+/**
+ * Writes the body to `destination` (truncated first), stopping at `maxBytes`. Errors of the
+ * connection become AttemptFailures (retryable); errors of the file system are thrown as they
+ * are (a local problem: retrying would not help).
+ */
+async function streamCapped(body, destination, maxBytes, deadline, onNetworkError) {
+    const file = await (0,external_node_fs_promises_namespaceObject.open)(destination, 'w').catch((error) => {
+        throw new LocalFileError('write', destination, error);
+    });
+    let bytes = 0;
+    let truncated = false;
+    try {
+        const chunks = body[Symbol.asyncIterator]();
+        for (;;) {
+            let next;
+            try {
+                next = await chunks.next();
+            }
+            catch (error) {
+                throw onNetworkError(error);
+            }
+            if (next.done)
+                break;
+            deadline.touch();
+            const chunk = next.value;
+            const room = maxBytes - bytes;
+            const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+            if (piece.length > 0) {
+                await file.write(piece).catch((error) => {
+                    throw new LocalFileError('write', destination, error);
+                });
+                bytes += piece.length;
+            }
+            if (chunk.length > room) {
+                truncated = true;
+                discard(body);
+                break;
+            }
+        }
+    }
+    finally {
+        await file.close();
+    }
+    return { bytes, truncated };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/arena/multipart.ts
+/**
+ * multipart/form-data bodies built by hand, so a file streams from disk with an exact
+ * Content-Length and memory that does not grow with its size: preamble, the file's bytes as
+ * they are read, epilogue.
+ */
+
+
+
+
+
+const CRLF = '\r\n';
+/**
+ * Bytes per read. Each read is a new buffer, freed only by a garbage collection, and collections
+ * follow the count of chunks rather than their bytes: 32 KiB chunks keep a 1 GiB upload's peak
+ * at ~20 MiB of such buffers where 64 KiB ones let it reach 40–65 MiB (bench/upload-memory.ts),
+ * at the same speed.
+ */
+const READ_CHUNK = 32 * 1024;
+/** A quoted-string for Content-Disposition, escaped as browsers do (WHATWG HTML form encoding). */
+function quoteName(name) {
+    return `"${name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
+}
+function newBoundary() {
+    return `----mlarena-action-${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
+}
+/**
+ * Opens `path` and returns a body with one part named `field` whose filename is `filename`.
+ * The size is taken from the open file (not from an earlier stat) and exactly that many bytes
+ * are sent. `onProgress(bytes)` reports the file's bytes handed to the connection so far;
+ * `touch()` is called on every chunk.
+ */
+async function openFilePart(path, field, filename, onChunk, boundary = newBoundary()) {
+    let handle;
+    let size;
+    try {
+        handle = await (0,external_node_fs_promises_namespaceObject.open)(path, 'r');
+    }
+    catch (error) {
+        throw new LocalFileError('read', path, error);
+    }
+    try {
+        size = (await handle.stat()).size;
+    }
+    catch (error) {
+        await handle.close();
+        throw new LocalFileError('read', path, error);
+    }
+    const preamble = Buffer.from(`--${boundary}${CRLF}` +
+        `Content-Disposition: form-data; name=${quoteName(field)}; filename=${quoteName(filename)}${CRLF}` +
+        `Content-Type: application/octet-stream${CRLF}${CRLF}`, 'utf8');
+    const epilogue = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'utf8');
+    // An empty range would make createReadStream read the whole file: no stream for an empty one.
+    const file = size > 0
+        ? (0,external_node_fs_namespaceObject.createReadStream)('', { fd: handle, start: 0, end: size - 1, highWaterMark: READ_CHUNK })
+        : null;
+    if (!file)
+        await handle.close();
+    async function* parts() {
+        yield preamble;
+        let sent = 0;
+        if (file) {
+            for await (const chunk of file) {
+                sent += chunk.length;
+                onChunk(sent, size);
+                yield chunk;
+            }
+        }
+        else {
+            onChunk(0, 0);
+        }
+        yield epilogue;
+    }
+    const stream = external_node_stream_.Readable.from(parts(), { objectMode: false });
+    // Closing the body (on error, abort or retry) closes the file.
+    stream.once('close', () => file?.destroy());
+    return {
+        stream,
+        length: preamble.length + size + epilogue.length,
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        fileSize: size
+    };
+}
+/** A body of plain form fields (e.g. `delete_file=<name>`). */
+function fieldsBody(fields, boundary = newBoundary()) {
+    let text = '';
+    for (const [name, value] of Object.entries(fields)) {
+        text += `--${boundary}${CRLF}Content-Disposition: form-data; name=${quoteName(name)}${CRLF}${CRLF}${value}${CRLF}`;
+    }
+    text += `--${boundary}--${CRLF}`;
+    const buffer = Buffer.from(text, 'utf8');
+    return {
+        stream: external_node_stream_.Readable.from([buffer]),
+        length: buffer.length,
+        contentType: `multipart/form-data; boundary=${boundary}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/arena/no-duplicates.ts
+/**
+ * Creating an agent and deploying one are not idempotent: repeating them blindly after a failure
+ * may create a second agent or spend a second deploy. The rules:
+ *
+ * 1. The transport retries create and deploy only when the request surely did nothing: a 429 or
+ *    503 refusal, or a connection error before any byte was sent.
+ * 2. Any other failure after sending (500/502/504, reset, timeout, an unreadable answer) leaves
+ *    the outcome unknown (`ArenaError.outcomeUnknown`). Then the server's state decides:
+ *
+ *    Create (current wire): list the caller's agents (`mine`); the newest agent of that
+ *    competition with the same name, in state `created` and with no files, is adopted (it is
+ *    the one just created, or an empty leftover of the same name: reusing it is harmless);
+ *    otherwise create again. Legacy wire: there is no list, so fail with an 'ambiguous' error
+ *    that says what to check.
+ *
+ *    Deploy: the deploy quota is read before deploying (or the one read earlier is passed in).
+ *    After an ambiguous failure the deploy happened when `latest_deploy.id` changed or
+ *    `daily_deploys_used` grew, or when the status shows a deploy that was not there before
+ *    (deploying / deploy_queue / deploy_run, or active / deploy_failed reached from another
+ *    state). With no evidence, the status is read again a few times (right after a deploy it can
+ *    still read `upload_validated` during the server's grace period) before deploying again. A
+ *    deploy client timeout is such an ambiguous failure: the status is read, it is not a failure.
+ *    When the quota says nothing (legacy servers may not send it), the status before the deploy
+ *    is read as the baseline.
+ * 3. A repeated create or deploy counts against the same attempt limit as the transport's
+ *    retries; when it runs out, the error is 'ambiguous' and says what to check.
+ */
+
+async function createWithoutDuplicates(ports, competitionId, name, attempts) {
+    for (let attempt = 1;; attempt++) {
+        let failure;
+        try {
+            return { ...(await ports.create()), adopted: false };
+        }
+        catch (error) {
+            if (!(error instanceof ArenaError) || !error.outcomeUnknown)
+                throw error;
+            failure = error;
+        }
+        ports.logger.warning(`${failure.message}; checking whether the agent was created before trying again.`);
+        let mine;
+        let orphan = null;
+        try {
+            mine = await ports.mine();
+            if (mine !== null) {
+                const candidate = newestEmptyCandidate(mine, competitionId, name);
+                if (candidate && (await ports.listFiles(candidate.id)).length === 0)
+                    orphan = candidate;
+            }
+        }
+        catch (error) {
+            throw ambiguous(failure.route, `The agent creation failed without a clear answer (${failure.message}) and checking your agents failed too (${error instanceof Error ? error.message : String(error)}): check competition ${competitionId} on ML Arena for an agent named "${name}" before running again`);
+        }
+        if (mine === null) {
+            throw ambiguous(failure.route, `The agent creation failed without a clear answer (${failure.message}), and this ML Arena server cannot list your agents: check competition ${competitionId} on ML Arena for an agent named "${name}"; reuse its id or delete it, then run again`);
+        }
+        if (orphan) {
+            ports.logger.info(`Agent ${orphan.id} ("${name}") was created despite the failed answer: adopting it.`);
+            return { id: orphan.id, name: orphan.name || name, adopted: true };
+        }
+        if (attempt >= attempts) {
+            throw ambiguous(failure.route, `The agent creation kept failing without a clear answer (${failure.message}; ${attempt} attempts)`);
+        }
+        ports.logger.info(`No agent named "${name}" was created: creating it again.`);
+    }
+}
+/** The newest agent of the competition with that name still in state `created`. */
+function newestEmptyCandidate(mine, competitionId, name) {
+    let best = null;
+    for (const agent of mine) {
+        if (agent.competitionId !== competitionId || agent.name !== name || agent.state !== 'created')
+            continue;
+        if (!best || agent.id > best.id)
+            best = agent;
+    }
+    return best;
+}
+const IN_PROGRESS = new Set(['deploying', 'deploy_queue', 'deploy_run']);
+const DEPLOYED = new Set([...IN_PROGRESS, 'active', 'deploy_failed']);
+function quotaInformative(quota) {
+    return quota !== null && (quota.latestDeploy?.id != null || quota.dailyUsed !== null);
+}
+/** What shows that a deploy happened since `before`; null when nothing does. */
+function deployEvidence(before, quota, status) {
+    if (quota && before.quota) {
+        const was = before.quota.latestDeploy?.id ?? null;
+        const now = quota.latestDeploy?.id ?? null;
+        if (now !== null && now !== was)
+            return `deploy ${now} is recorded (${quota.latestDeploy?.status ?? 'no status yet'})`;
+        const usedBefore = before.quota.dailyUsed;
+        if (usedBefore !== null && quota.dailyUsed !== null && quota.dailyUsed > usedBefore) {
+            return `deploys used today went from ${usedBefore} to ${quota.dailyUsed}`;
+        }
+    }
+    if (status && DEPLOYED.has(status.state)) {
+        const was = before.status?.state ?? null;
+        if (IN_PROGRESS.has(status.state) && (was === null || !IN_PROGRESS.has(was)))
+            return `the status is ${status.state}`;
+        if (was !== null && was !== status.state)
+            return `the status went from ${was} to ${status.state}`;
+    }
+    return null;
+}
+async function deployWithoutDuplicates(ports, plan) {
+    const before = { quota: plan.quotaBefore ?? null, status: null };
+    if (!before.quota)
+        before.quota = await ports.quota().catch(() => null);
+    if (!quotaInformative(before.quota))
+        before.status = await ports.status().catch(() => null);
+    let ambiguousBefore = null;
+    for (let attempt = 1;; attempt++) {
+        let failure;
+        try {
+            return { message: await ports.deploy(), adopted: false };
+        }
+        catch (error) {
+            if (!(error instanceof ArenaError))
+                throw error;
+            if (!error.outcomeUnknown) {
+                // A clear refusal after an earlier ambiguous attempt ("already deploying"): the earlier
+                // one may have gone through after all.
+                if (ambiguousBefore) {
+                    const evidence = await observe(ports, before, ambiguousBefore);
+                    if (evidence)
+                        return adopted(ports, evidence);
+                }
+                throw error;
+            }
+            failure = error;
+        }
+        ambiguousBefore = failure;
+        ports.logger.warning(`${failure.message}; checking whether the deploy happened before trying again.`);
+        for (let check = 0; check <= plan.rechecks; check++) {
+            if (check > 0)
+                await ports.sleep(plan.recheckDelayMs);
+            const evidence = await observe(ports, before, failure);
+            if (evidence)
+                return adopted(ports, evidence);
+        }
+        if (attempt >= plan.attempts) {
+            throw ambiguous(failure.route, `The deploy kept failing without a clear answer (${failure.message}; ${attempt} attempts) and nothing shows it happened: check the agent's status on ML Arena before deploying again`);
+        }
+        ports.logger.info('Nothing shows the deploy happened: deploying again.');
+    }
+}
+function adopted(ports, evidence) {
+    const message = `the deploy went through despite the failed answer: ${evidence}`;
+    ports.logger.info(`ML Arena: ${message}.`);
+    return { message, adopted: true };
+}
+async function observe(ports, before, failure) {
+    try {
+        const quota = quotaInformative(before.quota) ? await ports.quota() : null;
+        const fromQuota = deployEvidence(before, quota, null);
+        if (fromQuota)
+            return fromQuota;
+        return deployEvidence(before, null, await ports.status());
+    }
+    catch (error) {
+        throw ambiguous(failure.route, `The deploy failed without a clear answer (${failure.message}) and reading the agent's state failed too (${error instanceof Error ? error.message : String(error)}): check the agent's status on ML Arena before deploying again`);
+    }
+}
+function ambiguous(route, message) {
+    return new ArenaError(message, { kind: 'ambiguous', route });
+}
+
+;// CONCATENATED MODULE: ./src/arena/token.ts
+/**
+ * ML Arena API tokens: `mlk_<scope>_<lookup>_<secret>` (split on `_` at most three times, so the
+ * secret may contain `_`). The raw token lives in a private field: it never shows up in an error
+ * message, a log line, JSON.stringify or util.inspect output; `masked` is the most anything shows.
+ */
+
+
+
+const SCOPES = new Set(['user', 'creator', 'teacher']);
+const SHAPE = 'mlk_<scope>_<lookup>_<secret> with scope user, creator or teacher';
+class TokenError extends errors_ActionError {
+    name = 'TokenError';
+    reason;
+    constructor(reason, message) {
+        super(message);
+        this.reason = reason;
+    }
+}
+class Token {
+    scope;
+    lookup;
+    /** e.g. `mlk_user_ab12…`: safe to print. */
+    masked;
+    #raw;
+    constructor(raw, scope, lookup) {
+        this.#raw = raw;
+        this.scope = scope;
+        this.lookup = lookup;
+        this.masked = `mlk_${scope}_${lookup.slice(0, 4)}…`;
+    }
+    /** The Authorization header value. */
+    authorization() {
+        return `Bearer ${this.#raw}`;
+    }
+    /** The raw token, for secret masking (core.setSecret) and redaction only. */
+    reveal() {
+        return this.#raw;
+    }
+    toString() {
+        return this.masked;
+    }
+    toJSON() {
+        return this.masked;
+    }
+    [external_node_util_.inspect.custom]() {
+        return `Token(${this.masked})`;
+    }
+}
+function parseToken(raw) {
+    const value = raw.trim();
+    if (value === '') {
+        throw new TokenError('empty', `The ML Arena token is empty: give a token of the form ${SHAPE}.`);
+    }
+    if (!value.startsWith('mlk_') && /^[^\s:]+:[^\s:]+$/.test(value)) {
+        throw new TokenError('retired', `The ML Arena token looks like the retired key_id:key_pass form, which ML Arena no longer accepts: mint a new token on ML Arena; it looks like ${SHAPE}.`);
+    }
+    const parts = token_splitToken(value);
+    // Printable ASCII only, no spaces: anything else is a copy-paste accident.
+    if (!parts || !/^[\x21-\x7e]+$/.test(value)) {
+        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
+    }
+    const [prefix, scope, lookup, secret] = parts;
+    if (prefix !== 'mlk' || !SCOPES.has(scope) || lookup === '' || secret === '') {
+        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
+    }
+    return new Token(value, scope, lookup);
+}
+/** Splits on `_` at most three times (the secret keeps any further `_`). */
+function token_splitToken(value) {
+    const a = value.indexOf('_');
+    const b = a < 0 ? -1 : value.indexOf('_', a + 1);
+    const c = b < 0 ? -1 : value.indexOf('_', b + 1);
+    if (c < 0)
+        return null;
+    return [value.slice(0, a), value.slice(a + 1, b), value.slice(b + 1, c), value.slice(c + 1)];
+}
+/** Fails before any request when the token's scope cannot use `route`. */
+function requireScope(token, scope, route) {
+    if (token.scope === scope)
+        return;
+    throw new ArenaError(`ML Arena needs a ${scope} token for ${route}, but the token given (${token.masked}) is a ${token.scope} token: mint a ${scope} token (mlk_${scope}_…) and use it instead.`, { kind: 'scope', route });
+}
+
+;// CONCATENATED MODULE: ./src/arena/model.ts
+/**
+ * The ML Arena domain model: one vocabulary (competition, agent) over both wires.
+ * Wire payloads are mapped to these types in src/arena/wire.ts; nothing above src/arena/ sees a
+ * wire field name. Every string here that came from ML Arena is untrusted text.
+ */
+/** Known states; the server may send others, which are kept as-is and treated as non-terminal. */
+const AGENT_STATES = (/* unused pure expression or super */ null && ([
+    'created',
+    'uploading',
+    'upload_validated',
+    'upload_failed',
+    'deploying',
+    'deploy_queue',
+    'deploy_run',
+    'active',
+    'deploy_failed',
+    'deleted'
+]));
+const TERMINAL_STATES = new Set([
+    'active',
+    'deploy_failed',
+    'upload_failed',
+    'deleted'
+]);
+
+;// CONCATENATED MODULE: ./src/arena/leaderboard.ts
+
+const BENCHMARK_NAME = '__benchmark__';
+function parseLeaderboard(w, data, ctx) {
+    if (Array.isArray(data))
+        return bareBoard(data, ctx);
+    if (w === 'legacy' && !isRecord(data))
+        fail(ctx, '(leaderboard)', 'an array');
+    return envelope(guards_asRecord(data, ctx, '(leaderboard)'), ctx);
+}
+/** The legacy answer: rows only. Which score is shown comes from the rows themselves. */
+function bareBoard(list, ctx) {
+    const rows = new Array(list.length);
+    let elo = false;
+    let metricName = null;
+    let precision = null;
+    for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (!isRecord(r))
+            fail(ctx, `[${i}]`, 'an object');
+        if (i === 0) {
+            elo = r.IsEloRanked === true || r.is_elo_ranked === true;
+            metricName = optString(r.Metric);
+            precision = optInt(r.FrontendPrecision);
+        }
+        rows[i] = readRow(r, ctx, i, { elo: r.IsEloRanked === true });
+    }
+    return {
+        rows,
+        total: rows.length,
+        scoreKind: elo ? 'elo' : 'mean_reward',
+        metricName,
+        order: 'desc',
+        precision,
+        me: null,
+        matches: null
+    };
+}
+function envelope(o, ctx) {
+    const challenge = isRecord(o.challenge) ? o.challenge : {};
+    const ranking = rankingMetric(challenge);
+    const key = ranking ? (optString(guards_pick(ranking, 'key', 'name')) ?? '') : '';
+    const elo = ranking ? /elo/i.test(key) : challenge.is_elo_score === true;
+    const scoreKind = ranking
+        ? elo
+            ? 'elo'
+            : /^(mean_)?reward$/i.test(key)
+                ? 'mean_reward'
+                : 'metric'
+        : elo
+            ? 'elo'
+            : 'mean_reward';
+    const order = optString(ranking?.order ?? challenge.metric_order ?? challenge.ranked_order);
+    const shape = { elo };
+    const leaders = asArray(o.leaders, ctx, 'leaders');
+    const rows = new Array(leaders.length);
+    for (let i = 0; i < leaders.length; i++) {
+        const r = leaders[i];
+        if (!isRecord(r))
+            fail(ctx, `leaders[${i}]`, 'an object');
+        rows[i] = readRow(r, ctx, i, shape);
+    }
+    return {
+        rows,
+        total: optInt(o.total) ?? rows.length,
+        scoreKind,
+        metricName: ranking
+            ? (optString(guards_pick(ranking, 'label', 'display_name', 'name')) ?? (key || null))
+            : optString(challenge.metric),
+        order: order?.toLowerCase() === 'asc' ? 'asc' : 'desc',
+        precision: optInt(ranking ? guards_pick(ranking, 'precision', 'frontend_precision') : undefined) ??
+            optInt(challenge.frontend_precision),
+        me: isRecord(o.me) ? readMe(o.me, ctx, shape) : null,
+        matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null,
+        ...(isRecord(o.course_context) ? { course: courseContext(o.course_context) } : {})
+    };
+}
+function courseContext(c) {
+    const course = {
+        courseId: optInt(c.course_id),
+        passThreshold: optNumber(c.pass_threshold)
+    };
+    if (c.enrolled_count !== undefined)
+        course.enrolledCount = optInt(c.enrolled_count);
+    return course;
+}
+/** 4.x: the metric declaration with `is_ranking`. */
+function rankingMetric(challenge) {
+    const metrics = challenge.metrics;
+    if (!Array.isArray(metrics))
+        return null;
+    for (const m of metrics)
+        if (isRecord(m) && optBool(m.is_ranking) === true)
+            return m;
+    return null;
+}
+function readMe(me, ctx, shape) {
+    return {
+        rank: optInt(me.rank),
+        position: optInt(me.position),
+        percentile: optNumber(me.percentile),
+        row: isRecord(me.row) ? readRow(me.row, ctx, -1, shape) : null,
+        neighbours: Array.isArray(me.neighbours)
+            ? readRows(me.neighbours, ctx, shape, 'me.neighbours')
+            : []
+    };
+}
+function readRows(list, ctx, shape, field) {
+    const rows = [];
+    for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (!isRecord(r))
+            fail(ctx, `${field}[${i}]`, 'an object');
+        rows.push(readRow(r, ctx, i, shape));
+    }
+    return rows;
+}
+function readRow(r, ctx, index, shape) {
+    return r.Rank !== undefined ? legacyRow(r, ctx, index) : currentRow(r, ctx, index, shape);
+}
+function legacyRow(r, ctx, index) {
+    const rank = optNumber(r.Rank);
+    if (rank === null)
+        fail(ctx, `[${index}].Rank`, 'a number');
+    const agentName = optString(r.AgentName) ?? '';
+    const username = optString(r.Username) ?? '';
+    const row = {
+        rank,
+        agentId: optInt(r.agentAttachId),
+        agentName,
+        username,
+        teamName: optString(r.TeamName),
+        score: optNumber(r.IsEloRanked === true ? r.EloScore : r.MeanReward),
+        episodes: optInt(r.NEpisodes),
+        runs: optInt(r.NumberOfRuns),
+        isMine: r.IsMyAgent === true,
+        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
+        lastRunAt: optTime(r.LastEndRunTs)
+    };
+    // `passed` only on the rows of a course board: absent, it stays absent.
+    const passed = guards_pick(r, 'Passed', 'passed');
+    if (passed !== undefined)
+        row.passed = optBool(passed);
+    return row;
+}
+function currentRow(r, ctx, index, shape) {
+    const rank = optNumber(r.rank);
+    if (rank === null)
+        fail(ctx, index < 0 ? 'me.row.rank' : `leaders[${index}].rank`, 'a number');
+    const agentName = optString(r.submission_name) ?? '';
+    const username = optString(r.username) ?? '';
+    // `score` present (even null: unranked) wins; older rows carry mean_reward / elo_score.
+    const score = r.score !== undefined ? optNumber(r.score) : optNumber(shape.elo ? r.elo_score : r.mean_reward);
+    const row = {
+        rank,
+        agentId: optInt(r.submission_id),
+        agentName,
+        username,
+        teamName: optString(r.team_name),
+        score,
+        episodes: optInt(r.n_episodes_total),
+        runs: optInt(r.number_of_runs),
+        isMine: r.is_my_submission === true,
+        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
+        lastRunAt: optTime(r.last_end_run_ts)
+    };
+    if (r.passed !== undefined)
+        row.passed = optBool(r.passed);
+    return row;
+}
+
+;// CONCATENATED MODULE: ./src/arena/wire.ts
+
+
+function agentRoot(w, cid, aid) {
+    return w === 'current'
+        ? `/submissions/challenge/${cid}/${aid}`
+        : `/direct_attache_agents/competition/${cid}/${aid}`;
+}
+function agentsPrefix(w) {
+    return w === 'current' ? '/submissions' : '/direct_attache_agents';
+}
+function wire_ep(method, path, what, userScope = true) {
+    return { method, path, what, userScope };
+}
+const endpoints = {
+    competition: (w, cid) => wire_ep('GET', w === 'current' ? `/challenges/${cid}` : `/competitions/${cid}`, 'the competition request', false),
+    competitions: (w) => wire_ep('GET', w === 'current' ? '/challenges/' : '/competitions/', 'the competition list', false),
+    runtimeOptions: (w, cid) => wire_ep('GET', `${agentsPrefix(w)}/runtime_options/${cid}`, 'the runtime options request'),
+    createAgent: (w, cid) => wire_ep('POST', w === 'current'
+        ? `/submissions/challenge/${cid}`
+        : `/direct_attache_agents/competition/${cid}`, 'the agent creation'),
+    agentRuntime: (w, aid) => wire_ep('GET', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime request'),
+    pinRuntime: (w, aid) => wire_ep('PUT', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime pin'),
+    upload: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the upload'),
+    deleteFile: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the file deletion'),
+    listFiles: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file`, 'the file list'),
+    readFile: (w, cid, aid, name) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file/${encodeURIComponent(name)}/content`, 'the file read'),
+    deploy: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy'),
+    deployQuota: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy quota request'),
+    status: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/status`, 'the status request'),
+    games: (w, aid) => wire_ep('GET', w === 'current'
+        ? `/submissions/submission/${aid}/games`
+        : `/direct_attache_agents/agent/${aid}/games`, 'the games request'),
+    leaderboard: (w, cid) => wire_ep('GET', w === 'current' ? `/leaderboard/challenge/${cid}` : `/leaderboard/competition/${cid}`, 'the leaderboard request', false),
+    deleteAgent: (w, cid, aid) => wire_ep('DELETE', agentRoot(w, cid, aid), 'the agent deletion'),
+    /** Current wire only. */
+    mine: (w) => w === 'current' ? wire_ep('GET', '/submissions/mine', 'the list of your agents') : null
+};
+// ---- request bodies and queries ----
+function createBody(w, name, copyFrom) {
+    if (w === 'current') {
+        return copyFrom === undefined
+            ? { submission_name: name }
+            : { submission_name: name, copy_from_submission_id: copyFrom };
+    }
+    return copyFrom === undefined
+        ? { agent_name: name }
+        : { agent_name: name, copy_from_agent_id: copyFrom };
+}
+function pinBody(runtimeId) {
+    return { docker_image_agent_runtime_id: runtimeId };
+}
+function competitionsQuery(page, query) {
+    return { page, per_page: query.perPage ?? 50, q: query.q, tags: query.tags, status: query.status };
+}
+/** Current wire only: the legacy leaderboard takes no query. Each key is sent only when wanted. */
+function leaderboardQuery(w, query) {
+    if (w === 'legacy')
+        return undefined;
+    return {
+        limit: query.limit,
+        offset: query.offset,
+        aggregate: query.aggregate,
+        me: query.me ? 'true' : undefined,
+        window: query.window,
+        q: query.q,
+        course_id: query.courseId
+    };
+}
+// ---- answers ----
+function healthOf(o) {
+    for (const key of ['machine', 'engine']) {
+        const block = o[key];
+        if (isRecord(block)) {
+            const ok = optBool(block.vm_health_ok);
+            if (ok !== null)
+                return ok;
+        }
+    }
+    return optBool(o.vm_health_ok);
+}
+function parseCompetition(data, ctx, fallbackId) {
+    const o = guards_asRecord(data, ctx, '(competition)');
+    const id = optInt(o.id) ?? optInt(o.challenge_id) ?? optInt(o.competition_id) ?? fallbackId;
+    if (id === undefined)
+        fail(ctx, 'id', 'an integer');
+    return {
+        id,
+        name: reqString(o, 'name', ctx),
+        description: optString(o.description),
+        maxUploadSizeBytes: optInt(o.max_upload_size_bytes),
+        maxUploadFiles: optInt(o.max_upload_files),
+        simulatorHealthy: healthOf(o),
+        submissionFilename: optString(o.submission_filename),
+        submissionLayout: layoutOf(o.submission_layout),
+        kindLabel: optString(o.kind_label),
+        status: optString(o.status)
+    };
+}
+/** A file challenge's CSV layout; anything else (null on code challenges, older strings) is null. */
+function layoutOf(value) {
+    if (!isRecord(value) || !Array.isArray(value.columns))
+        return null;
+    return {
+        columns: value.columns.filter((column) => typeof column === 'string'),
+        separator: optString(value.separator),
+        idColumn: optString(value.id_column),
+        targetColumn: optString(value.target_column),
+        rowCount: optInt(value.row_count)
+    };
+}
+function parseCompetitionPage(data, ctx) {
+    const o = guards_asRecord(data, ctx, '(page)');
+    const items = asArray(o.items, ctx, 'items').map(item => parseCompetition(item, ctx));
+    const metadata = isRecord(o.metadata) ? o.metadata : {};
+    return { items, hasNext: optBool(metadata.has_next) === true };
+}
+function parseRuntimeOptions(data, ctx) {
+    const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)');
+    return list.map(item => {
+        const o = guards_asRecord(item, ctx, 'runtime option');
+        const packages = [];
+        if (Array.isArray(o.packages)) {
+            for (const p of o.packages) {
+                if (isRecord(p) && typeof p.name === 'string')
+                    packages.push({ name: p.name, version: optString(p.version) });
+            }
+        }
+        return {
+            id: reqInt(o, 'id', ctx),
+            language: reqString(o, 'language', ctx),
+            languageVersion: optString(o.language_version),
+            framework: optString(o.framework),
+            frameworkVersion: optString(o.framework_version),
+            requirement: optString(o.requirement),
+            displayName: optString(o.display_name),
+            packages
+        };
+    });
+}
+function parseCreated(w, data, ctx, name) {
+    const o = guards_asRecord(data, ctx, '(created agent)');
+    if (w === 'current') {
+        return { id: reqInt(o, 'submission_id', ctx), name: optString(o.submission_name) ?? name };
+    }
+    return { id: reqInt(o, 'attache_agent_id', ctx), name: optString(o.agent_name) ?? name };
+}
+/** The runtime id pinned to an agent, or null when none is (the answer's shape varies). */
+function parseAgentRuntime(data, ctx) {
+    if (data === null)
+        return null;
+    const o = guards_asRecord(data, ctx, '(agent runtime)');
+    const direct = optInt(guards_pick(o, 'docker_image_agent_runtime_id', 'runtime_id'));
+    if (direct !== null)
+        return direct;
+    for (const key of ['runtime', 'agent_runtime', 'docker_image_agent_runtime']) {
+        const nested = o[key];
+        if (isRecord(nested))
+            return optInt(nested.id);
+    }
+    return null;
+}
+/**
+ * Upload answers carry the agent's status: `upload_failed` (or a plain failure word) means the
+ * upload failed; another failed state (e.g. `deploy_failed` from an earlier deploy) does not.
+ */
+const FAILED_UPLOAD = /^(upload_failed|upload_invalid|failed|failure|error|invalid|rejected)$/i;
+function parseUpload(data, text) {
+    const o = isRecord(data) ? data : {};
+    const status = optString(o.status);
+    const message = optString(o.message) ?? optString(o.error) ?? (text || null);
+    const validationMessage = optString(o.validation_message);
+    const failed = (status !== null && FAILED_UPLOAD.test(status)) || typeof o.error === 'string';
+    return {
+        message: message !== null && status !== null && !message.includes(status)
+            ? `${status}: ${message}`
+            : (message ?? status),
+        validationMessage,
+        failed
+    };
+}
+function parseFiles(data, ctx) {
+    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
+}
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+function fileEntries(data, ctx) {
+    const o = guards_asRecord(data, ctx, '(file list)');
+    const files = o.files;
+    if (Array.isArray(files)) {
+        return files.map(item => {
+            const f = guards_asRecord(item, ctx, 'files[]');
+            const name = optString(guards_pick(f, 'name', 'filename'));
+            if (name === null)
+                fail(ctx, 'files[].name', 'a string');
+            return [name, f];
+        });
+    }
+    return Object.entries(guards_asRecord(files, ctx, 'files')).map(([name, value]) => [
+        name,
+        isRecord(value) ? value : {}
+    ]);
+}
+function fileOf(name, f) {
+    return {
+        name,
+        size: optInt(f.size),
+        isBinary: optBool(f.is_binary),
+        language: optString(f.language)
+    };
+}
+function parseFileContent(data, ctx) {
+    return reqString(guards_asRecord(data, ctx, '(file content)'), 'content', ctx);
+}
+function parseDeployMessage(data, text) {
+    if (isRecord(data))
+        return optString(data.message) ?? optString(data.status);
+    return typeof data === 'string' ? data : text || null;
+}
+function limitsBlock(o, snake, camel) {
+    const block = guards_pick(o, snake, camel);
+    return isRecord(block) ? block : o;
+}
+/** Deploy quota; the legacy wire's keys are camelCase and undocumented: both spellings are read. */
+function parseQuota(data, ctx) {
+    return quotaOf(guards_asRecord(data, ctx, '(deploy quota)'));
+}
+/** The limits a 409 deploy refusal carries, if it carries any. */
+function parseRefusalQuota(data) {
+    if (!isRecord(data))
+        return undefined;
+    if (!isRecord(guards_pick(data, 'deployment_limits', 'deploymentLimits')) &&
+        !isRecord(guards_pick(data, 'active_submission_limits', 'activeSubmissionLimits'))) {
+        return undefined;
+    }
+    return quotaOf(data);
+}
+function quotaOf(o) {
+    const deploys = limitsBlock(o, 'deployment_limits', 'deploymentLimits');
+    const active = limitsBlock(o, 'active_submission_limits', 'activeSubmissionLimits');
+    const latest = guards_pick(o, 'latest_deploy', 'latestDeploy', 'lastDeploy', 'last_deploy');
+    return {
+        dailyLimit: optInt(guards_pick(deploys, 'daily_deploy_limit', 'dailyDeployLimit')),
+        dailyUsed: optInt(guards_pick(deploys, 'daily_deploys_used', 'dailyDeploysUsed')),
+        dailyRemaining: optInt(guards_pick(deploys, 'daily_deploys_remaining', 'dailyDeploysRemaining')),
+        nextDeployAt: optTime(guards_pick(deploys, 'next_deploy_available_at', 'nextDeployAvailableAt')),
+        canDeploy: optBool(guards_pick(deploys, 'can_deploy', 'canDeploy')),
+        maxActive: optInt(guards_pick(active, 'max_active_submissions', 'maxActiveSubmissions', 'maxActiveAgents')),
+        activeCount: optInt(guards_pick(active, 'active_submissions_count', 'activeSubmissionsCount', 'activeAgentsCount')),
+        activeRemaining: optInt(guards_pick(active, 'active_submissions_remaining', 'activeSubmissionsRemaining', 'activeAgentsRemaining')),
+        latestDeploy: isRecord(latest) ? latestDeployOf(latest) : null
+    };
+}
+/** Null for "never deployed": 4.4 servers send the block with every key null then. */
+function latestDeployOf(o) {
+    if (optInt(o.id) === null && optString(o.status) === null)
+        return null;
+    return {
+        id: optInt(o.id),
+        status: optString(o.status),
+        createdAt: optTime(guards_pick(o, 'created_at_ts', 'createdAtTs', 'created_at', 'createdAt')),
+        finishedAt: optTime(guards_pick(o, 'finished_at_ts', 'finishedAtTs', 'finished_at', 'finishedAt')),
+        failureMessage: optString(guards_pick(o, 'failure_message', 'failureMessage'))
+    };
+}
+/** "116/127" (legacy position_in_queue) → [116, 127]; a bare number → [n, null]. */
+function parseQueuePosition(value) {
+    if (typeof value === 'number')
+        return [optInt(value), null];
+    if (typeof value !== 'string')
+        return [null, null];
+    const match = /^\s*(\d+)\s*(?:\/\s*(\d+))?\s*$/.exec(value);
+    if (!match)
+        return [null, null];
+    return [Number(match[1]), match[2] === undefined ? null : Number(match[2])];
+}
+const FAILED_JOBS = new Set(['failed', 'reaped', 'error']);
+/** Legacy words for a finished run, normalised to the current wire's `completed`. */
+const LEGACY_DONE = new Set(['done', 'finished', 'success', 'succeeded']);
+function parseStatus(w, data, ctx, agentId) {
+    const o = guards_asRecord(data, ctx, '(status)');
+    const state = reqString(o, 'status', ctx);
+    const terminal = TERMINAL_STATES.has(state);
+    const queue = isRecord(o.queue_info) ? o.queue_info : {};
+    const runInfo = isRecord(o.run_info) ? o.run_info : {};
+    const results = Array.isArray(runInfo.results) ? runInfo.results : [];
+    const message = optString(o.last_status_message);
+    if (w === 'legacy') {
+        const [position, total] = parseQueuePosition(queue.position_in_queue);
+        return {
+            state,
+            terminal,
+            settled: terminal,
+            deployable: null,
+            phase: null,
+            message,
+            queuePosition: position,
+            queueTotal: total,
+            inQueueSeconds: optNumber(queue.in_queue_for_second),
+            runs: results.filter(isRecord).map(legacyRun),
+            metric: null,
+            updatedAt: null
+        };
+    }
+    return {
+        state,
+        terminal,
+        settled: optBool(o.is_settled) ?? terminal,
+        deployable: optBool(o.is_deployable),
+        phase: optString(o.phase),
+        message,
+        queuePosition: optInt(queue.queue_position),
+        queueTotal: optInt(queue.queue_total),
+        inQueueSeconds: optNumber(queue.in_queue_for_second),
+        runs: results.filter(isRecord).map(result => currentRun(result, agentId)),
+        metric: optString(runInfo.metric),
+        updatedAt: optTime(o.status_update_ts)
+    };
+}
+function legacyRun(r) {
+    const raw = optString(r.status) ?? 'unknown';
+    const status = raw === 'error' ? 'failed' : LEGACY_DONE.has(raw) ? 'completed' : raw;
+    const errorType = optString(r.error_type);
+    return {
+        status,
+        failed: FAILED_JOBS.has(raw) || errorType !== null,
+        steps: optInt(r.steps_completed),
+        score: optNumber(r.current_reward),
+        outcome: optString(r.game_outcome),
+        finalRank: null,
+        errorType,
+        errorMessage: optString(r.error_message)
+    };
+}
+function currentRun(r, agentId) {
+    const status = optString(r.job_status) ?? 'unknown';
+    let mine = null;
+    if (Array.isArray(r.submission_results)) {
+        for (const row of r.submission_results) {
+            if (isRecord(row) && optInt(row.submission_id) === agentId) {
+                mine = row;
+                break;
+            }
+        }
+    }
+    const errorType = optString(mine?.agent_error_type) ?? optString(r.job_error_type);
+    return {
+        status,
+        failed: FAILED_JOBS.has(status) || errorType !== null,
+        steps: optInt(mine?.agent_nb_steps) ?? optInt(r.env_nb_steps),
+        score: mine ? optNumber(guards_pick(mine, 'score', 'submission_reward')) : null,
+        outcome: optString(mine?.game_outcome),
+        finalRank: optInt(mine?.final_rank),
+        errorType,
+        errorMessage: optString(mine?.agent_error_message)
+    };
+}
+function parseGames(w, data, ctx) {
+    const o = guards_asRecord(data, ctx, '(games)');
+    return asArray(o.games, ctx, 'games')
+        .filter(isRecord)
+        .map(g => ({
+        id: optInt(guards_pick(g, 'id', 'game_id')),
+        score: optNumber(w === 'current' ? guards_pick(g, 'score', 'reward') : guards_pick(g, 'reward', 'score')),
+        steps: optInt(guards_pick(g, 'env_nb_steps', 'steps')),
+        outcome: optString(guards_pick(g, 'outcome', 'game_outcome')),
+        logUrl: typeof g.signed_url === 'string' && g.signed_url !== '' ? g.signed_url : null,
+        createdAt: optTime(guards_pick(g, 'created_at', 'created_at_ts'))
+    }));
+}
+function parseMine(data, ctx) {
+    const o = guards_asRecord(data, ctx, '(your agents)');
+    return asArray(o.submissions, ctx, 'submissions').map(item => {
+        const s = guards_asRecord(item, ctx, 'submissions[]');
+        return {
+            id: reqInt(s, 'id', ctx),
+            name: optString(s.submission_name) ?? '',
+            competitionId: optInt(s.challenge_id) ?? -1,
+            rank: optInt(s.rank),
+            state: optString(s.status) ?? 'unknown'
+        };
+    });
+}
+
+
+;// CONCATENATED MODULE: ./src/arena/client.ts
+/**
+ * ArenaClient: typed methods for every ML Arena route the action and its users need, over
+ * either wire. It finds out which wire a server speaks (or is told), keeps the token out of
+ * every message and log, reports secrets to `onSecret` as soon as it sees them, and never
+ * creates a second agent or spends a second deploy by retrying (see no-duplicates.ts).
+ *
+ * Wire detection (`wire: 'auto'`, the default): the first call tries the current route. Any
+ * answer that shows the route exists (2xx, or a 4xx other than 404 and 429) settles it as
+ * current. On a 404 the same call is tried once on the legacy route: an answer there settles it
+ * as legacy; a 404 there too means the resource is missing whatever the wire (the error says
+ * so, and the next call detects again). So detection costs at most one extra request, on legacy
+ * servers only, and a real 404 (missing or hidden competition) is never taken for a wire.
+ * Routes without ids (`mine`) settle it directly: their 404 means the route does not exist.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const SILENT = { debug: () => { }, info: () => { }, warning: () => { } };
+const realSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** An answer that shows the route exists on this server. */
+function showsRoute(error) {
+    const status = error.status;
+    return status !== undefined && status >= 400 && status < 500 && status !== 404 && status !== 429;
+}
+class ArenaClient {
+    /** The API root, e.g. https://ml-arena.com/api. */
+    apiRoot;
+    #token;
+    #transport;
+    #choice;
+    #wire;
+    #timeouts;
+    #retry;
+    #rechecks;
+    #sleep;
+    #now;
+    #logger;
+    #onSecret;
+    #secrets = new Set();
+    constructor(options) {
+        this.#token = parseToken(options.token);
+        this.#onSecret = options.onSecret ?? (() => { });
+        this.#secret(this.#token.reveal());
+        this.apiRoot = apiRoot(options.baseUrl);
+        this.#choice = options.wire ?? 'auto';
+        this.#wire = this.#choice === 'auto' ? null : this.#choice;
+        this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+        this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.#rechecks = options.deployRechecks ?? { times: 3, delayMs: 5000 };
+        this.#sleep = options.sleep ?? realSleep;
+        this.#now = options.now ?? Date.now;
+        this.#logger = options.logger ?? SILENT;
+        const token = this.#token;
+        this.#transport = new Transport({
+            apiRoot: this.apiRoot,
+            dispatcher: options.dispatcher,
+            authorization: () => token.authorization(),
+            userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+            retry: this.#retry,
+            sleep: this.#sleep,
+            random: options.random ?? Math.random,
+            now: this.#now,
+            logger: this.#logger,
+            redact: text => this.#redact(text)
+        });
+    }
+    /** The token's masked form and scope (never the token). */
+    get token() {
+        return { scope: this.#token.scope, lookup: this.#token.lookup, masked: this.#token.masked };
+    }
+    /** The wire in use when known (forced, or detected by an earlier call); null before detection. */
+    get knownWire() {
+        return this.#wire;
+    }
+    /** The wire the server speaks: detected with as few requests as possible, then remembered. */
+    async wire() {
+        if (this.#wire)
+            return this.#wire;
+        try {
+            const answer = await this.#request(w => endpoints.competitions(w), () => ({
+                query: competitionsQuery(1, { perPage: 1 })
+            }));
+            return answer.wire;
+        }
+        catch (error) {
+            if (error instanceof ArenaError && error.kind === 'not-found') {
+                throw new ArenaError(`ML Arena answered 404 on the competition list of both API wires (${error.route}): is the base URL (${this.apiRoot.replace(/\/api$/, '')}) an ML Arena server?`, { kind: 'protocol', route: error.route, status: 404 });
+            }
+            throw error;
+        }
+    }
+    async getCompetition(competitionId) {
+        const a = await this.#request(w => endpoints.competition(w, competitionId), () => ({}));
+        return parseCompetition(a.data, a.ctx, competitionId);
+    }
+    /** Every competition the token may see, paging until the server says there is no next page. */
+    async listCompetitions(query = {}) {
+        const all = [];
+        for (let page = 1; page <= 1000; page++) {
+            const a = await this.#request(w => endpoints.competitions(w), () => ({ query: competitionsQuery(page, query) }));
+            const parsed = parseCompetitionPage(a.data, a.ctx);
+            all.push(...parsed.items);
+            if (!parsed.hasNext || parsed.items.length === 0)
+                break;
+        }
+        return all;
+    }
+    async runtimeOptions(competitionId) {
+        const a = await this.#request(w => endpoints.runtimeOptions(w, competitionId), () => ({}));
+        return parseRuntimeOptions(a.data, a.ctx);
+    }
+    /** Creates an agent, without ever creating two (see no-duplicates.ts). */
+    async createAgent(competitionId, name, options = {}) {
+        return createWithoutDuplicates({
+            create: async () => {
+                const a = await this.#request(w => endpoints.createAgent(w, competitionId), w => ({
+                    json: createBody(w, name, options.copyFrom),
+                    idempotent: false,
+                    timeoutMs: this.#timeouts.createMs
+                }));
+                try {
+                    return parseCreated(a.wire, a.data, a.ctx, name);
+                }
+                catch (error) {
+                    // A 2xx without a readable id: the agent was probably created.
+                    if (error instanceof ArenaError) {
+                        throw new ArenaError(error.message, {
+                            kind: 'protocol',
+                            route: error.route,
+                            status: a.status,
+                            outcomeUnknown: true
+                        });
+                    }
+                    throw error;
+                }
+            },
+            mine: () => this.mine(),
+            listFiles: agentId => this.listFiles(competitionId, agentId),
+            logger: this.#logger
+        }, competitionId, name, this.#retry.attempts);
+    }
+    /** The runtime id pinned to the agent; null when none is. */
+    async getAgentRuntime(agentId) {
+        const a = await this.#request(w => endpoints.agentRuntime(w, agentId), () => ({ expect: 'optional' }));
+        return parseAgentRuntime(a.data, a.ctx);
+    }
+    async pinRuntime(agentId, runtimeId) {
+        await this.#request(w => endpoints.pinRuntime(w, agentId), 
+        // 'optional', not 'none': a 2xx cut off mid-answer is not taken as done (it is retried).
+        () => ({ json: pinBody(runtimeId), expect: 'optional' }));
+    }
+    /**
+     * Streams one file from disk as the multipart part `file` (filename = `file.name`). Uploads
+     * are idempotent (the same name overwrites), so they are retried, re-opening the file.
+     * `onProgress` gets the file's bytes sent so far. A 2xx whose answer says the upload failed
+     * is an error; a validation message on a success is returned.
+     */
+    async uploadFile(competitionId, agentId, file, onProgress) {
+        const what = `the upload of ${oneLineText(file.name, 120)}`;
+        const a = await this.#request(w => endpoints.upload(w, competitionId, agentId), () => ({
+            what,
+            body: async (touch) => openFilePart(file.path, 'file', file.name, (sent, total) => {
+                touch();
+                onProgress?.(sent, total);
+            }),
+            timeoutMs: this.#timeouts.uploadMs,
+            idleTimeout: true,
+            expect: 'optional'
+        }));
+        const result = parseUpload(a.data, a.text);
+        const message = result.message === null ? null : this.#redact(result.message);
+        const validationMessage = result.validationMessage === null ? null : this.#redact(result.validationMessage);
+        if (result.failed) {
+            const said = oneLineText(validationMessage ?? message ?? '');
+            throw new ArenaError(`ML Arena refused ${what} (${a.status} on ${a.ctx.route})${said ? `: "${said}"` : ''}`, {
+                kind: 'validation',
+                route: a.ctx.route,
+                status: a.status,
+                serverMessage: said || undefined
+            });
+        }
+        return { message, validationMessage };
+    }
+    async deleteFile(competitionId, agentId, name) {
+        await this.#request(w => endpoints.deleteFile(w, competitionId, agentId), () => ({
+            what: `the deletion of ${oneLineText(name, 120)}`,
+            body: async () => fieldsBody({ delete_file: name }),
+            expect: 'optional'
+        }));
+    }
+    async listFiles(competitionId, agentId) {
+        const a = await this.#request(w => endpoints.listFiles(w, competitionId, agentId), () => ({}));
+        return parseFiles(a.data, a.ctx);
+    }
+    async readFile(competitionId, agentId, name) {
+        const a = await this.#request(w => endpoints.readFile(w, competitionId, agentId, name), () => ({
+            what: `the read of ${oneLineText(name, 120)}`
+        }));
+        return parseFileContent(a.data, a.ctx);
+    }
+    async deployQuota(competitionId, agentId) {
+        const a = await this.#request(w => endpoints.deployQuota(w, competitionId, agentId), () => ({}));
+        return parseQuota(a.data, a.ctx);
+    }
+    /**
+     * Deploys the agent, without ever deploying twice (see no-duplicates.ts). Pass the quota read
+     * earlier to save a request; it is the baseline an ambiguous failure is judged against.
+     */
+    async deploy(competitionId, agentId, quotaBefore) {
+        return deployWithoutDuplicates({
+            deploy: async () => {
+                const a = await this.#request(w => endpoints.deploy(w, competitionId, agentId), () => ({
+                    idempotent: false,
+                    timeoutMs: this.#timeouts.deployMs,
+                    expect: 'optional',
+                    deploy: true,
+                    refusal: parseRefusalQuota
+                }));
+                return parseDeployMessage(a.data, a.text);
+            },
+            quota: () => this.deployQuota(competitionId, agentId),
+            status: () => this.status(competitionId, agentId),
+            sleep: this.#sleep,
+            logger: this.#logger
+        }, {
+            quotaBefore,
+            attempts: this.#retry.attempts,
+            rechecks: this.#rechecks.times,
+            recheckDelayMs: this.#rechecks.delayMs
+        });
+    }
+    async status(competitionId, agentId) {
+        const a = await this.#request(w => endpoints.status(w, competitionId, agentId), () => ({}));
+        return parseStatus(a.wire, a.data, a.ctx, agentId);
+    }
+    /** The agent's games; every signed log URL's signature goes to `onSecret` before returning. */
+    async games(agentId) {
+        const a = await this.#request(w => endpoints.games(w, agentId), () => ({}));
+        const games = parseGames(a.wire, a.data, a.ctx);
+        for (const game of games)
+            if (game.logUrl)
+                this.#urlSecrets(game.logUrl);
+        return games;
+    }
+    /** The board; on the legacy wire the query is ignored (the server takes none). */
+    async leaderboard(competitionId, query = {}) {
+        const a = await this.#request(w => endpoints.leaderboard(w, competitionId), w => ({
+            query: leaderboardQuery(w, query)
+        }));
+        return parseLeaderboard(a.wire, a.data, a.ctx);
+    }
+    async deleteAgent(competitionId, agentId) {
+        await this.#request(w => endpoints.deleteAgent(w, competitionId, agentId), () => ({ expect: 'none' }));
+    }
+    /** The caller's agents (current wire); null on the legacy wire, which cannot list them. */
+    async mine() {
+        const a = await this.#request(w => endpoints.mine(w), () => ({}));
+        return a ? parseMine(a.data, a.ctx) : null;
+    }
+    // ---- courses: the same routes on both wires, so the wire is settled first ----
+    /** What a join code leads to, without enrolling (public; the token fills in the flags). */
+    async previewCourse(joinCode) {
+        const a = await this.#course(courseEndpoints.preview(joinCode), {});
+        return parsePreview(a.data, a.ctx);
+    }
+    /** Enrols the token's user; enrolling again is harmless, so it may be retried. */
+    async enroll(joinCode, request) {
+        const a = await this.#course(courseEndpoints.enroll(joinCode), {
+            json: enrolmentBody(request),
+            idempotent: true,
+            expect: 'optional'
+        });
+        return parseEnrolment(a.data);
+    }
+    /** The courses the token may see; `showAll` lists every one, not only enrolled and active ones. */
+    async listCourses(query = {}) {
+        const a = await this.#course(courseEndpoints.list(), {
+            query: {
+                show_all: query.showAll ? 'true' : undefined,
+                challenge_id: query.challengeId
+            }
+        });
+        return parseCourseList(a.data, a.ctx);
+    }
+    /** The courses the token's user teaches or assists on (a teacher token, current wire). */
+    async taughtCourses() {
+        const a = await this.#course(courseEndpoints.taught(), {});
+        return parseCourseList(a.data, a.ctx);
+    }
+    /** Creates a course (not retried: a second course is not harmless). */
+    async createCourse(course) {
+        const a = await this.#course(courseEndpoints.create(), {
+            json: createCourseBody(course),
+            idempotent: false,
+            timeoutMs: this.#timeouts.createMs
+        });
+        return parseCreatedCourse(a.data, a.ctx);
+    }
+    /** The course's students (a teacher or assistant of the course). */
+    async courseRoster(courseId, challengeId) {
+        const a = await this.#course(courseEndpoints.roster(courseId), {
+            query: { challenge_id: challengeId }
+        });
+        return parseRoster(a.data, a.ctx);
+    }
+    /**
+     * Streams a signed log URL to `destination`, at most `maxBytes` (then stops: truncated). No
+     * Authorization header; at most 3 redirects, followed here only.
+     */
+    async downloadLog(url, destination, options) {
+        return downloadToFile(this.#transport, url, destination, {
+            maxBytes: options.maxBytes,
+            timeoutMs: this.#timeouts.downloadMs,
+            onUrl: seen => this.#urlSecrets(seen),
+            now: this.#now
+        });
+    }
+    /**
+     * One request on the known (or detected) wire, for route families kept in modules of their
+     * own (creator.ts): the same transport, retries, scope check and redaction as the methods
+     * here. Resolves to null for a route the wire does not have (`build` returned null).
+     */
+    async call(build, spec) {
+        return this.#request(build, spec);
+    }
+    /** Text with the token and every secret seen so far masked (for messages built outside). */
+    redact(text) {
+        return this.#redact(text);
+    }
+    /** Closes the connection pool the client created (not one passed in). */
+    async close() {
+        await this.#transport.close();
+    }
+    toJSON() {
+        return { apiRoot: this.apiRoot, wire: this.#wire ?? this.#choice, token: this.#token.masked };
+    }
+    [external_node_util_.inspect.custom]() {
+        return `ArenaClient { apiRoot: '${this.apiRoot}', wire: '${this.#wire ?? this.#choice}', token: '${this.#token.masked}' }`;
+    }
+    // ---- internals ----
+    #secret(value) {
+        if (value === '' || this.#secrets.has(value))
+            return;
+        this.#secrets.add(value);
+        this.#onSecret(value);
+    }
+    #urlSecrets(url) {
+        for (const secret of urlSecrets(url))
+            this.#secret(secret);
+    }
+    #redact(text) {
+        let out = text;
+        const raw = this.#token.reveal();
+        if (out.includes(raw))
+            out = out.split(raw).join(this.#token.masked);
+        for (const secret of this.#secrets)
+            if (out.includes(secret))
+                out = out.split(secret).join('***');
+        return out;
+    }
+    async #send(endpoint, spec) {
+        const route = this.#transport.route(endpoint.method, endpoint.path);
+        if (endpoint.userScope)
+            requireScope(this.#token, 'user', route);
+        else if (endpoint.scope)
+            requireScope(this.#token, endpoint.scope, route);
+        const what = spec.what ?? endpoint.what;
+        const res = await this.#transport.call({
+            method: endpoint.method,
+            path: endpoint.path,
+            what,
+            query: spec.query,
+            json: spec.json,
+            body: spec.body,
+            timeoutMs: spec.timeoutMs ?? this.#timeouts.defaultMs,
+            idleTimeout: spec.idleTimeout,
+            idempotent: spec.idempotent ?? endpoint.method !== 'POST',
+            expect: spec.expect ?? 'json',
+            deploy: spec.deploy,
+            refusal: spec.refusal
+        });
+        return { ...res, ctx: { what, route } };
+    }
+    /** A course route: the same on both wires, so a 404 is about the course, never the wire. */
+    async #course(endpoint, spec) {
+        const wire = await this.wire();
+        return { ...(await this.#send(endpoint, spec)), wire };
+    }
+    async #request(build, spec) {
+        const known = this.#wire;
+        if (known) {
+            const endpoint = build(known);
+            return endpoint ? { ...(await this.#send(endpoint, spec(known))), wire: known } : null;
+        }
+        const current = build('current');
+        if (!current)
+            throw new Error('every call has a current-wire route');
+        let first;
+        try {
+            const answer = { ...(await this.#send(current, spec('current'))), wire: 'current' };
+            this.#settle('current');
+            return answer;
+        }
+        catch (error) {
+            if (!(error instanceof ArenaError) || error.status !== 404) {
+                if (error instanceof ArenaError && showsRoute(error))
+                    this.#settle('current');
+                throw error;
+            }
+            first = error;
+        }
+        const legacy = build('legacy');
+        if (!legacy) {
+            this.#settle('legacy');
+            return null;
+        }
+        try {
+            const answer = { ...(await this.#send(legacy, spec('legacy'))), wire: 'legacy' };
+            this.#settle('legacy');
+            return answer;
+        }
+        catch (error) {
+            if (error instanceof ArenaError && error.status === 404) {
+                const legacyRoute = this.#transport.route(legacy.method, legacy.path);
+                const what = spec('current').what ?? current.what;
+                const said = first.serverMessage ? `: "${first.serverMessage}"` : '';
+                throw new ArenaError(`ML Arena refused ${what} (404 on ${first.route}, and on ${legacyRoute} of the legacy wire)${said}; check the ids (a hidden competition also answers 404)`, { kind: 'not-found', route: first.route, status: 404, serverMessage: first.serverMessage });
+            }
+            if (error instanceof ArenaError && showsRoute(error))
+                this.#settle('legacy');
+            throw error;
+        }
+    }
+    #settle(wire) {
+        if (this.#wire)
+            return;
+        this.#wire = wire;
+        this.#logger.debug(`ML Arena: this server speaks the ${wire} API wire.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/arena-client.ts
+/**
+ * The ML Arena client as an action's run uses it: its debug lines and warnings go to the
+ * Actions log, and the token and every signed URL's signature are masked as soon as seen.
+ */
+
+
+function arenaClientForRun(settings, runner, 
+/** The product part of the User-Agent, e.g. mlarena-action-course. */
+product = 'mlarena-action') {
+    return new ArenaClient({
+        ...settings,
+        userAgent: `${product}/${CLIENT_VERSION}`,
+        logger: {
+            debug: message => runner.debug(message),
+            info: message => runner.log.info(message),
+            warning: message => runner.log.warning(message)
+        },
+        onSecret: secret => runner.setSecret(secret)
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/submit/main.ts
 /**
  * run(): reads the inputs, runs the pipeline, and always reports: outputs, job summary, PR
@@ -35298,18 +35320,7 @@ async function run(env = process.env) {
             if (thread)
                 commentPlan = await loadStickyComment(thread, key);
             const previous = commentPlan?.previous ?? null;
-            const arena = new ArenaClient({
-                baseUrl: config.baseUrl,
-                token: config.apiKey,
-                wire: config.apiWire,
-                userAgent: `mlarena-action/${CLIENT_VERSION}`,
-                logger: {
-                    debug: message => core/* debug */.Yz(message),
-                    info: message => log.info(message),
-                    warning: message => log.warning(message)
-                },
-                onSecret: secret => core/* setSecret */.Pq(secret)
-            });
+            const arena = arenaClientForRun({ baseUrl: config.baseUrl, token: config.apiKey, wire: config.apiWire }, { log, debug: core/* debug */.Yz, setSecret: core/* setSecret */.Pq });
             const pipeline = runPipeline(config, agentName, {
                 arena,
                 log,

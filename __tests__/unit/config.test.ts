@@ -10,7 +10,7 @@ import {
   readConfig,
   type Config
 } from '../../src/submit/config.js'
-import { InputError } from '../../src/errors.js'
+import { inputErrorOf } from '../support/input-errors.js'
 
 let workspace: string
 
@@ -37,19 +37,9 @@ function config(overrides: Record<string, string> = {}, env: NodeJS.ProcessEnv =
   return readConfig(name => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace, ...env })
 }
 
-function inputError(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError, but nothing was thrown')
-}
-
 /** The run fails on `input`, with a one-line message that names it and contains `fragment`. */
 function expectInputError(run: () => unknown, input: string, fragment: string | RegExp): string {
-  const error = inputError(run)
+  const error = inputErrorOf(run)
   expect(error.input).toBe(input)
   expect(error.message.startsWith(`Input '${input}': `)).toBe(true)
   expect(error.message).not.toMatch(/[\r\n]/)
@@ -459,7 +449,7 @@ describe('agent-name and comment-key', () => {
 
 describe('github-token', () => {
   it('is never echoed, whatever else fails', () => {
-    const error = inputError(() => config({ 'github-token': 'ghs_SECRETVALUE', logs: 'x' }))
+    const error = inputErrorOf(() => config({ 'github-token': 'ghs_SECRETVALUE', logs: 'x' }))
     expect(error.message).not.toContain('SECRETVALUE')
   })
 })

@@ -34747,7 +34747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2737);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6103);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34756,7 +34756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2737:
+/***/ 6103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37710,8 +37710,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Errors that carry a one-line, user-facing message. run() catches once and reports
@@ -37728,50 +37726,6 @@ class InputError extends ActionError {
         super(`Input '${input}': ${message}`);
         this.input = input;
     }
-}
-
-;// CONCATENATED MODULE: ./src/arena/base-url.ts
-/**
- * The API root from the user's base URL: trailing `/` stripped, `/api` appended.
- *
- * A path prefix is allowed (`https://example.org/mlarena` → `https://example.org/mlarena/api`):
- * self-hosted backends may live behind a reverse proxy under one. Refused: credentials, a query
- * or a fragment (they would ride along on every request), a path that already ends in `/api`
- * (the client appends it), and plain http:// except to this machine (the token would cross the
- * network in clear text).
- */
-
-class BaseUrlError extends ActionError {
-    name = 'BaseUrlError';
-}
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-function apiRoot(raw) {
-    const value = raw.trim();
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new BaseUrlError(`The ML Arena base URL is not a URL: give one like https://ml-arena.com.`);
-    }
-    const shown = `${url.protocol}//${url.host}`;
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new BaseUrlError(`The ML Arena base URL must start with https:// (got ${url.protocol}).`);
-    }
-    if (url.username || url.password) {
-        throw new BaseUrlError(`The ML Arena base URL must not contain credentials: the token goes in its own input.`);
-    }
-    if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
-        throw new BaseUrlError(`The ML Arena base URL (${shown}) must not have a query string or a fragment.`);
-    }
-    if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
-        throw new BaseUrlError(`The ML Arena base URL uses plain http:// to ${url.hostname}: the token would cross the network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1.`);
-    }
-    const path = url.pathname.replace(/\/+$/, '');
-    if (/\/api$/i.test(path)) {
-        throw new BaseUrlError(`The ML Arena base URL must not end with /api: the client adds it (give ${shown}${path.slice(0, -4)}).`);
-    }
-    return `${url.protocol}//${url.host}${path}/api`;
 }
 
 ;// CONCATENATED MODULE: ./src/arena/secrets.ts
@@ -38110,21 +38064,1478 @@ function optTime(value) {
     return date.toISOString().replace('.000Z', 'Z');
 }
 
+;// CONCATENATED MODULE: ./src/arena/model.ts
+/**
+ * The ML Arena domain model: one vocabulary (competition, agent) over both wires.
+ * Wire payloads are mapped to these types in src/arena/wire.ts; nothing above src/arena/ sees a
+ * wire field name. Every string here that came from ML Arena is untrusted text.
+ */
+/** Known states; the server may send others, which are kept as-is and treated as non-terminal. */
+const AGENT_STATES = (/* unused pure expression or super */ null && ([
+    'created',
+    'uploading',
+    'upload_validated',
+    'upload_failed',
+    'deploying',
+    'deploy_queue',
+    'deploy_run',
+    'active',
+    'deploy_failed',
+    'deleted'
+]));
+const TERMINAL_STATES = new Set([
+    'active',
+    'deploy_failed',
+    'upload_failed',
+    'deleted'
+]);
+
+;// CONCATENATED MODULE: ./src/arena/leaderboard.ts
+
+const BENCHMARK_NAME = '__benchmark__';
+function parseLeaderboard(w, data, ctx) {
+    if (Array.isArray(data))
+        return bareBoard(data, ctx);
+    if (w === 'legacy' && !isRecord(data))
+        fail(ctx, '(leaderboard)', 'an array');
+    return envelope(asRecord(data, ctx, '(leaderboard)'), ctx);
+}
+/** The legacy answer: rows only. Which score is shown comes from the rows themselves. */
+function bareBoard(list, ctx) {
+    const rows = new Array(list.length);
+    let elo = false;
+    let metricName = null;
+    let precision = null;
+    for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (!isRecord(r))
+            fail(ctx, `[${i}]`, 'an object');
+        if (i === 0) {
+            elo = r.IsEloRanked === true || r.is_elo_ranked === true;
+            metricName = optString(r.Metric);
+            precision = optInt(r.FrontendPrecision);
+        }
+        rows[i] = readRow(r, ctx, i, { elo: r.IsEloRanked === true });
+    }
+    return {
+        rows,
+        total: rows.length,
+        scoreKind: elo ? 'elo' : 'mean_reward',
+        metricName,
+        order: 'desc',
+        precision,
+        me: null,
+        matches: null
+    };
+}
+function envelope(o, ctx) {
+    const challenge = isRecord(o.challenge) ? o.challenge : {};
+    const ranking = rankingMetric(challenge);
+    const key = ranking ? (optString(pick(ranking, 'key', 'name')) ?? '') : '';
+    const elo = ranking ? /elo/i.test(key) : challenge.is_elo_score === true;
+    const scoreKind = ranking
+        ? elo
+            ? 'elo'
+            : /^(mean_)?reward$/i.test(key)
+                ? 'mean_reward'
+                : 'metric'
+        : elo
+            ? 'elo'
+            : 'mean_reward';
+    const order = optString(ranking?.order ?? challenge.metric_order ?? challenge.ranked_order);
+    const shape = { elo };
+    const leaders = asArray(o.leaders, ctx, 'leaders');
+    const rows = new Array(leaders.length);
+    for (let i = 0; i < leaders.length; i++) {
+        const r = leaders[i];
+        if (!isRecord(r))
+            fail(ctx, `leaders[${i}]`, 'an object');
+        rows[i] = readRow(r, ctx, i, shape);
+    }
+    return {
+        rows,
+        total: optInt(o.total) ?? rows.length,
+        scoreKind,
+        metricName: ranking
+            ? (optString(pick(ranking, 'label', 'display_name', 'name')) ?? (key || null))
+            : optString(challenge.metric),
+        order: order?.toLowerCase() === 'asc' ? 'asc' : 'desc',
+        precision: optInt(ranking ? pick(ranking, 'precision', 'frontend_precision') : undefined) ??
+            optInt(challenge.frontend_precision),
+        me: isRecord(o.me) ? readMe(o.me, ctx, shape) : null,
+        matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null,
+        ...(isRecord(o.course_context) ? { course: courseContext(o.course_context) } : {})
+    };
+}
+function courseContext(c) {
+    const course = {
+        courseId: optInt(c.course_id),
+        passThreshold: optNumber(c.pass_threshold)
+    };
+    if (c.enrolled_count !== undefined)
+        course.enrolledCount = optInt(c.enrolled_count);
+    return course;
+}
+/** 4.x: the metric declaration with `is_ranking`. */
+function rankingMetric(challenge) {
+    const metrics = challenge.metrics;
+    if (!Array.isArray(metrics))
+        return null;
+    for (const m of metrics)
+        if (isRecord(m) && optBool(m.is_ranking) === true)
+            return m;
+    return null;
+}
+function readMe(me, ctx, shape) {
+    return {
+        rank: optInt(me.rank),
+        position: optInt(me.position),
+        percentile: optNumber(me.percentile),
+        row: isRecord(me.row) ? readRow(me.row, ctx, -1, shape) : null,
+        neighbours: Array.isArray(me.neighbours)
+            ? readRows(me.neighbours, ctx, shape, 'me.neighbours')
+            : []
+    };
+}
+function readRows(list, ctx, shape, field) {
+    const rows = [];
+    for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (!isRecord(r))
+            fail(ctx, `${field}[${i}]`, 'an object');
+        rows.push(readRow(r, ctx, i, shape));
+    }
+    return rows;
+}
+function readRow(r, ctx, index, shape) {
+    return r.Rank !== undefined ? legacyRow(r, ctx, index) : currentRow(r, ctx, index, shape);
+}
+function legacyRow(r, ctx, index) {
+    const rank = optNumber(r.Rank);
+    if (rank === null)
+        fail(ctx, `[${index}].Rank`, 'a number');
+    const agentName = optString(r.AgentName) ?? '';
+    const username = optString(r.Username) ?? '';
+    const row = {
+        rank,
+        agentId: optInt(r.agentAttachId),
+        agentName,
+        username,
+        teamName: optString(r.TeamName),
+        score: optNumber(r.IsEloRanked === true ? r.EloScore : r.MeanReward),
+        episodes: optInt(r.NEpisodes),
+        runs: optInt(r.NumberOfRuns),
+        isMine: r.IsMyAgent === true,
+        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
+        lastRunAt: optTime(r.LastEndRunTs)
+    };
+    // `passed` only on the rows of a course board: absent, it stays absent.
+    const passed = pick(r, 'Passed', 'passed');
+    if (passed !== undefined)
+        row.passed = optBool(passed);
+    return row;
+}
+function currentRow(r, ctx, index, shape) {
+    const rank = optNumber(r.rank);
+    if (rank === null)
+        fail(ctx, index < 0 ? 'me.row.rank' : `leaders[${index}].rank`, 'a number');
+    const agentName = optString(r.submission_name) ?? '';
+    const username = optString(r.username) ?? '';
+    // `score` present (even null: unranked) wins; older rows carry mean_reward / elo_score.
+    const score = r.score !== undefined ? optNumber(r.score) : optNumber(shape.elo ? r.elo_score : r.mean_reward);
+    const row = {
+        rank,
+        agentId: optInt(r.submission_id),
+        agentName,
+        username,
+        teamName: optString(r.team_name),
+        score,
+        episodes: optInt(r.n_episodes_total),
+        runs: optInt(r.number_of_runs),
+        isMine: r.is_my_submission === true,
+        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
+        lastRunAt: optTime(r.last_end_run_ts)
+    };
+    if (r.passed !== undefined)
+        row.passed = optBool(r.passed);
+    return row;
+}
+
+;// CONCATENATED MODULE: ./src/arena/wire.ts
+
+
+function agentRoot(w, cid, aid) {
+    return w === 'current'
+        ? `/submissions/challenge/${cid}/${aid}`
+        : `/direct_attache_agents/competition/${cid}/${aid}`;
+}
+function agentsPrefix(w) {
+    return w === 'current' ? '/submissions' : '/direct_attache_agents';
+}
+function ep(method, path, what, userScope = true) {
+    return { method, path, what, userScope };
+}
+const endpoints = {
+    competition: (w, cid) => ep('GET', w === 'current' ? `/challenges/${cid}` : `/competitions/${cid}`, 'the competition request', false),
+    competitions: (w) => ep('GET', w === 'current' ? '/challenges/' : '/competitions/', 'the competition list', false),
+    runtimeOptions: (w, cid) => ep('GET', `${agentsPrefix(w)}/runtime_options/${cid}`, 'the runtime options request'),
+    createAgent: (w, cid) => ep('POST', w === 'current'
+        ? `/submissions/challenge/${cid}`
+        : `/direct_attache_agents/competition/${cid}`, 'the agent creation'),
+    agentRuntime: (w, aid) => ep('GET', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime request'),
+    pinRuntime: (w, aid) => ep('PUT', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime pin'),
+    upload: (w, cid, aid) => ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the upload'),
+    deleteFile: (w, cid, aid) => ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the file deletion'),
+    listFiles: (w, cid, aid) => ep('GET', `${agentRoot(w, cid, aid)}/file`, 'the file list'),
+    readFile: (w, cid, aid, name) => ep('GET', `${agentRoot(w, cid, aid)}/file/${encodeURIComponent(name)}/content`, 'the file read'),
+    deploy: (w, cid, aid) => ep('PUT', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy'),
+    deployQuota: (w, cid, aid) => ep('GET', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy quota request'),
+    status: (w, cid, aid) => ep('GET', `${agentRoot(w, cid, aid)}/status`, 'the status request'),
+    games: (w, aid) => ep('GET', w === 'current'
+        ? `/submissions/submission/${aid}/games`
+        : `/direct_attache_agents/agent/${aid}/games`, 'the games request'),
+    leaderboard: (w, cid) => ep('GET', w === 'current' ? `/leaderboard/challenge/${cid}` : `/leaderboard/competition/${cid}`, 'the leaderboard request', false),
+    deleteAgent: (w, cid, aid) => ep('DELETE', agentRoot(w, cid, aid), 'the agent deletion'),
+    /** Current wire only. */
+    mine: (w) => w === 'current' ? ep('GET', '/submissions/mine', 'the list of your agents') : null
+};
+// ---- request bodies and queries ----
+function createBody(w, name, copyFrom) {
+    if (w === 'current') {
+        return copyFrom === undefined
+            ? { submission_name: name }
+            : { submission_name: name, copy_from_submission_id: copyFrom };
+    }
+    return copyFrom === undefined
+        ? { agent_name: name }
+        : { agent_name: name, copy_from_agent_id: copyFrom };
+}
+function pinBody(runtimeId) {
+    return { docker_image_agent_runtime_id: runtimeId };
+}
+function competitionsQuery(page, query) {
+    return { page, per_page: query.perPage ?? 50, q: query.q, tags: query.tags, status: query.status };
+}
+/** Current wire only: the legacy leaderboard takes no query. Each key is sent only when wanted. */
+function leaderboardQuery(w, query) {
+    if (w === 'legacy')
+        return undefined;
+    return {
+        limit: query.limit,
+        offset: query.offset,
+        aggregate: query.aggregate,
+        me: query.me ? 'true' : undefined,
+        window: query.window,
+        q: query.q,
+        course_id: query.courseId
+    };
+}
+// ---- answers ----
+function healthOf(o) {
+    for (const key of ['machine', 'engine']) {
+        const block = o[key];
+        if (isRecord(block)) {
+            const ok = optBool(block.vm_health_ok);
+            if (ok !== null)
+                return ok;
+        }
+    }
+    return optBool(o.vm_health_ok);
+}
+function parseCompetition(data, ctx, fallbackId) {
+    const o = asRecord(data, ctx, '(competition)');
+    const id = optInt(o.id) ?? optInt(o.challenge_id) ?? optInt(o.competition_id) ?? fallbackId;
+    if (id === undefined)
+        fail(ctx, 'id', 'an integer');
+    return {
+        id,
+        name: reqString(o, 'name', ctx),
+        description: optString(o.description),
+        maxUploadSizeBytes: optInt(o.max_upload_size_bytes),
+        maxUploadFiles: optInt(o.max_upload_files),
+        simulatorHealthy: healthOf(o),
+        submissionFilename: optString(o.submission_filename),
+        submissionLayout: layoutOf(o.submission_layout),
+        kindLabel: optString(o.kind_label),
+        status: optString(o.status)
+    };
+}
+/** A file challenge's CSV layout; anything else (null on code challenges, older strings) is null. */
+function layoutOf(value) {
+    if (!isRecord(value) || !Array.isArray(value.columns))
+        return null;
+    return {
+        columns: value.columns.filter((column) => typeof column === 'string'),
+        separator: optString(value.separator),
+        idColumn: optString(value.id_column),
+        targetColumn: optString(value.target_column),
+        rowCount: optInt(value.row_count)
+    };
+}
+function parseCompetitionPage(data, ctx) {
+    const o = asRecord(data, ctx, '(page)');
+    const items = asArray(o.items, ctx, 'items').map(item => parseCompetition(item, ctx));
+    const metadata = isRecord(o.metadata) ? o.metadata : {};
+    return { items, hasNext: optBool(metadata.has_next) === true };
+}
+function parseRuntimeOptions(data, ctx) {
+    const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)');
+    return list.map(item => {
+        const o = asRecord(item, ctx, 'runtime option');
+        const packages = [];
+        if (Array.isArray(o.packages)) {
+            for (const p of o.packages) {
+                if (isRecord(p) && typeof p.name === 'string')
+                    packages.push({ name: p.name, version: optString(p.version) });
+            }
+        }
+        return {
+            id: reqInt(o, 'id', ctx),
+            language: reqString(o, 'language', ctx),
+            languageVersion: optString(o.language_version),
+            framework: optString(o.framework),
+            frameworkVersion: optString(o.framework_version),
+            requirement: optString(o.requirement),
+            displayName: optString(o.display_name),
+            packages
+        };
+    });
+}
+function parseCreated(w, data, ctx, name) {
+    const o = asRecord(data, ctx, '(created agent)');
+    if (w === 'current') {
+        return { id: reqInt(o, 'submission_id', ctx), name: optString(o.submission_name) ?? name };
+    }
+    return { id: reqInt(o, 'attache_agent_id', ctx), name: optString(o.agent_name) ?? name };
+}
+/** The runtime id pinned to an agent, or null when none is (the answer's shape varies). */
+function parseAgentRuntime(data, ctx) {
+    if (data === null)
+        return null;
+    const o = asRecord(data, ctx, '(agent runtime)');
+    const direct = optInt(pick(o, 'docker_image_agent_runtime_id', 'runtime_id'));
+    if (direct !== null)
+        return direct;
+    for (const key of ['runtime', 'agent_runtime', 'docker_image_agent_runtime']) {
+        const nested = o[key];
+        if (isRecord(nested))
+            return optInt(nested.id);
+    }
+    return null;
+}
+/**
+ * Upload answers carry the agent's status: `upload_failed` (or a plain failure word) means the
+ * upload failed; another failed state (e.g. `deploy_failed` from an earlier deploy) does not.
+ */
+const FAILED_UPLOAD = /^(upload_failed|upload_invalid|failed|failure|error|invalid|rejected)$/i;
+function parseUpload(data, text) {
+    const o = isRecord(data) ? data : {};
+    const status = optString(o.status);
+    const message = optString(o.message) ?? optString(o.error) ?? (text || null);
+    const validationMessage = optString(o.validation_message);
+    const failed = (status !== null && FAILED_UPLOAD.test(status)) || typeof o.error === 'string';
+    return {
+        message: message !== null && status !== null && !message.includes(status)
+            ? `${status}: ${message}`
+            : (message ?? status),
+        validationMessage,
+        failed
+    };
+}
+function parseFiles(data, ctx) {
+    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
+}
+/**
+ * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
+ * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
+ * creator-wire.ts).
+ */
+function fileEntries(data, ctx) {
+    const o = asRecord(data, ctx, '(file list)');
+    const files = o.files;
+    if (Array.isArray(files)) {
+        return files.map(item => {
+            const f = asRecord(item, ctx, 'files[]');
+            const name = optString(pick(f, 'name', 'filename'));
+            if (name === null)
+                fail(ctx, 'files[].name', 'a string');
+            return [name, f];
+        });
+    }
+    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
+        name,
+        isRecord(value) ? value : {}
+    ]);
+}
+function fileOf(name, f) {
+    return {
+        name,
+        size: optInt(f.size),
+        isBinary: optBool(f.is_binary),
+        language: optString(f.language)
+    };
+}
+function parseFileContent(data, ctx) {
+    return reqString(asRecord(data, ctx, '(file content)'), 'content', ctx);
+}
+function parseDeployMessage(data, text) {
+    if (isRecord(data))
+        return optString(data.message) ?? optString(data.status);
+    return typeof data === 'string' ? data : text || null;
+}
+function limitsBlock(o, snake, camel) {
+    const block = pick(o, snake, camel);
+    return isRecord(block) ? block : o;
+}
+/** Deploy quota; the legacy wire's keys are camelCase and undocumented: both spellings are read. */
+function parseQuota(data, ctx) {
+    return quotaOf(asRecord(data, ctx, '(deploy quota)'));
+}
+/** The limits a 409 deploy refusal carries, if it carries any. */
+function parseRefusalQuota(data) {
+    if (!isRecord(data))
+        return undefined;
+    if (!isRecord(pick(data, 'deployment_limits', 'deploymentLimits')) &&
+        !isRecord(pick(data, 'active_submission_limits', 'activeSubmissionLimits'))) {
+        return undefined;
+    }
+    return quotaOf(data);
+}
+function quotaOf(o) {
+    const deploys = limitsBlock(o, 'deployment_limits', 'deploymentLimits');
+    const active = limitsBlock(o, 'active_submission_limits', 'activeSubmissionLimits');
+    const latest = pick(o, 'latest_deploy', 'latestDeploy', 'lastDeploy', 'last_deploy');
+    return {
+        dailyLimit: optInt(pick(deploys, 'daily_deploy_limit', 'dailyDeployLimit')),
+        dailyUsed: optInt(pick(deploys, 'daily_deploys_used', 'dailyDeploysUsed')),
+        dailyRemaining: optInt(pick(deploys, 'daily_deploys_remaining', 'dailyDeploysRemaining')),
+        nextDeployAt: optTime(pick(deploys, 'next_deploy_available_at', 'nextDeployAvailableAt')),
+        canDeploy: optBool(pick(deploys, 'can_deploy', 'canDeploy')),
+        maxActive: optInt(pick(active, 'max_active_submissions', 'maxActiveSubmissions', 'maxActiveAgents')),
+        activeCount: optInt(pick(active, 'active_submissions_count', 'activeSubmissionsCount', 'activeAgentsCount')),
+        activeRemaining: optInt(pick(active, 'active_submissions_remaining', 'activeSubmissionsRemaining', 'activeAgentsRemaining')),
+        latestDeploy: isRecord(latest) ? latestDeployOf(latest) : null
+    };
+}
+/** Null for "never deployed": 4.4 servers send the block with every key null then. */
+function latestDeployOf(o) {
+    if (optInt(o.id) === null && optString(o.status) === null)
+        return null;
+    return {
+        id: optInt(o.id),
+        status: optString(o.status),
+        createdAt: optTime(pick(o, 'created_at_ts', 'createdAtTs', 'created_at', 'createdAt')),
+        finishedAt: optTime(pick(o, 'finished_at_ts', 'finishedAtTs', 'finished_at', 'finishedAt')),
+        failureMessage: optString(pick(o, 'failure_message', 'failureMessage'))
+    };
+}
+/** "116/127" (legacy position_in_queue) → [116, 127]; a bare number → [n, null]. */
+function parseQueuePosition(value) {
+    if (typeof value === 'number')
+        return [optInt(value), null];
+    if (typeof value !== 'string')
+        return [null, null];
+    const match = /^\s*(\d+)\s*(?:\/\s*(\d+))?\s*$/.exec(value);
+    if (!match)
+        return [null, null];
+    return [Number(match[1]), match[2] === undefined ? null : Number(match[2])];
+}
+const FAILED_JOBS = new Set(['failed', 'reaped', 'error']);
+/** Legacy words for a finished run, normalised to the current wire's `completed`. */
+const LEGACY_DONE = new Set(['done', 'finished', 'success', 'succeeded']);
+function parseStatus(w, data, ctx, agentId) {
+    const o = asRecord(data, ctx, '(status)');
+    const state = reqString(o, 'status', ctx);
+    const terminal = TERMINAL_STATES.has(state);
+    const queue = isRecord(o.queue_info) ? o.queue_info : {};
+    const runInfo = isRecord(o.run_info) ? o.run_info : {};
+    const results = Array.isArray(runInfo.results) ? runInfo.results : [];
+    const message = optString(o.last_status_message);
+    if (w === 'legacy') {
+        const [position, total] = parseQueuePosition(queue.position_in_queue);
+        return {
+            state,
+            terminal,
+            settled: terminal,
+            deployable: null,
+            phase: null,
+            message,
+            queuePosition: position,
+            queueTotal: total,
+            inQueueSeconds: optNumber(queue.in_queue_for_second),
+            runs: results.filter(isRecord).map(legacyRun),
+            metric: null,
+            updatedAt: null
+        };
+    }
+    return {
+        state,
+        terminal,
+        settled: optBool(o.is_settled) ?? terminal,
+        deployable: optBool(o.is_deployable),
+        phase: optString(o.phase),
+        message,
+        queuePosition: optInt(queue.queue_position),
+        queueTotal: optInt(queue.queue_total),
+        inQueueSeconds: optNumber(queue.in_queue_for_second),
+        runs: results.filter(isRecord).map(result => currentRun(result, agentId)),
+        metric: optString(runInfo.metric),
+        updatedAt: optTime(o.status_update_ts)
+    };
+}
+function legacyRun(r) {
+    const raw = optString(r.status) ?? 'unknown';
+    const status = raw === 'error' ? 'failed' : LEGACY_DONE.has(raw) ? 'completed' : raw;
+    const errorType = optString(r.error_type);
+    return {
+        status,
+        failed: FAILED_JOBS.has(raw) || errorType !== null,
+        steps: optInt(r.steps_completed),
+        score: optNumber(r.current_reward),
+        outcome: optString(r.game_outcome),
+        finalRank: null,
+        errorType,
+        errorMessage: optString(r.error_message)
+    };
+}
+function currentRun(r, agentId) {
+    const status = optString(r.job_status) ?? 'unknown';
+    let mine = null;
+    if (Array.isArray(r.submission_results)) {
+        for (const row of r.submission_results) {
+            if (isRecord(row) && optInt(row.submission_id) === agentId) {
+                mine = row;
+                break;
+            }
+        }
+    }
+    const errorType = optString(mine?.agent_error_type) ?? optString(r.job_error_type);
+    return {
+        status,
+        failed: FAILED_JOBS.has(status) || errorType !== null,
+        steps: optInt(mine?.agent_nb_steps) ?? optInt(r.env_nb_steps),
+        score: mine ? optNumber(pick(mine, 'score', 'submission_reward')) : null,
+        outcome: optString(mine?.game_outcome),
+        finalRank: optInt(mine?.final_rank),
+        errorType,
+        errorMessage: optString(mine?.agent_error_message)
+    };
+}
+function parseGames(w, data, ctx) {
+    const o = asRecord(data, ctx, '(games)');
+    return asArray(o.games, ctx, 'games')
+        .filter(isRecord)
+        .map(g => ({
+        id: optInt(pick(g, 'id', 'game_id')),
+        score: optNumber(w === 'current' ? pick(g, 'score', 'reward') : pick(g, 'reward', 'score')),
+        steps: optInt(pick(g, 'env_nb_steps', 'steps')),
+        outcome: optString(pick(g, 'outcome', 'game_outcome')),
+        logUrl: typeof g.signed_url === 'string' && g.signed_url !== '' ? g.signed_url : null,
+        createdAt: optTime(pick(g, 'created_at', 'created_at_ts'))
+    }));
+}
+function parseMine(data, ctx) {
+    const o = asRecord(data, ctx, '(your agents)');
+    return asArray(o.submissions, ctx, 'submissions').map(item => {
+        const s = asRecord(item, ctx, 'submissions[]');
+        return {
+            id: reqInt(s, 'id', ctx),
+            name: optString(s.submission_name) ?? '',
+            competitionId: optInt(s.challenge_id) ?? -1,
+            rank: optInt(s.rank),
+            state: optString(s.status) ?? 'unknown'
+        };
+    });
+}
+
+
+;// CONCATENATED MODULE: ./src/arena/creator-wire.ts
+
+
+function creator(method, path, what) {
+    return { method, path, what, userScope: false, scope: 'creator' };
+}
+function creator_wire_open(method, path, what) {
+    return { method, path, what, userScope: false };
+}
+function root(w, cid) {
+    return w === 'current'
+        ? `/creator_challenge/challenge/${cid}`
+        : `/creator_competition/competition/${cid}`;
+}
+/** Current wire only. */
+function current(w, endpoint) {
+    return w === 'current' ? endpoint : null;
+}
+const creatorEndpoints = {
+    mine: (w) => current(w, creator('GET', '/creator_challenge/challenges', 'the list of your challenges')),
+    editorView: (w, cid) => current(w, creator('GET', root(w, cid), "the challenge's editor view")),
+    kinds: (w) => current(w, creator('GET', '/creator_challenge/available_kinds', 'the list of kinds')),
+    schema: (w) => current(w, creator_wire_open('GET', '/creator_challenge/config_schema.json', 'the config schema')),
+    create: (w) => creator('POST', w === 'current' ? '/creator_challenge/challenge' : '/creator_competition/competition', 'the challenge creation'),
+    update: (w, cid) => creator('PUT', root(w, cid), 'the challenge update'),
+    tags: (w, cid) => creator('PUT', `${root(w, cid)}/tags`, 'the tag update'),
+    readTags: (w, cid) => current(w, creator('GET', `${root(w, cid)}/tags`, "the challenge's tags")),
+    catalog: (w) => creator_wire_open('GET', w === 'current' ? '/challenge_tags/tags' : '/competition_tags/tags', 'the tag catalog'),
+    files: (w, cid, folder) => creator('GET', `${root(w, cid)}/${folder}/files`, `the ${folder} file list`),
+    upload: (w, cid, folder) => creator('PUT', `${root(w, cid)}/${folder}/files`, `the ${folder} file upload`),
+    deleteFile: (w, cid, folder, name) => creator('DELETE', `${root(w, cid)}/${folder}/files/${encodeURIComponent(name)}`, `the ${folder} file deletion`),
+    checkEnv: (w, cid) => current(w, creator('POST', `${root(w, cid)}/env/check`, 'the env check')),
+    markdown: (w, cid, method) => creator(method, `${root(w, cid)}/markdown`, 'the overview'),
+    cover: (w, cid) => current(w, creator('POST', `${root(w, cid)}/image`, 'the cover upload')),
+    runBenchmark: (w, cid) => creator('POST', `${root(w, cid)}/benchmark/run`, 'the benchmark run'),
+    benchmarkStatus: (w, cid) => current(w, creator('GET', `${root(w, cid)}/benchmark/status`, 'the benchmark status')),
+    start: (w, cid) => creator('PUT', `${root(w, cid)}/start`, 'the start'),
+    stop: (w, cid) => creator('PUT', `${root(w, cid)}/stop`, 'the stop')
+};
+// ---- bodies ----
+function createChallengeBody(w, spec) {
+    const body = { name: spec.name, kernel_version: spec.kernelVersion };
+    if (spec.description !== undefined)
+        body.description = spec.description;
+    if (spec.tagIds !== undefined)
+        body.tag_ids = spec.tagIds;
+    if (spec.isPublic !== undefined)
+        body.is_public = spec.isPublic;
+    void w; // both wires take the same keys (copy_from_* is not used here)
+    return body;
+}
+function updateChallengeBody(update) {
+    const body = {};
+    if (update.name !== undefined)
+        body.name = update.name;
+    if (update.description !== undefined)
+        body.description = update.description;
+    if (update.isPublic !== undefined)
+        body.is_public = update.isPublic;
+    return body;
+}
+// ---- answers ----
+function kernelOf(o) {
+    const configuration = isRecord(o.configuration) ? o.configuration : {};
+    return optString(o.kernel_version) ?? optString(configuration.kernel_version);
+}
+function parseCreatorChallenges(data, ctx) {
+    const list = isRecord(data) && Array.isArray(data.challenges) ? data.challenges : data;
+    return asArray(list, ctx, '(challenges)').map(item => {
+        const o = asRecord(item, ctx, 'challenges[]');
+        return {
+            id: reqInt(o, 'id', ctx),
+            name: reqString(o, 'name', ctx),
+            status: optString(o.status) ?? 'unknown',
+            isPublic: optBool(o.is_public),
+            kernelVersion: kernelOf(o),
+            role: optString(o.role),
+            ownerUsername: optString(o.owner_username)
+        };
+    });
+}
+function issuesOf(value) {
+    if (!Array.isArray(value))
+        return null;
+    return value.map(item => {
+        if (typeof item === 'string')
+            return { code: item, message: item };
+        const o = isRecord(item) ? item : {};
+        const code = optString(o.code) ?? 'unknown';
+        return { code, message: optString(o.message) ?? code };
+    });
+}
+function tagsOf(value) {
+    if (!Array.isArray(value))
+        return null;
+    const tags = [];
+    for (const item of value) {
+        if (!isRecord(item))
+            continue;
+        const id = optInt(item.id);
+        const name = optString(item.name);
+        if (id !== null && name !== null)
+            tags.push({ id, name });
+    }
+    return tags;
+}
+function recordOf(value, read) {
+    const out = {};
+    if (!isRecord(value))
+        return out;
+    for (const [key, raw] of Object.entries(value)) {
+        const parsed = read(raw);
+        if (parsed !== null)
+            out[key] = parsed;
+    }
+    return out;
+}
+function configOf(value) {
+    const o = isRecord(value) ? value : {};
+    return {
+        values: isRecord(o.values) ? { ...o.values } : {},
+        origin: recordOf(o.origin, optString),
+        fileLines: recordOf(o.file_lines, optInt),
+        fileInSync: optBool(o.file_in_sync)
+    };
+}
+function parseEditorView(data, ctx, fallbackId) {
+    const o = asRecord(data, ctx, '(editor view)');
+    const inner = isRecord(o.challenge) ? { ...o.challenge, ...o } : o;
+    const miniature = pick(inner, 'miniature', 'image', 'cover');
+    return {
+        id: optInt(inner.id) ?? optInt(inner.challenge_id) ?? fallbackId,
+        name: reqString(inner, 'name', ctx),
+        description: optString(inner.description),
+        status: optString(inner.status) ?? 'unknown',
+        isPublic: optBool(inner.is_public),
+        kernelVersion: kernelOf(inner),
+        tags: tagsOf(inner.tags),
+        config: configOf(inner.config),
+        startBlockers: issuesOf(inner.start_blockers),
+        startRecommendations: issuesOf(inner.start_recommendations),
+        runningEditableFields: Array.isArray(inner.running_editable_fields)
+            ? inner.running_editable_fields.filter((f) => typeof f === 'string')
+            : [],
+        hasCover: miniature === undefined ? null : miniature !== null && miniature !== ''
+    };
+}
+function parseKinds(data, ctx) {
+    const list = isRecord(data) && Array.isArray(data.kinds) ? data.kinds : data;
+    return asArray(list, ctx, '(kinds)').map(item => {
+        const o = asRecord(item, ctx, 'kinds[]');
+        return {
+            kernelVersion: reqString(o, 'kernel_version', ctx),
+            label: optString(o.label),
+            hasMachine: optBool(o.has_machine)
+        };
+    });
+}
+function parseSchema(data, ctx) {
+    return asRecord(data, ctx, '(config schema)');
+}
+function parseCatalog(data, ctx) {
+    const list = isRecord(data) && Array.isArray(data.tags) ? data.tags : data;
+    return asArray(list, ctx, '(tag catalog)').map(item => {
+        const o = asRecord(item, ctx, 'tags[]');
+        return { id: reqInt(o, 'id', ctx), name: reqString(o, 'name', ctx) };
+    });
+}
+function parseTagList(data, ctx) {
+    return parseCatalog(data, ctx);
+}
+function parseRemoteFiles(data, ctx) {
+    return fileEntries(data, ctx)
+        .map(([name, f]) => remoteFile(name, f))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+function remoteFile(name, f) {
+    return {
+        name,
+        size: optInt(f.size),
+        isBinary: optBool(f.is_binary),
+        // A cut listing is no proof of the content: compared by hash or size instead.
+        content: typeof f.content === 'string' && optBool(f.is_truncated) !== true ? f.content : null,
+        sha256: typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(f.sha256)
+            ? f.sha256.toLowerCase()
+            : null
+    };
+}
+const SEVERITY_WORDS = {
+    error: 'error',
+    errors: 'error',
+    fatal: 'error',
+    warning: 'warning',
+    warnings: 'warning',
+    warn: 'warning',
+    info: 'notice',
+    notice: 'notice',
+    infos: 'notice',
+    notices: 'notice',
+    hint: 'notice'
+};
+/**
+ * The env check's findings. The contract says only "the validator's findings (200 whatever
+ * they say)", so the reading is lenient: lists under `findings`, `issues`, `errors`,
+ * `warnings` (their key gives the default severity), each item a string or
+ * `{line|lineno, column|col, message|msg, severity|level, code}`.
+ */
+function parseEnvCheck(data, ctx) {
+    const o = asRecord(data, ctx, '(env check)');
+    const findings = [];
+    for (const key of ['findings', 'issues', 'errors', 'warnings', 'notices', 'infos']) {
+        const list = o[key];
+        if (!Array.isArray(list))
+            continue;
+        const byKey = SEVERITY_WORDS[key] ?? 'error';
+        for (const item of list)
+            findings.push(envFinding(item, byKey));
+    }
+    const verdict = optBool(pick(o, 'ok', 'valid', 'is_valid', 'passed'));
+    return { ok: verdict ?? !findings.some(f => f.severity === 'error'), findings };
+}
+function envFinding(item, fallback) {
+    if (typeof item === 'string') {
+        return { severity: fallback, line: null, column: null, message: item, code: null };
+    }
+    const f = isRecord(item) ? item : {};
+    const word = optString(pick(f, 'severity', 'level', 'kind', 'type'))?.toLowerCase();
+    const line = optInt(pick(f, 'line', 'lineno', 'line_number'));
+    const column = optInt(pick(f, 'column', 'col', 'col_offset'));
+    return {
+        severity: (word && SEVERITY_WORDS[word]) || fallback,
+        line: line !== null && line >= 1 ? line : null,
+        column: column !== null && column >= 0 ? column : null,
+        message: optString(pick(f, 'message', 'msg', 'error', 'detail')) ?? 'finding without a message',
+        code: optString(pick(f, 'code', 'rule', 'id'))
+    };
+}
+const REFUSAL_LINE = /challenge\.toml:(\d+):\s*/g;
+/**
+ * The line-numbered findings of a refused challenge.toml, from the refusal's `error` and
+ * `details` (`challenge.toml:3: unknown key 'x'`, several per message possible). A message
+ * without a line number is kept whole, with line null.
+ */
+function parseConfigRefusal(body, fallbackText) {
+    const o = isRecord(body) ? body : {};
+    const texts = [];
+    const details = pick(o, 'details', 'errors');
+    if (Array.isArray(details)) {
+        for (const item of details) {
+            if (typeof item === 'string')
+                texts.push(item);
+            else if (isRecord(item)) {
+                const message = optString(pick(item, 'message', 'error'));
+                const line = optInt(item.line);
+                if (message !== null)
+                    texts.push(line !== null ? `challenge.toml:${line}: ${message}` : message);
+            }
+        }
+    }
+    if (texts.length === 0)
+        texts.push(optString(o.error) ?? fallbackText);
+    const out = [];
+    for (const text of texts)
+        out.push(...splitRefusal(text));
+    return out;
+}
+function splitRefusal(text) {
+    const marks = [...text.matchAll(REFUSAL_LINE)];
+    if (marks.length === 0)
+        return [{ line: null, message: text.trim() }];
+    const out = [];
+    marks.forEach((mark, i) => {
+        const start = (mark.index ?? 0) + mark[0].length;
+        const end = marks[i + 1]?.index ?? text.length;
+        const message = text.slice(start, end).trim().replace(/[;,]$/, '').trim();
+        out.push({ line: Number(mark[1]), message });
+    });
+    return out;
+}
+function parseBenchmarkRun(data, ctx) {
+    const o = asRecord(data, ctx, '(benchmark run)');
+    const run = isRecord(o.run) ? o.run : o;
+    let score = null;
+    if (Array.isArray(run.submission_results)) {
+        for (const row of run.submission_results) {
+            if (!isRecord(row))
+                continue;
+            score = optNumber(pick(row, 'score', 'submission_reward'));
+            if (score !== null)
+                break;
+        }
+    }
+    score ??= optNumber(run.score);
+    return {
+        jobStatus: reqString(run, 'job_status', ctx),
+        jobErrorType: optString(run.job_error_type),
+        envErrorType: optString(run.env_error_type),
+        envErrorMessage: optString(run.env_error_message),
+        envLogs: optString(run.env_stdout_logs),
+        score
+    };
+}
+function scalar(value) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        return value;
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'boolean')
+        return String(value);
+    return null;
+}
+function parseBenchmarkStatus(data, ctx) {
+    const o = asRecord(data, ctx, '(benchmark status)');
+    const run = isRecord(o.run) ? parseBenchmarkRun(o.run, ctx) : null;
+    const checks = [];
+    if (Array.isArray(o.checks)) {
+        for (const item of o.checks) {
+            if (!isRecord(item))
+                continue;
+            const key = optString(item.key);
+            if (key === null)
+                continue;
+            checks.push({
+                key,
+                label: optString(item.label),
+                configured: scalar(item.configured),
+                measured: scalar(item.measured),
+                ratio: optNumber(item.ratio),
+                status: optString(item.status) ?? 'unmeasured',
+                message: optString(item.message)
+            });
+        }
+    }
+    return { run, checks };
+}
+function parseCreatedChallenge(data, ctx) {
+    const o = asRecord(data, ctx, '(created challenge)');
+    const inner = isRecord(o.challenge) ? o.challenge : isRecord(o.competition) ? o.competition : o;
+    const id = optInt(inner.id) ??
+        optInt(o.challenge_id) ??
+        optInt(o.competition_id) ??
+        optInt(inner.challenge_id);
+    if (id === null)
+        fail(ctx, 'id', 'an integer');
+    return id;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/arena/multipart.ts
+/**
+ * multipart/form-data bodies built by hand, so a file streams from disk with an exact
+ * Content-Length and memory that does not grow with its size: preamble, the file's bytes as
+ * they are read, epilogue.
+ */
+
+
+
+
+
+const CRLF = '\r\n';
+/**
+ * Bytes per read. Each read is a new buffer, freed only by a garbage collection, and collections
+ * follow the count of chunks rather than their bytes: 32 KiB chunks keep a 1 GiB upload's peak
+ * at ~20 MiB of such buffers where 64 KiB ones let it reach 40–65 MiB (bench/upload-memory.ts),
+ * at the same speed.
+ */
+const READ_CHUNK = 32 * 1024;
+/** A quoted-string for Content-Disposition, escaped as browsers do (WHATWG HTML form encoding). */
+function quoteName(name) {
+    return `"${name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
+}
+function newBoundary() {
+    return `----mlarena-action-${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
+}
+/**
+ * Opens `path` and returns a body with one part named `field` whose filename is `filename`.
+ * The size is taken from the open file (not from an earlier stat) and exactly that many bytes
+ * are sent. `onProgress(bytes)` reports the file's bytes handed to the connection so far;
+ * `touch()` is called on every chunk.
+ */
+async function openFilePart(path, field, filename, onChunk, boundary = newBoundary()) {
+    let handle;
+    let size;
+    try {
+        handle = await (0,promises_namespaceObject.open)(path, 'r');
+    }
+    catch (error) {
+        throw new LocalFileError('read', path, error);
+    }
+    try {
+        size = (await handle.stat()).size;
+    }
+    catch (error) {
+        await handle.close();
+        throw new LocalFileError('read', path, error);
+    }
+    const preamble = Buffer.from(`--${boundary}${CRLF}` +
+        `Content-Disposition: form-data; name=${quoteName(field)}; filename=${quoteName(filename)}${CRLF}` +
+        `Content-Type: application/octet-stream${CRLF}${CRLF}`, 'utf8');
+    const epilogue = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'utf8');
+    // An empty range would make createReadStream read the whole file: no stream for an empty one.
+    const file = size > 0
+        ? (0,external_node_fs_namespaceObject.createReadStream)('', { fd: handle, start: 0, end: size - 1, highWaterMark: READ_CHUNK })
+        : null;
+    if (!file)
+        await handle.close();
+    async function* parts() {
+        yield preamble;
+        let sent = 0;
+        if (file) {
+            for await (const chunk of file) {
+                sent += chunk.length;
+                onChunk(sent, size);
+                yield chunk;
+            }
+        }
+        else {
+            onChunk(0, 0);
+        }
+        yield epilogue;
+    }
+    const stream = external_node_stream_.Readable.from(parts(), { objectMode: false });
+    // Closing the body (on error, abort or retry) closes the file.
+    stream.once('close', () => file?.destroy());
+    return {
+        stream,
+        length: preamble.length + size + epilogue.length,
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        fileSize: size
+    };
+}
+/** A body of plain form fields (e.g. `delete_file=<name>`). */
+function fieldsBody(fields, boundary = newBoundary()) {
+    let text = '';
+    for (const [name, value] of Object.entries(fields)) {
+        text += `--${boundary}${CRLF}Content-Disposition: form-data; name=${quoteName(name)}${CRLF}${CRLF}${value}${CRLF}`;
+    }
+    text += `--${boundary}--${CRLF}`;
+    const buffer = Buffer.from(text, 'utf8');
+    return {
+        stream: external_node_stream_.Readable.from([buffer]),
+        length: buffer.length,
+        contentType: `multipart/form-data; boundary=${boundary}`
+    };
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/arena/token.ts
+/**
+ * ML Arena API tokens: `mlk_<scope>_<lookup>_<secret>` (split on `_` at most three times, so the
+ * secret may contain `_`). The raw token lives in a private field: it never shows up in an error
+ * message, a log line, JSON.stringify or util.inspect output; `masked` is the most anything shows.
+ */
+
+
+
+const SCOPES = new Set(['user', 'creator', 'teacher']);
+const SHAPE = 'mlk_<scope>_<lookup>_<secret> with scope user, creator or teacher';
+class TokenError extends ActionError {
+    name = 'TokenError';
+    reason;
+    constructor(reason, message) {
+        super(message);
+        this.reason = reason;
+    }
+}
+class Token {
+    scope;
+    lookup;
+    /** e.g. `mlk_user_ab12…`: safe to print. */
+    masked;
+    #raw;
+    constructor(raw, scope, lookup) {
+        this.#raw = raw;
+        this.scope = scope;
+        this.lookup = lookup;
+        this.masked = `mlk_${scope}_${lookup.slice(0, 4)}…`;
+    }
+    /** The Authorization header value. */
+    authorization() {
+        return `Bearer ${this.#raw}`;
+    }
+    /** The raw token, for secret masking (core.setSecret) and redaction only. */
+    reveal() {
+        return this.#raw;
+    }
+    toString() {
+        return this.masked;
+    }
+    toJSON() {
+        return this.masked;
+    }
+    [external_node_util_.inspect.custom]() {
+        return `Token(${this.masked})`;
+    }
+}
+function parseToken(raw) {
+    const value = raw.trim();
+    if (value === '') {
+        throw new TokenError('empty', `The ML Arena token is empty: give a token of the form ${SHAPE}.`);
+    }
+    if (!value.startsWith('mlk_') && /^[^\s:]+:[^\s:]+$/.test(value)) {
+        throw new TokenError('retired', `The ML Arena token looks like the retired key_id:key_pass form, which ML Arena no longer accepts: mint a new token on ML Arena; it looks like ${SHAPE}.`);
+    }
+    const parts = splitToken(value);
+    // Printable ASCII only, no spaces: anything else is a copy-paste accident.
+    if (!parts || !/^[\x21-\x7e]+$/.test(value)) {
+        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
+    }
+    const [prefix, scope, lookup, secret] = parts;
+    if (prefix !== 'mlk' || !SCOPES.has(scope) || lookup === '' || secret === '') {
+        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
+    }
+    return new Token(value, scope, lookup);
+}
+/** Splits on `_` at most three times (the secret keeps any further `_`). */
+function splitToken(value) {
+    const a = value.indexOf('_');
+    const b = a < 0 ? -1 : value.indexOf('_', a + 1);
+    const c = b < 0 ? -1 : value.indexOf('_', b + 1);
+    if (c < 0)
+        return null;
+    return [value.slice(0, a), value.slice(a + 1, b), value.slice(b + 1, c), value.slice(c + 1)];
+}
+/** Fails before any request when the token's scope cannot use `route`. */
+function requireScope(token, scope, route) {
+    if (token.scope === scope)
+        return;
+    throw new ArenaError(`ML Arena needs a ${scope} token for ${route}, but the token given (${token.masked}) is a ${token.scope} token: mint a ${scope} token (mlk_${scope}_…) and use it instead.`, { kind: 'scope', route });
+}
+
+;// CONCATENATED MODULE: ./src/arena/creator.ts
+
+
+
+
+/** The timeouts the official client uses: 60 s create, 120 s per upload. */
+const CREATE_MS = 60_000;
+const UPLOAD_MS = 120_000;
+class CreatorClient {
+    #arena;
+    constructor(arena) {
+        this.#arena = arena;
+    }
+    get arena() {
+        return this.#arena;
+    }
+    /** The challenges the token's user owns or assists on, hidden ones included. */
+    async myChallenges() {
+        const a = await this.#need(w => creatorEndpoints.mine(w), {});
+        return parseCreatorChallenges(a.data, ctxOf(a));
+    }
+    async editorView(challengeId) {
+        const a = await this.#need(w => creatorEndpoints.editorView(w, challengeId), {});
+        return parseEditorView(a.data, ctxOf(a), challengeId);
+    }
+    async kinds() {
+        const a = await this.#need(w => creatorEndpoints.kinds(w), {});
+        return parseKinds(a.data, ctxOf(a));
+    }
+    async configSchema() {
+        const a = await this.#need(w => creatorEndpoints.schema(w), {});
+        return parseSchema(a.data, ctxOf(a));
+    }
+    async tagCatalog() {
+        const a = await this.#need(w => creatorEndpoints.catalog(w), {});
+        return parseCatalog(a.data, ctxOf(a));
+    }
+    /** The tags on a challenge; null when the server has no such route (404/405). */
+    async challengeTags(challengeId) {
+        try {
+            await this.#arena.wire();
+            const a = await this.#arena.call(w => creatorEndpoints.readTags(w, challengeId), () => ({}));
+            return a ? parseTagList(a.data, ctxOf(a)) : null;
+        }
+        catch (error) {
+            if (error instanceof ArenaError && (error.status === 404 || error.status === 405))
+                return null;
+            throw error;
+        }
+    }
+    /** Creates a challenge and returns its id. Not retried after it may have been carried out. */
+    async createChallenge(spec) {
+        const a = await this.#need(w => creatorEndpoints.create(w), {
+            json: w => createChallengeBody(w, spec),
+            idempotent: false,
+            timeoutMs: CREATE_MS
+        });
+        return parseCreatedChallenge(a.data, ctxOf(a));
+    }
+    async updateChallenge(challengeId, update) {
+        await this.#need(w => creatorEndpoints.update(w, challengeId), {
+            json: () => updateChallengeBody(update),
+            expect: 'optional'
+        });
+    }
+    async setTags(challengeId, tagIds) {
+        await this.#need(w => creatorEndpoints.tags(w, challengeId), {
+            json: () => ({ tag_ids: tagIds }),
+            expect: 'optional'
+        });
+    }
+    async listFiles(challengeId, folder) {
+        const a = await this.#need(w => creatorEndpoints.files(w, challengeId, folder), {});
+        return parseRemoteFiles(a.data, ctxOf(a));
+    }
+    /**
+     * Uploads one file as the multipart part `file`. A refused challenge.toml is a 400 whose
+     * ArenaError carries the answer (`body`): see parseConfigRefusal. Returns the answer's JSON.
+     */
+    async uploadFile(challengeId, folder, file) {
+        const a = await this.#need(w => creatorEndpoints.upload(w, challengeId, folder), {
+            what: `the upload of ${folder}/${oneLineText(file.name, 120)}`,
+            body: async (touch) => openFilePart(file.path, 'file', file.name, () => touch()),
+            timeoutMs: UPLOAD_MS,
+            idleTimeout: true,
+            expect: 'optional'
+        });
+        return a.data;
+    }
+    async deleteFile(challengeId, folder, name) {
+        await this.#need(w => creatorEndpoints.deleteFile(w, challengeId, folder, name), {
+            what: `the deletion of ${folder}/${oneLineText(name, 120)}`,
+            expect: 'optional'
+        });
+    }
+    /** The validator's findings on an env.py buffer; nothing is saved. */
+    async checkEnv(challengeId, content) {
+        const a = await this.#need(w => creatorEndpoints.checkEnv(w, challengeId), {
+            json: () => ({ content }),
+            // The check saves nothing: repeating it is harmless.
+            idempotent: true
+        });
+        return parseEnvCheck(a.data, ctxOf(a));
+    }
+    async overview(challengeId) {
+        const a = await this.#need(w => creatorEndpoints.markdown(w, challengeId, 'GET'), {});
+        const o = a.data;
+        return typeof o === 'object' &&
+            o !== null &&
+            typeof o.content === 'string'
+            ? o.content
+            : '';
+    }
+    async setOverview(challengeId, content) {
+        await this.#need(w => creatorEndpoints.markdown(w, challengeId, 'PUT'), {
+            json: () => ({ content }),
+            expect: 'optional'
+        });
+    }
+    async setCover(challengeId, file) {
+        await this.#need(w => creatorEndpoints.cover(w, challengeId), {
+            what: `the upload of ${oneLineText(file.name, 120)}`,
+            body: async (touch) => openFilePart(file.path, 'file', file.name, () => touch()),
+            timeoutMs: UPLOAD_MS,
+            idleTimeout: true,
+            // The same image replaces itself: repeating the upload is harmless.
+            idempotent: true,
+            expect: 'optional'
+        });
+    }
+    /** Starts a benchmark run; never repeated after it may have started one. */
+    async runBenchmark(challengeId) {
+        const a = await this.#need(w => creatorEndpoints.runBenchmark(w, challengeId), {
+            idempotent: false,
+            expect: 'optional'
+        });
+        return a.data === null ? null : parseBenchmarkRun(a.data, ctxOf(a));
+    }
+    async benchmarkStatus(challengeId) {
+        const a = await this.#need(w => creatorEndpoints.benchmarkStatus(w, challengeId), {});
+        return parseBenchmarkStatus(a.data, ctxOf(a));
+    }
+    /** A refusal (400/409) is an ArenaError whose `body.details` lists every blocker. */
+    async start(challengeId) {
+        await this.#need(w => creatorEndpoints.start(w, challengeId), { expect: 'optional' });
+    }
+    async stop(challengeId) {
+        await this.#need(w => creatorEndpoints.stop(w, challengeId), { expect: 'optional' });
+    }
+    /** A call whose route must exist on the wire in use; the legacy wire lacks some. */
+    async #need(build, spec) {
+        const { json, ...rest } = spec;
+        const probe = build('current');
+        if (probe?.scope)
+            requireScope(this.#arena.token, probe.scope, `${probe.method} /api${probe.path}`);
+        // Settle the wire first (one competition-list read, remembered): detection by a creator
+        // route would take its real 404 (a hidden challenge) for a route the wire lacks.
+        await this.#arena.wire();
+        const answer = await this.#arena.call(build, w => ({
+            ...rest,
+            ...(json ? { json: json(w) } : {})
+        }));
+        if (answer === null) {
+            throw new ArenaError(`This ML Arena server speaks the legacy API wire, which has no route for ${probe?.what ?? 'this call'} (${probe?.method ?? ''} /api${probe?.path ?? ''} is current-wire only): use a server on the current wire, or api-wire: current.`, { kind: 'protocol', route: probe ? `${probe.method} /api${probe.path}` : '' });
+        }
+        return answer;
+    }
+}
+function ctxOf(a) {
+    return a.ctx;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+
+const systemClock = {
+    now: () => performance.now(),
+    sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined)
+};
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Small text helpers shared by error messages and the report. */
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+/**
+ * A byte count for humans, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.4 MiB`.
+ * One decimal above 1 KiB; the unit is chosen after rounding, so 1048575 bytes reads `1.0 MiB`,
+ * never `1024.0 KiB`.
+ */
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 1024) {
+        return `${Number.isFinite(bytes) ? Math.max(0, Math.round(bytes)) : 0} B`;
+    }
+    let value = bytes;
+    for (const unit of BYTE_UNITS) {
+        value /= 1024;
+        const rounded = Math.round(value * 10) / 10;
+        if (rounded < 1024 || unit === BYTE_UNITS[BYTE_UNITS.length - 1]) {
+            return `${rounded.toFixed(1)} ${unit}`;
+        }
+    }
+    return `${bytes} B`; // not reached: the last unit always returns
+}
+/**
+ * A value from the user, quoted for a one-line message: JSON escaping keeps control characters
+ * from breaking the line, and long values are cut.
+ */
+function quoteValue(value, max = 60) {
+    const chars = [...value];
+    const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
+    return JSON.stringify(cut);
+}
+/** `1 file`, `3 files`. */
+function plural(count, one, many = `${one}s`) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+/**
+ * Characters that have no place in one line of text or in a name: C0 and C1 controls, DEL, the
+ * Unicode line/paragraph separators, and bidirectional controls (they can make a name display
+ * as something else).
+ */
+const CONTROL = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/;
+function hasControlCharacters(text) {
+    return CONTROL.test(text);
+}
+/** Each run of control characters becomes one space. */
+function replaceControlCharacters(text) {
+    return text.replace(new RegExp(`${CONTROL.source}+`, 'g'), ' ');
+}
+/**
+ * Untrusted text (from ML Arena) for one line of the Actions log: control and bidirectional
+ * characters become spaces (a newline could forge a `::command::`), and the length is bounded.
+ */
+function oneLine(text, max = 200) {
+    const flat = replaceControlCharacters(text)
+        .replace(/\s{2,}/g, ' ')
+        .trim();
+    return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
+const CANCEL_GRACE_MS = 1500;
+/** Listens for SIGINT/SIGTERM until disposed; the first one aborts `signal` (with a warning). */
+function watchCancellation(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`);
+        controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose() {
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
+        }
+    };
+}
+/**
+ * Waits for the pipeline: its end, or, once cancelled, at most `graceMs` more, so the report is
+ * written with the last known state even when a request is still hanging.
+ */
+async function raceCancellation(pipeline, signal, graceMs = CANCEL_GRACE_MS) {
+    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
+    // this handler it would be an unhandled rejection that ends the process before the report.
+    pipeline.catch(() => undefined);
+    const cancelled = new Promise(resolve => {
+        if (signal.aborted)
+            resolve();
+        signal.addEventListener('abort', () => setTimeout(resolve, graceMs).unref(), { once: true });
+    });
+    await Promise.race([pipeline, cancelled]);
+}
+
+;// CONCATENATED MODULE: ./src/github/actions-log.ts
+/** The Logger of a real run: the Actions log, through @actions/core (groups fold in the UI). */
+
+const actionsLog = {
+    debug: message => core_debug(message),
+    info: message => info(message),
+    warning: message => warning(message),
+    notice: message => notice(message),
+    group: (title, fn) => group(title, fn)
+};
+
+;// CONCATENATED MODULE: ./src/arena/base-url.ts
+/**
+ * The API root from the user's base URL: trailing `/` stripped, `/api` appended.
+ *
+ * A path prefix is allowed (`https://example.org/mlarena` → `https://example.org/mlarena/api`):
+ * self-hosted backends may live behind a reverse proxy under one. Refused: credentials, a query
+ * or a fragment (they would ride along on every request), a path that already ends in `/api`
+ * (the client appends it), and plain http:// except to this machine (the token would cross the
+ * network in clear text).
+ */
+
+class BaseUrlError extends ActionError {
+    name = 'BaseUrlError';
+}
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+function apiRoot(raw) {
+    const value = raw.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new BaseUrlError(`The ML Arena base URL is not a URL: give one like https://ml-arena.com.`);
+    }
+    const shown = `${url.protocol}//${url.host}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new BaseUrlError(`The ML Arena base URL must start with https:// (got ${url.protocol}).`);
+    }
+    if (url.username || url.password) {
+        throw new BaseUrlError(`The ML Arena base URL must not contain credentials: the token goes in its own input.`);
+    }
+    if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
+        throw new BaseUrlError(`The ML Arena base URL (${shown}) must not have a query string or a fragment.`);
+    }
+    if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
+        throw new BaseUrlError(`The ML Arena base URL uses plain http:// to ${url.hostname}: the token would cross the network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1.`);
+    }
+    const path = url.pathname.replace(/\/+$/, '');
+    if (/\/api$/i.test(path)) {
+        throw new BaseUrlError(`The ML Arena base URL must not end with /api: the client adds it (give ${shown}${path.slice(0, -4)}).`);
+    }
+    return `${url.protocol}//${url.host}${path}/api`;
+}
+
 ;// CONCATENATED MODULE: ./src/arena/courses.ts
 
 const ROOT = '/academic_courses';
-function ep(method, path, what, userScope = false) {
+function courses_ep(method, path, what, userScope = false) {
     return { method, path, what, userScope };
 }
 const courseEndpoints = {
-    preview: (joinCode) => ep('GET', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the course preview'),
+    preview: (joinCode) => courses_ep('GET', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the course preview'),
     /** Enrolling needs a user token: the server enrols the token's user. */
-    enroll: (joinCode) => ep('POST', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the enrolment', true),
-    list: () => ep('GET', `${ROOT}/`, 'the course list'),
-    create: () => ep('POST', `${ROOT}/`, 'the course creation'),
+    enroll: (joinCode) => courses_ep('POST', `${ROOT}/enroll/${encodeURIComponent(joinCode)}`, 'the enrolment', true),
+    list: () => courses_ep('GET', `${ROOT}/`, 'the course list'),
+    create: () => courses_ep('POST', `${ROOT}/`, 'the course creation'),
     /** The courses the token's user teaches or assists on (current wire). */
-    taught: () => ep('GET', '/teacher/courses', 'the list of your courses'),
-    roster: (courseId) => ep('GET', `/teacher/students/${courseId}`, 'the course roster')
+    taught: () => courses_ep('GET', '/teacher/courses', 'the list of your courses'),
+    roster: (courseId) => courses_ep('GET', `/teacher/students/${courseId}`, 'the course roster')
 };
 // ---- request bodies ----
 function enrolmentBody(request) {
@@ -38260,8 +39671,6 @@ function ids(value) {
     return out;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/arena/proxy-agent.ts
 /**
  * The dispatcher the ML Arena client uses by default: undici's EnvHttpProxyAgent, which reads
@@ -38827,110 +40236,6 @@ async function streamCapped(body, destination, maxBytes, deadline, onNetworkErro
     return { bytes, truncated };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/arena/multipart.ts
-/**
- * multipart/form-data bodies built by hand, so a file streams from disk with an exact
- * Content-Length and memory that does not grow with its size: preamble, the file's bytes as
- * they are read, epilogue.
- */
-
-
-
-
-
-const CRLF = '\r\n';
-/**
- * Bytes per read. Each read is a new buffer, freed only by a garbage collection, and collections
- * follow the count of chunks rather than their bytes: 32 KiB chunks keep a 1 GiB upload's peak
- * at ~20 MiB of such buffers where 64 KiB ones let it reach 40–65 MiB (bench/upload-memory.ts),
- * at the same speed.
- */
-const READ_CHUNK = 32 * 1024;
-/** A quoted-string for Content-Disposition, escaped as browsers do (WHATWG HTML form encoding). */
-function quoteName(name) {
-    return `"${name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
-}
-function newBoundary() {
-    return `----mlarena-action-${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
-}
-/**
- * Opens `path` and returns a body with one part named `field` whose filename is `filename`.
- * The size is taken from the open file (not from an earlier stat) and exactly that many bytes
- * are sent. `onProgress(bytes)` reports the file's bytes handed to the connection so far;
- * `touch()` is called on every chunk.
- */
-async function openFilePart(path, field, filename, onChunk, boundary = newBoundary()) {
-    let handle;
-    let size;
-    try {
-        handle = await (0,promises_namespaceObject.open)(path, 'r');
-    }
-    catch (error) {
-        throw new LocalFileError('read', path, error);
-    }
-    try {
-        size = (await handle.stat()).size;
-    }
-    catch (error) {
-        await handle.close();
-        throw new LocalFileError('read', path, error);
-    }
-    const preamble = Buffer.from(`--${boundary}${CRLF}` +
-        `Content-Disposition: form-data; name=${quoteName(field)}; filename=${quoteName(filename)}${CRLF}` +
-        `Content-Type: application/octet-stream${CRLF}${CRLF}`, 'utf8');
-    const epilogue = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'utf8');
-    // An empty range would make createReadStream read the whole file: no stream for an empty one.
-    const file = size > 0
-        ? (0,external_node_fs_namespaceObject.createReadStream)('', { fd: handle, start: 0, end: size - 1, highWaterMark: READ_CHUNK })
-        : null;
-    if (!file)
-        await handle.close();
-    async function* parts() {
-        yield preamble;
-        let sent = 0;
-        if (file) {
-            for await (const chunk of file) {
-                sent += chunk.length;
-                onChunk(sent, size);
-                yield chunk;
-            }
-        }
-        else {
-            onChunk(0, 0);
-        }
-        yield epilogue;
-    }
-    const stream = external_node_stream_.Readable.from(parts(), { objectMode: false });
-    // Closing the body (on error, abort or retry) closes the file.
-    stream.once('close', () => file?.destroy());
-    return {
-        stream,
-        length: preamble.length + size + epilogue.length,
-        contentType: `multipart/form-data; boundary=${boundary}`,
-        fileSize: size
-    };
-}
-/** A body of plain form fields (e.g. `delete_file=<name>`). */
-function fieldsBody(fields, boundary = newBoundary()) {
-    let text = '';
-    for (const [name, value] of Object.entries(fields)) {
-        text += `--${boundary}${CRLF}Content-Disposition: form-data; name=${quoteName(name)}${CRLF}${CRLF}${value}${CRLF}`;
-    }
-    text += `--${boundary}--${CRLF}`;
-    const buffer = Buffer.from(text, 'utf8');
-    return {
-        stream: external_node_stream_.Readable.from([buffer]),
-        length: buffer.length,
-        contentType: `multipart/form-data; boundary=${boundary}`
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/arena/no-duplicates.ts
 /**
  * Creating an agent and deploying one are not idempotent: repeating them blindly after a failure
@@ -39098,679 +40403,10 @@ function ambiguous(route, message) {
     return new ArenaError(message, { kind: 'ambiguous', route });
 }
 
-;// CONCATENATED MODULE: ./src/arena/token.ts
-/**
- * ML Arena API tokens: `mlk_<scope>_<lookup>_<secret>` (split on `_` at most three times, so the
- * secret may contain `_`). The raw token lives in a private field: it never shows up in an error
- * message, a log line, JSON.stringify or util.inspect output; `masked` is the most anything shows.
- */
-
-
-
-const SCOPES = new Set(['user', 'creator', 'teacher']);
-const SHAPE = 'mlk_<scope>_<lookup>_<secret> with scope user, creator or teacher';
-class TokenError extends ActionError {
-    name = 'TokenError';
-    reason;
-    constructor(reason, message) {
-        super(message);
-        this.reason = reason;
-    }
-}
-class Token {
-    scope;
-    lookup;
-    /** e.g. `mlk_user_ab12…`: safe to print. */
-    masked;
-    #raw;
-    constructor(raw, scope, lookup) {
-        this.#raw = raw;
-        this.scope = scope;
-        this.lookup = lookup;
-        this.masked = `mlk_${scope}_${lookup.slice(0, 4)}…`;
-    }
-    /** The Authorization header value. */
-    authorization() {
-        return `Bearer ${this.#raw}`;
-    }
-    /** The raw token, for secret masking (core.setSecret) and redaction only. */
-    reveal() {
-        return this.#raw;
-    }
-    toString() {
-        return this.masked;
-    }
-    toJSON() {
-        return this.masked;
-    }
-    [external_node_util_.inspect.custom]() {
-        return `Token(${this.masked})`;
-    }
-}
-function parseToken(raw) {
-    const value = raw.trim();
-    if (value === '') {
-        throw new TokenError('empty', `The ML Arena token is empty: give a token of the form ${SHAPE}.`);
-    }
-    if (!value.startsWith('mlk_') && /^[^\s:]+:[^\s:]+$/.test(value)) {
-        throw new TokenError('retired', `The ML Arena token looks like the retired key_id:key_pass form, which ML Arena no longer accepts: mint a new token on ML Arena; it looks like ${SHAPE}.`);
-    }
-    const parts = splitToken(value);
-    // Printable ASCII only, no spaces: anything else is a copy-paste accident.
-    if (!parts || !/^[\x21-\x7e]+$/.test(value)) {
-        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
-    }
-    const [prefix, scope, lookup, secret] = parts;
-    if (prefix !== 'mlk' || !SCOPES.has(scope) || lookup === '' || secret === '') {
-        throw new TokenError('malformed', `The ML Arena token is malformed: a token looks like ${SHAPE}.`);
-    }
-    return new Token(value, scope, lookup);
-}
-/** Splits on `_` at most three times (the secret keeps any further `_`). */
-function splitToken(value) {
-    const a = value.indexOf('_');
-    const b = a < 0 ? -1 : value.indexOf('_', a + 1);
-    const c = b < 0 ? -1 : value.indexOf('_', b + 1);
-    if (c < 0)
-        return null;
-    return [value.slice(0, a), value.slice(a + 1, b), value.slice(b + 1, c), value.slice(c + 1)];
-}
-/** Fails before any request when the token's scope cannot use `route`. */
-function requireScope(token, scope, route) {
-    if (token.scope === scope)
-        return;
-    throw new ArenaError(`ML Arena needs a ${scope} token for ${route}, but the token given (${token.masked}) is a ${token.scope} token: mint a ${scope} token (mlk_${scope}_…) and use it instead.`, { kind: 'scope', route });
-}
-
 ;// CONCATENATED MODULE: ./src/arena/version.ts
 /** The client's version, sent in the User-Agent. A test keeps it equal to package.json's version. */
 const CLIENT_VERSION = '0.1.0';
 const DEFAULT_USER_AGENT = `mlarena-action/${CLIENT_VERSION}`;
-
-;// CONCATENATED MODULE: ./src/arena/model.ts
-/**
- * The ML Arena domain model: one vocabulary (competition, agent) over both wires.
- * Wire payloads are mapped to these types in src/arena/wire.ts; nothing above src/arena/ sees a
- * wire field name. Every string here that came from ML Arena is untrusted text.
- */
-/** Known states; the server may send others, which are kept as-is and treated as non-terminal. */
-const AGENT_STATES = (/* unused pure expression or super */ null && ([
-    'created',
-    'uploading',
-    'upload_validated',
-    'upload_failed',
-    'deploying',
-    'deploy_queue',
-    'deploy_run',
-    'active',
-    'deploy_failed',
-    'deleted'
-]));
-const TERMINAL_STATES = new Set([
-    'active',
-    'deploy_failed',
-    'upload_failed',
-    'deleted'
-]);
-
-;// CONCATENATED MODULE: ./src/arena/leaderboard.ts
-
-const BENCHMARK_NAME = '__benchmark__';
-function parseLeaderboard(w, data, ctx) {
-    if (Array.isArray(data))
-        return bareBoard(data, ctx);
-    if (w === 'legacy' && !isRecord(data))
-        fail(ctx, '(leaderboard)', 'an array');
-    return envelope(asRecord(data, ctx, '(leaderboard)'), ctx);
-}
-/** The legacy answer: rows only. Which score is shown comes from the rows themselves. */
-function bareBoard(list, ctx) {
-    const rows = new Array(list.length);
-    let elo = false;
-    let metricName = null;
-    let precision = null;
-    for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (!isRecord(r))
-            fail(ctx, `[${i}]`, 'an object');
-        if (i === 0) {
-            elo = r.IsEloRanked === true || r.is_elo_ranked === true;
-            metricName = optString(r.Metric);
-            precision = optInt(r.FrontendPrecision);
-        }
-        rows[i] = readRow(r, ctx, i, { elo: r.IsEloRanked === true });
-    }
-    return {
-        rows,
-        total: rows.length,
-        scoreKind: elo ? 'elo' : 'mean_reward',
-        metricName,
-        order: 'desc',
-        precision,
-        me: null,
-        matches: null
-    };
-}
-function envelope(o, ctx) {
-    const challenge = isRecord(o.challenge) ? o.challenge : {};
-    const ranking = rankingMetric(challenge);
-    const key = ranking ? (optString(pick(ranking, 'key', 'name')) ?? '') : '';
-    const elo = ranking ? /elo/i.test(key) : challenge.is_elo_score === true;
-    const scoreKind = ranking
-        ? elo
-            ? 'elo'
-            : /^(mean_)?reward$/i.test(key)
-                ? 'mean_reward'
-                : 'metric'
-        : elo
-            ? 'elo'
-            : 'mean_reward';
-    const order = optString(ranking?.order ?? challenge.metric_order ?? challenge.ranked_order);
-    const shape = { elo };
-    const leaders = asArray(o.leaders, ctx, 'leaders');
-    const rows = new Array(leaders.length);
-    for (let i = 0; i < leaders.length; i++) {
-        const r = leaders[i];
-        if (!isRecord(r))
-            fail(ctx, `leaders[${i}]`, 'an object');
-        rows[i] = readRow(r, ctx, i, shape);
-    }
-    return {
-        rows,
-        total: optInt(o.total) ?? rows.length,
-        scoreKind,
-        metricName: ranking
-            ? (optString(pick(ranking, 'label', 'display_name', 'name')) ?? (key || null))
-            : optString(challenge.metric),
-        order: order?.toLowerCase() === 'asc' ? 'asc' : 'desc',
-        precision: optInt(ranking ? pick(ranking, 'precision', 'frontend_precision') : undefined) ??
-            optInt(challenge.frontend_precision),
-        me: isRecord(o.me) ? readMe(o.me, ctx, shape) : null,
-        matches: Array.isArray(o.matches) ? readRows(o.matches, ctx, shape, 'matches') : null,
-        ...(isRecord(o.course_context) ? { course: courseContext(o.course_context) } : {})
-    };
-}
-function courseContext(c) {
-    const course = {
-        courseId: optInt(c.course_id),
-        passThreshold: optNumber(c.pass_threshold)
-    };
-    if (c.enrolled_count !== undefined)
-        course.enrolledCount = optInt(c.enrolled_count);
-    return course;
-}
-/** 4.x: the metric declaration with `is_ranking`. */
-function rankingMetric(challenge) {
-    const metrics = challenge.metrics;
-    if (!Array.isArray(metrics))
-        return null;
-    for (const m of metrics)
-        if (isRecord(m) && optBool(m.is_ranking) === true)
-            return m;
-    return null;
-}
-function readMe(me, ctx, shape) {
-    return {
-        rank: optInt(me.rank),
-        position: optInt(me.position),
-        percentile: optNumber(me.percentile),
-        row: isRecord(me.row) ? readRow(me.row, ctx, -1, shape) : null,
-        neighbours: Array.isArray(me.neighbours)
-            ? readRows(me.neighbours, ctx, shape, 'me.neighbours')
-            : []
-    };
-}
-function readRows(list, ctx, shape, field) {
-    const rows = [];
-    for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (!isRecord(r))
-            fail(ctx, `${field}[${i}]`, 'an object');
-        rows.push(readRow(r, ctx, i, shape));
-    }
-    return rows;
-}
-function readRow(r, ctx, index, shape) {
-    return r.Rank !== undefined ? legacyRow(r, ctx, index) : currentRow(r, ctx, index, shape);
-}
-function legacyRow(r, ctx, index) {
-    const rank = optNumber(r.Rank);
-    if (rank === null)
-        fail(ctx, `[${index}].Rank`, 'a number');
-    const agentName = optString(r.AgentName) ?? '';
-    const username = optString(r.Username) ?? '';
-    const row = {
-        rank,
-        agentId: optInt(r.agentAttachId),
-        agentName,
-        username,
-        teamName: optString(r.TeamName),
-        score: optNumber(r.IsEloRanked === true ? r.EloScore : r.MeanReward),
-        episodes: optInt(r.NEpisodes),
-        runs: optInt(r.NumberOfRuns),
-        isMine: r.IsMyAgent === true,
-        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
-        lastRunAt: optTime(r.LastEndRunTs)
-    };
-    // `passed` only on the rows of a course board: absent, it stays absent.
-    const passed = pick(r, 'Passed', 'passed');
-    if (passed !== undefined)
-        row.passed = optBool(passed);
-    return row;
-}
-function currentRow(r, ctx, index, shape) {
-    const rank = optNumber(r.rank);
-    if (rank === null)
-        fail(ctx, index < 0 ? 'me.row.rank' : `leaders[${index}].rank`, 'a number');
-    const agentName = optString(r.submission_name) ?? '';
-    const username = optString(r.username) ?? '';
-    // `score` present (even null: unranked) wins; older rows carry mean_reward / elo_score.
-    const score = r.score !== undefined ? optNumber(r.score) : optNumber(shape.elo ? r.elo_score : r.mean_reward);
-    const row = {
-        rank,
-        agentId: optInt(r.submission_id),
-        agentName,
-        username,
-        teamName: optString(r.team_name),
-        score,
-        episodes: optInt(r.n_episodes_total),
-        runs: optInt(r.number_of_runs),
-        isMine: r.is_my_submission === true,
-        isBenchmark: agentName === BENCHMARK_NAME || username === BENCHMARK_NAME,
-        lastRunAt: optTime(r.last_end_run_ts)
-    };
-    if (r.passed !== undefined)
-        row.passed = optBool(r.passed);
-    return row;
-}
-
-;// CONCATENATED MODULE: ./src/arena/wire.ts
-
-
-function agentRoot(w, cid, aid) {
-    return w === 'current'
-        ? `/submissions/challenge/${cid}/${aid}`
-        : `/direct_attache_agents/competition/${cid}/${aid}`;
-}
-function agentsPrefix(w) {
-    return w === 'current' ? '/submissions' : '/direct_attache_agents';
-}
-function wire_ep(method, path, what, userScope = true) {
-    return { method, path, what, userScope };
-}
-const endpoints = {
-    competition: (w, cid) => wire_ep('GET', w === 'current' ? `/challenges/${cid}` : `/competitions/${cid}`, 'the competition request', false),
-    competitions: (w) => wire_ep('GET', w === 'current' ? '/challenges/' : '/competitions/', 'the competition list', false),
-    runtimeOptions: (w, cid) => wire_ep('GET', `${agentsPrefix(w)}/runtime_options/${cid}`, 'the runtime options request'),
-    createAgent: (w, cid) => wire_ep('POST', w === 'current'
-        ? `/submissions/challenge/${cid}`
-        : `/direct_attache_agents/competition/${cid}`, 'the agent creation'),
-    agentRuntime: (w, aid) => wire_ep('GET', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime request'),
-    pinRuntime: (w, aid) => wire_ep('PUT', `${agentsPrefix(w)}/agent_runtime/${aid}`, 'the runtime pin'),
-    upload: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the upload'),
-    deleteFile: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/file`, 'the file deletion'),
-    listFiles: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file`, 'the file list'),
-    readFile: (w, cid, aid, name) => wire_ep('GET', `${agentRoot(w, cid, aid)}/file/${encodeURIComponent(name)}/content`, 'the file read'),
-    deploy: (w, cid, aid) => wire_ep('PUT', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy'),
-    deployQuota: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/deploy`, 'the deploy quota request'),
-    status: (w, cid, aid) => wire_ep('GET', `${agentRoot(w, cid, aid)}/status`, 'the status request'),
-    games: (w, aid) => wire_ep('GET', w === 'current'
-        ? `/submissions/submission/${aid}/games`
-        : `/direct_attache_agents/agent/${aid}/games`, 'the games request'),
-    leaderboard: (w, cid) => wire_ep('GET', w === 'current' ? `/leaderboard/challenge/${cid}` : `/leaderboard/competition/${cid}`, 'the leaderboard request', false),
-    deleteAgent: (w, cid, aid) => wire_ep('DELETE', agentRoot(w, cid, aid), 'the agent deletion'),
-    /** Current wire only. */
-    mine: (w) => w === 'current' ? wire_ep('GET', '/submissions/mine', 'the list of your agents') : null
-};
-// ---- request bodies and queries ----
-function createBody(w, name, copyFrom) {
-    if (w === 'current') {
-        return copyFrom === undefined
-            ? { submission_name: name }
-            : { submission_name: name, copy_from_submission_id: copyFrom };
-    }
-    return copyFrom === undefined
-        ? { agent_name: name }
-        : { agent_name: name, copy_from_agent_id: copyFrom };
-}
-function pinBody(runtimeId) {
-    return { docker_image_agent_runtime_id: runtimeId };
-}
-function competitionsQuery(page, query) {
-    return { page, per_page: query.perPage ?? 50, q: query.q, tags: query.tags, status: query.status };
-}
-/** Current wire only: the legacy leaderboard takes no query. Each key is sent only when wanted. */
-function leaderboardQuery(w, query) {
-    if (w === 'legacy')
-        return undefined;
-    return {
-        limit: query.limit,
-        offset: query.offset,
-        aggregate: query.aggregate,
-        me: query.me ? 'true' : undefined,
-        window: query.window,
-        q: query.q,
-        course_id: query.courseId
-    };
-}
-// ---- answers ----
-function healthOf(o) {
-    for (const key of ['machine', 'engine']) {
-        const block = o[key];
-        if (isRecord(block)) {
-            const ok = optBool(block.vm_health_ok);
-            if (ok !== null)
-                return ok;
-        }
-    }
-    return optBool(o.vm_health_ok);
-}
-function parseCompetition(data, ctx, fallbackId) {
-    const o = asRecord(data, ctx, '(competition)');
-    const id = optInt(o.id) ?? optInt(o.challenge_id) ?? optInt(o.competition_id) ?? fallbackId;
-    if (id === undefined)
-        fail(ctx, 'id', 'an integer');
-    return {
-        id,
-        name: reqString(o, 'name', ctx),
-        description: optString(o.description),
-        maxUploadSizeBytes: optInt(o.max_upload_size_bytes),
-        maxUploadFiles: optInt(o.max_upload_files),
-        simulatorHealthy: healthOf(o),
-        submissionFilename: optString(o.submission_filename),
-        submissionLayout: layoutOf(o.submission_layout),
-        kindLabel: optString(o.kind_label),
-        status: optString(o.status)
-    };
-}
-/** A file challenge's CSV layout; anything else (null on code challenges, older strings) is null. */
-function layoutOf(value) {
-    if (!isRecord(value) || !Array.isArray(value.columns))
-        return null;
-    return {
-        columns: value.columns.filter((column) => typeof column === 'string'),
-        separator: optString(value.separator),
-        idColumn: optString(value.id_column),
-        targetColumn: optString(value.target_column),
-        rowCount: optInt(value.row_count)
-    };
-}
-function parseCompetitionPage(data, ctx) {
-    const o = asRecord(data, ctx, '(page)');
-    const items = asArray(o.items, ctx, 'items').map(item => parseCompetition(item, ctx));
-    const metadata = isRecord(o.metadata) ? o.metadata : {};
-    return { items, hasNext: optBool(metadata.has_next) === true };
-}
-function parseRuntimeOptions(data, ctx) {
-    const list = arrayOrUnder(data, 'runtime_options', ctx, '(runtime options)');
-    return list.map(item => {
-        const o = asRecord(item, ctx, 'runtime option');
-        const packages = [];
-        if (Array.isArray(o.packages)) {
-            for (const p of o.packages) {
-                if (isRecord(p) && typeof p.name === 'string')
-                    packages.push({ name: p.name, version: optString(p.version) });
-            }
-        }
-        return {
-            id: reqInt(o, 'id', ctx),
-            language: reqString(o, 'language', ctx),
-            languageVersion: optString(o.language_version),
-            framework: optString(o.framework),
-            frameworkVersion: optString(o.framework_version),
-            requirement: optString(o.requirement),
-            displayName: optString(o.display_name),
-            packages
-        };
-    });
-}
-function parseCreated(w, data, ctx, name) {
-    const o = asRecord(data, ctx, '(created agent)');
-    if (w === 'current') {
-        return { id: reqInt(o, 'submission_id', ctx), name: optString(o.submission_name) ?? name };
-    }
-    return { id: reqInt(o, 'attache_agent_id', ctx), name: optString(o.agent_name) ?? name };
-}
-/** The runtime id pinned to an agent, or null when none is (the answer's shape varies). */
-function parseAgentRuntime(data, ctx) {
-    if (data === null)
-        return null;
-    const o = asRecord(data, ctx, '(agent runtime)');
-    const direct = optInt(pick(o, 'docker_image_agent_runtime_id', 'runtime_id'));
-    if (direct !== null)
-        return direct;
-    for (const key of ['runtime', 'agent_runtime', 'docker_image_agent_runtime']) {
-        const nested = o[key];
-        if (isRecord(nested))
-            return optInt(nested.id);
-    }
-    return null;
-}
-/**
- * Upload answers carry the agent's status: `upload_failed` (or a plain failure word) means the
- * upload failed; another failed state (e.g. `deploy_failed` from an earlier deploy) does not.
- */
-const FAILED_UPLOAD = /^(upload_failed|upload_invalid|failed|failure|error|invalid|rejected)$/i;
-function parseUpload(data, text) {
-    const o = isRecord(data) ? data : {};
-    const status = optString(o.status);
-    const message = optString(o.message) ?? optString(o.error) ?? (text || null);
-    const validationMessage = optString(o.validation_message);
-    const failed = (status !== null && FAILED_UPLOAD.test(status)) || typeof o.error === 'string';
-    return {
-        message: message !== null && status !== null && !message.includes(status)
-            ? `${status}: ${message}`
-            : (message ?? status),
-        validationMessage,
-        failed
-    };
-}
-function parseFiles(data, ctx) {
-    return fileEntries(data, ctx).map(([name, f]) => fileOf(name, f));
-}
-/**
- * The entries of a file list, `{files: {<name>: {...}}}` or `{files: [{name, ...}]}`, as
- * [name, fields] pairs (agent files here, a challenge's env and benchmark files in
- * creator-wire.ts).
- */
-function fileEntries(data, ctx) {
-    const o = asRecord(data, ctx, '(file list)');
-    const files = o.files;
-    if (Array.isArray(files)) {
-        return files.map(item => {
-            const f = asRecord(item, ctx, 'files[]');
-            const name = optString(pick(f, 'name', 'filename'));
-            if (name === null)
-                fail(ctx, 'files[].name', 'a string');
-            return [name, f];
-        });
-    }
-    return Object.entries(asRecord(files, ctx, 'files')).map(([name, value]) => [
-        name,
-        isRecord(value) ? value : {}
-    ]);
-}
-function fileOf(name, f) {
-    return {
-        name,
-        size: optInt(f.size),
-        isBinary: optBool(f.is_binary),
-        language: optString(f.language)
-    };
-}
-function parseFileContent(data, ctx) {
-    return reqString(asRecord(data, ctx, '(file content)'), 'content', ctx);
-}
-function parseDeployMessage(data, text) {
-    if (isRecord(data))
-        return optString(data.message) ?? optString(data.status);
-    return typeof data === 'string' ? data : text || null;
-}
-function limitsBlock(o, snake, camel) {
-    const block = pick(o, snake, camel);
-    return isRecord(block) ? block : o;
-}
-/** Deploy quota; the legacy wire's keys are camelCase and undocumented: both spellings are read. */
-function parseQuota(data, ctx) {
-    return quotaOf(asRecord(data, ctx, '(deploy quota)'));
-}
-/** The limits a 409 deploy refusal carries, if it carries any. */
-function parseRefusalQuota(data) {
-    if (!isRecord(data))
-        return undefined;
-    if (!isRecord(pick(data, 'deployment_limits', 'deploymentLimits')) &&
-        !isRecord(pick(data, 'active_submission_limits', 'activeSubmissionLimits'))) {
-        return undefined;
-    }
-    return quotaOf(data);
-}
-function quotaOf(o) {
-    const deploys = limitsBlock(o, 'deployment_limits', 'deploymentLimits');
-    const active = limitsBlock(o, 'active_submission_limits', 'activeSubmissionLimits');
-    const latest = pick(o, 'latest_deploy', 'latestDeploy', 'lastDeploy', 'last_deploy');
-    return {
-        dailyLimit: optInt(pick(deploys, 'daily_deploy_limit', 'dailyDeployLimit')),
-        dailyUsed: optInt(pick(deploys, 'daily_deploys_used', 'dailyDeploysUsed')),
-        dailyRemaining: optInt(pick(deploys, 'daily_deploys_remaining', 'dailyDeploysRemaining')),
-        nextDeployAt: optTime(pick(deploys, 'next_deploy_available_at', 'nextDeployAvailableAt')),
-        canDeploy: optBool(pick(deploys, 'can_deploy', 'canDeploy')),
-        maxActive: optInt(pick(active, 'max_active_submissions', 'maxActiveSubmissions', 'maxActiveAgents')),
-        activeCount: optInt(pick(active, 'active_submissions_count', 'activeSubmissionsCount', 'activeAgentsCount')),
-        activeRemaining: optInt(pick(active, 'active_submissions_remaining', 'activeSubmissionsRemaining', 'activeAgentsRemaining')),
-        latestDeploy: isRecord(latest) ? latestDeployOf(latest) : null
-    };
-}
-/** Null for "never deployed": 4.4 servers send the block with every key null then. */
-function latestDeployOf(o) {
-    if (optInt(o.id) === null && optString(o.status) === null)
-        return null;
-    return {
-        id: optInt(o.id),
-        status: optString(o.status),
-        createdAt: optTime(pick(o, 'created_at_ts', 'createdAtTs', 'created_at', 'createdAt')),
-        finishedAt: optTime(pick(o, 'finished_at_ts', 'finishedAtTs', 'finished_at', 'finishedAt')),
-        failureMessage: optString(pick(o, 'failure_message', 'failureMessage'))
-    };
-}
-/** "116/127" (legacy position_in_queue) → [116, 127]; a bare number → [n, null]. */
-function parseQueuePosition(value) {
-    if (typeof value === 'number')
-        return [optInt(value), null];
-    if (typeof value !== 'string')
-        return [null, null];
-    const match = /^\s*(\d+)\s*(?:\/\s*(\d+))?\s*$/.exec(value);
-    if (!match)
-        return [null, null];
-    return [Number(match[1]), match[2] === undefined ? null : Number(match[2])];
-}
-const FAILED_JOBS = new Set(['failed', 'reaped', 'error']);
-/** Legacy words for a finished run, normalised to the current wire's `completed`. */
-const LEGACY_DONE = new Set(['done', 'finished', 'success', 'succeeded']);
-function parseStatus(w, data, ctx, agentId) {
-    const o = asRecord(data, ctx, '(status)');
-    const state = reqString(o, 'status', ctx);
-    const terminal = TERMINAL_STATES.has(state);
-    const queue = isRecord(o.queue_info) ? o.queue_info : {};
-    const runInfo = isRecord(o.run_info) ? o.run_info : {};
-    const results = Array.isArray(runInfo.results) ? runInfo.results : [];
-    const message = optString(o.last_status_message);
-    if (w === 'legacy') {
-        const [position, total] = parseQueuePosition(queue.position_in_queue);
-        return {
-            state,
-            terminal,
-            settled: terminal,
-            deployable: null,
-            phase: null,
-            message,
-            queuePosition: position,
-            queueTotal: total,
-            inQueueSeconds: optNumber(queue.in_queue_for_second),
-            runs: results.filter(isRecord).map(legacyRun),
-            metric: null,
-            updatedAt: null
-        };
-    }
-    return {
-        state,
-        terminal,
-        settled: optBool(o.is_settled) ?? terminal,
-        deployable: optBool(o.is_deployable),
-        phase: optString(o.phase),
-        message,
-        queuePosition: optInt(queue.queue_position),
-        queueTotal: optInt(queue.queue_total),
-        inQueueSeconds: optNumber(queue.in_queue_for_second),
-        runs: results.filter(isRecord).map(result => currentRun(result, agentId)),
-        metric: optString(runInfo.metric),
-        updatedAt: optTime(o.status_update_ts)
-    };
-}
-function legacyRun(r) {
-    const raw = optString(r.status) ?? 'unknown';
-    const status = raw === 'error' ? 'failed' : LEGACY_DONE.has(raw) ? 'completed' : raw;
-    const errorType = optString(r.error_type);
-    return {
-        status,
-        failed: FAILED_JOBS.has(raw) || errorType !== null,
-        steps: optInt(r.steps_completed),
-        score: optNumber(r.current_reward),
-        outcome: optString(r.game_outcome),
-        finalRank: null,
-        errorType,
-        errorMessage: optString(r.error_message)
-    };
-}
-function currentRun(r, agentId) {
-    const status = optString(r.job_status) ?? 'unknown';
-    let mine = null;
-    if (Array.isArray(r.submission_results)) {
-        for (const row of r.submission_results) {
-            if (isRecord(row) && optInt(row.submission_id) === agentId) {
-                mine = row;
-                break;
-            }
-        }
-    }
-    const errorType = optString(mine?.agent_error_type) ?? optString(r.job_error_type);
-    return {
-        status,
-        failed: FAILED_JOBS.has(status) || errorType !== null,
-        steps: optInt(mine?.agent_nb_steps) ?? optInt(r.env_nb_steps),
-        score: mine ? optNumber(pick(mine, 'score', 'submission_reward')) : null,
-        outcome: optString(mine?.game_outcome),
-        finalRank: optInt(mine?.final_rank),
-        errorType,
-        errorMessage: optString(mine?.agent_error_message)
-    };
-}
-function parseGames(w, data, ctx) {
-    const o = asRecord(data, ctx, '(games)');
-    return asArray(o.games, ctx, 'games')
-        .filter(isRecord)
-        .map(g => ({
-        id: optInt(pick(g, 'id', 'game_id')),
-        score: optNumber(w === 'current' ? pick(g, 'score', 'reward') : pick(g, 'reward', 'score')),
-        steps: optInt(pick(g, 'env_nb_steps', 'steps')),
-        outcome: optString(pick(g, 'outcome', 'game_outcome')),
-        logUrl: typeof g.signed_url === 'string' && g.signed_url !== '' ? g.signed_url : null,
-        createdAt: optTime(pick(g, 'created_at', 'created_at_ts'))
-    }));
-}
-function parseMine(data, ctx) {
-    const o = asRecord(data, ctx, '(your agents)');
-    return asArray(o.submissions, ctx, 'submissions').map(item => {
-        const s = asRecord(item, ctx, 'submissions[]');
-        return {
-            id: reqInt(s, 'id', ctx),
-            name: optString(s.submission_name) ?? '',
-            competitionId: optInt(s.challenge_id) ?? -1,
-            rank: optInt(s.rank),
-            state: optString(s.status) ?? 'unknown'
-        };
-    });
-}
-
 
 ;// CONCATENATED MODULE: ./src/arena/client.ts
 /**
@@ -40224,641 +40860,27 @@ class ArenaClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/arena/creator-wire.ts
+;// CONCATENATED MODULE: ./src/github/arena-client.ts
+/**
+ * The ML Arena client as an action's run uses it: its debug lines and warnings go to the
+ * Actions log, and the token and every signed URL's signature are masked as soon as seen.
+ */
 
 
-function creator(method, path, what) {
-    return { method, path, what, userScope: false, scope: 'creator' };
-}
-function creator_wire_open(method, path, what) {
-    return { method, path, what, userScope: false };
-}
-function root(w, cid) {
-    return w === 'current'
-        ? `/creator_challenge/challenge/${cid}`
-        : `/creator_competition/competition/${cid}`;
-}
-/** Current wire only. */
-function current(w, endpoint) {
-    return w === 'current' ? endpoint : null;
-}
-const creatorEndpoints = {
-    mine: (w) => current(w, creator('GET', '/creator_challenge/challenges', 'the list of your challenges')),
-    editorView: (w, cid) => current(w, creator('GET', root(w, cid), "the challenge's editor view")),
-    kinds: (w) => current(w, creator('GET', '/creator_challenge/available_kinds', 'the list of kinds')),
-    schema: (w) => current(w, creator_wire_open('GET', '/creator_challenge/config_schema.json', 'the config schema')),
-    create: (w) => creator('POST', w === 'current' ? '/creator_challenge/challenge' : '/creator_competition/competition', 'the challenge creation'),
-    update: (w, cid) => creator('PUT', root(w, cid), 'the challenge update'),
-    tags: (w, cid) => creator('PUT', `${root(w, cid)}/tags`, 'the tag update'),
-    readTags: (w, cid) => current(w, creator('GET', `${root(w, cid)}/tags`, "the challenge's tags")),
-    catalog: (w) => creator_wire_open('GET', w === 'current' ? '/challenge_tags/tags' : '/competition_tags/tags', 'the tag catalog'),
-    files: (w, cid, folder) => creator('GET', `${root(w, cid)}/${folder}/files`, `the ${folder} file list`),
-    upload: (w, cid, folder) => creator('PUT', `${root(w, cid)}/${folder}/files`, `the ${folder} file upload`),
-    deleteFile: (w, cid, folder, name) => creator('DELETE', `${root(w, cid)}/${folder}/files/${encodeURIComponent(name)}`, `the ${folder} file deletion`),
-    checkEnv: (w, cid) => current(w, creator('POST', `${root(w, cid)}/env/check`, 'the env check')),
-    markdown: (w, cid, method) => creator(method, `${root(w, cid)}/markdown`, 'the overview'),
-    cover: (w, cid) => current(w, creator('POST', `${root(w, cid)}/image`, 'the cover upload')),
-    runBenchmark: (w, cid) => creator('POST', `${root(w, cid)}/benchmark/run`, 'the benchmark run'),
-    benchmarkStatus: (w, cid) => current(w, creator('GET', `${root(w, cid)}/benchmark/status`, 'the benchmark status')),
-    start: (w, cid) => creator('PUT', `${root(w, cid)}/start`, 'the start'),
-    stop: (w, cid) => creator('PUT', `${root(w, cid)}/stop`, 'the stop')
-};
-// ---- bodies ----
-function createChallengeBody(w, spec) {
-    const body = { name: spec.name, kernel_version: spec.kernelVersion };
-    if (spec.description !== undefined)
-        body.description = spec.description;
-    if (spec.tagIds !== undefined)
-        body.tag_ids = spec.tagIds;
-    if (spec.isPublic !== undefined)
-        body.is_public = spec.isPublic;
-    void w; // both wires take the same keys (copy_from_* is not used here)
-    return body;
-}
-function updateChallengeBody(update) {
-    const body = {};
-    if (update.name !== undefined)
-        body.name = update.name;
-    if (update.description !== undefined)
-        body.description = update.description;
-    if (update.isPublic !== undefined)
-        body.is_public = update.isPublic;
-    return body;
-}
-// ---- answers ----
-function kernelOf(o) {
-    const configuration = isRecord(o.configuration) ? o.configuration : {};
-    return optString(o.kernel_version) ?? optString(configuration.kernel_version);
-}
-function parseCreatorChallenges(data, ctx) {
-    const list = isRecord(data) && Array.isArray(data.challenges) ? data.challenges : data;
-    return asArray(list, ctx, '(challenges)').map(item => {
-        const o = asRecord(item, ctx, 'challenges[]');
-        return {
-            id: reqInt(o, 'id', ctx),
-            name: reqString(o, 'name', ctx),
-            status: optString(o.status) ?? 'unknown',
-            isPublic: optBool(o.is_public),
-            kernelVersion: kernelOf(o),
-            role: optString(o.role),
-            ownerUsername: optString(o.owner_username)
-        };
+function arenaClientForRun(settings, runner, 
+/** The product part of the User-Agent, e.g. mlarena-action-course. */
+product = 'mlarena-action') {
+    return new ArenaClient({
+        ...settings,
+        userAgent: `${product}/${CLIENT_VERSION}`,
+        logger: {
+            debug: message => runner.debug(message),
+            info: message => runner.log.info(message),
+            warning: message => runner.log.warning(message)
+        },
+        onSecret: secret => runner.setSecret(secret)
     });
 }
-function issuesOf(value) {
-    if (!Array.isArray(value))
-        return null;
-    return value.map(item => {
-        if (typeof item === 'string')
-            return { code: item, message: item };
-        const o = isRecord(item) ? item : {};
-        const code = optString(o.code) ?? 'unknown';
-        return { code, message: optString(o.message) ?? code };
-    });
-}
-function tagsOf(value) {
-    if (!Array.isArray(value))
-        return null;
-    const tags = [];
-    for (const item of value) {
-        if (!isRecord(item))
-            continue;
-        const id = optInt(item.id);
-        const name = optString(item.name);
-        if (id !== null && name !== null)
-            tags.push({ id, name });
-    }
-    return tags;
-}
-function recordOf(value, read) {
-    const out = {};
-    if (!isRecord(value))
-        return out;
-    for (const [key, raw] of Object.entries(value)) {
-        const parsed = read(raw);
-        if (parsed !== null)
-            out[key] = parsed;
-    }
-    return out;
-}
-function configOf(value) {
-    const o = isRecord(value) ? value : {};
-    return {
-        values: isRecord(o.values) ? { ...o.values } : {},
-        origin: recordOf(o.origin, optString),
-        fileLines: recordOf(o.file_lines, optInt),
-        fileInSync: optBool(o.file_in_sync)
-    };
-}
-function parseEditorView(data, ctx, fallbackId) {
-    const o = asRecord(data, ctx, '(editor view)');
-    const inner = isRecord(o.challenge) ? { ...o.challenge, ...o } : o;
-    const miniature = pick(inner, 'miniature', 'image', 'cover');
-    return {
-        id: optInt(inner.id) ?? optInt(inner.challenge_id) ?? fallbackId,
-        name: reqString(inner, 'name', ctx),
-        description: optString(inner.description),
-        status: optString(inner.status) ?? 'unknown',
-        isPublic: optBool(inner.is_public),
-        kernelVersion: kernelOf(inner),
-        tags: tagsOf(inner.tags),
-        config: configOf(inner.config),
-        startBlockers: issuesOf(inner.start_blockers),
-        startRecommendations: issuesOf(inner.start_recommendations),
-        runningEditableFields: Array.isArray(inner.running_editable_fields)
-            ? inner.running_editable_fields.filter((f) => typeof f === 'string')
-            : [],
-        hasCover: miniature === undefined ? null : miniature !== null && miniature !== ''
-    };
-}
-function parseKinds(data, ctx) {
-    const list = isRecord(data) && Array.isArray(data.kinds) ? data.kinds : data;
-    return asArray(list, ctx, '(kinds)').map(item => {
-        const o = asRecord(item, ctx, 'kinds[]');
-        return {
-            kernelVersion: reqString(o, 'kernel_version', ctx),
-            label: optString(o.label),
-            hasMachine: optBool(o.has_machine)
-        };
-    });
-}
-function parseSchema(data, ctx) {
-    return asRecord(data, ctx, '(config schema)');
-}
-function parseCatalog(data, ctx) {
-    const list = isRecord(data) && Array.isArray(data.tags) ? data.tags : data;
-    return asArray(list, ctx, '(tag catalog)').map(item => {
-        const o = asRecord(item, ctx, 'tags[]');
-        return { id: reqInt(o, 'id', ctx), name: reqString(o, 'name', ctx) };
-    });
-}
-function parseTagList(data, ctx) {
-    return parseCatalog(data, ctx);
-}
-function parseRemoteFiles(data, ctx) {
-    return fileEntries(data, ctx)
-        .map(([name, f]) => remoteFile(name, f))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-function remoteFile(name, f) {
-    return {
-        name,
-        size: optInt(f.size),
-        isBinary: optBool(f.is_binary),
-        // A cut listing is no proof of the content: compared by hash or size instead.
-        content: typeof f.content === 'string' && optBool(f.is_truncated) !== true ? f.content : null,
-        sha256: typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/i.test(f.sha256)
-            ? f.sha256.toLowerCase()
-            : null
-    };
-}
-const SEVERITY_WORDS = {
-    error: 'error',
-    errors: 'error',
-    fatal: 'error',
-    warning: 'warning',
-    warnings: 'warning',
-    warn: 'warning',
-    info: 'notice',
-    notice: 'notice',
-    infos: 'notice',
-    notices: 'notice',
-    hint: 'notice'
-};
-/**
- * The env check's findings. The contract says only "the validator's findings (200 whatever
- * they say)", so the reading is lenient: lists under `findings`, `issues`, `errors`,
- * `warnings` (their key gives the default severity), each item a string or
- * `{line|lineno, column|col, message|msg, severity|level, code}`.
- */
-function parseEnvCheck(data, ctx) {
-    const o = asRecord(data, ctx, '(env check)');
-    const findings = [];
-    for (const key of ['findings', 'issues', 'errors', 'warnings', 'notices', 'infos']) {
-        const list = o[key];
-        if (!Array.isArray(list))
-            continue;
-        const byKey = SEVERITY_WORDS[key] ?? 'error';
-        for (const item of list)
-            findings.push(envFinding(item, byKey));
-    }
-    const verdict = optBool(pick(o, 'ok', 'valid', 'is_valid', 'passed'));
-    return { ok: verdict ?? !findings.some(f => f.severity === 'error'), findings };
-}
-function envFinding(item, fallback) {
-    if (typeof item === 'string') {
-        return { severity: fallback, line: null, column: null, message: item, code: null };
-    }
-    const f = isRecord(item) ? item : {};
-    const word = optString(pick(f, 'severity', 'level', 'kind', 'type'))?.toLowerCase();
-    const line = optInt(pick(f, 'line', 'lineno', 'line_number'));
-    const column = optInt(pick(f, 'column', 'col', 'col_offset'));
-    return {
-        severity: (word && SEVERITY_WORDS[word]) || fallback,
-        line: line !== null && line >= 1 ? line : null,
-        column: column !== null && column >= 0 ? column : null,
-        message: optString(pick(f, 'message', 'msg', 'error', 'detail')) ?? 'finding without a message',
-        code: optString(pick(f, 'code', 'rule', 'id'))
-    };
-}
-const REFUSAL_LINE = /challenge\.toml:(\d+):\s*/g;
-/**
- * The line-numbered findings of a refused challenge.toml, from the refusal's `error` and
- * `details` (`challenge.toml:3: unknown key 'x'`, several per message possible). A message
- * without a line number is kept whole, with line null.
- */
-function parseConfigRefusal(body, fallbackText) {
-    const o = isRecord(body) ? body : {};
-    const texts = [];
-    const details = pick(o, 'details', 'errors');
-    if (Array.isArray(details)) {
-        for (const item of details) {
-            if (typeof item === 'string')
-                texts.push(item);
-            else if (isRecord(item)) {
-                const message = optString(pick(item, 'message', 'error'));
-                const line = optInt(item.line);
-                if (message !== null)
-                    texts.push(line !== null ? `challenge.toml:${line}: ${message}` : message);
-            }
-        }
-    }
-    if (texts.length === 0)
-        texts.push(optString(o.error) ?? fallbackText);
-    const out = [];
-    for (const text of texts)
-        out.push(...splitRefusal(text));
-    return out;
-}
-function splitRefusal(text) {
-    const marks = [...text.matchAll(REFUSAL_LINE)];
-    if (marks.length === 0)
-        return [{ line: null, message: text.trim() }];
-    const out = [];
-    marks.forEach((mark, i) => {
-        const start = (mark.index ?? 0) + mark[0].length;
-        const end = marks[i + 1]?.index ?? text.length;
-        const message = text.slice(start, end).trim().replace(/[;,]$/, '').trim();
-        out.push({ line: Number(mark[1]), message });
-    });
-    return out;
-}
-function parseBenchmarkRun(data, ctx) {
-    const o = asRecord(data, ctx, '(benchmark run)');
-    const run = isRecord(o.run) ? o.run : o;
-    let score = null;
-    if (Array.isArray(run.submission_results)) {
-        for (const row of run.submission_results) {
-            if (!isRecord(row))
-                continue;
-            score = optNumber(pick(row, 'score', 'submission_reward'));
-            if (score !== null)
-                break;
-        }
-    }
-    score ??= optNumber(run.score);
-    return {
-        jobStatus: reqString(run, 'job_status', ctx),
-        jobErrorType: optString(run.job_error_type),
-        envErrorType: optString(run.env_error_type),
-        envErrorMessage: optString(run.env_error_message),
-        envLogs: optString(run.env_stdout_logs),
-        score
-    };
-}
-function scalar(value) {
-    if (typeof value === 'number' && Number.isFinite(value))
-        return value;
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'boolean')
-        return String(value);
-    return null;
-}
-function parseBenchmarkStatus(data, ctx) {
-    const o = asRecord(data, ctx, '(benchmark status)');
-    const run = isRecord(o.run) ? parseBenchmarkRun(o.run, ctx) : null;
-    const checks = [];
-    if (Array.isArray(o.checks)) {
-        for (const item of o.checks) {
-            if (!isRecord(item))
-                continue;
-            const key = optString(item.key);
-            if (key === null)
-                continue;
-            checks.push({
-                key,
-                label: optString(item.label),
-                configured: scalar(item.configured),
-                measured: scalar(item.measured),
-                ratio: optNumber(item.ratio),
-                status: optString(item.status) ?? 'unmeasured',
-                message: optString(item.message)
-            });
-        }
-    }
-    return { run, checks };
-}
-function parseCreatedChallenge(data, ctx) {
-    const o = asRecord(data, ctx, '(created challenge)');
-    const inner = isRecord(o.challenge) ? o.challenge : isRecord(o.competition) ? o.competition : o;
-    const id = optInt(inner.id) ??
-        optInt(o.challenge_id) ??
-        optInt(o.competition_id) ??
-        optInt(inner.challenge_id);
-    if (id === null)
-        fail(ctx, 'id', 'an integer');
-    return id;
-}
-
-;// CONCATENATED MODULE: ./src/arena/creator.ts
-
-
-
-
-/** The timeouts the official client uses: 60 s create, 120 s per upload. */
-const CREATE_MS = 60_000;
-const UPLOAD_MS = 120_000;
-class CreatorClient {
-    #arena;
-    constructor(arena) {
-        this.#arena = arena;
-    }
-    get arena() {
-        return this.#arena;
-    }
-    /** The challenges the token's user owns or assists on, hidden ones included. */
-    async myChallenges() {
-        const a = await this.#need(w => creatorEndpoints.mine(w), {});
-        return parseCreatorChallenges(a.data, ctxOf(a));
-    }
-    async editorView(challengeId) {
-        const a = await this.#need(w => creatorEndpoints.editorView(w, challengeId), {});
-        return parseEditorView(a.data, ctxOf(a), challengeId);
-    }
-    async kinds() {
-        const a = await this.#need(w => creatorEndpoints.kinds(w), {});
-        return parseKinds(a.data, ctxOf(a));
-    }
-    async configSchema() {
-        const a = await this.#need(w => creatorEndpoints.schema(w), {});
-        return parseSchema(a.data, ctxOf(a));
-    }
-    async tagCatalog() {
-        const a = await this.#need(w => creatorEndpoints.catalog(w), {});
-        return parseCatalog(a.data, ctxOf(a));
-    }
-    /** The tags on a challenge; null when the server has no such route (404/405). */
-    async challengeTags(challengeId) {
-        try {
-            await this.#arena.wire();
-            const a = await this.#arena.call(w => creatorEndpoints.readTags(w, challengeId), () => ({}));
-            return a ? parseTagList(a.data, ctxOf(a)) : null;
-        }
-        catch (error) {
-            if (error instanceof ArenaError && (error.status === 404 || error.status === 405))
-                return null;
-            throw error;
-        }
-    }
-    /** Creates a challenge and returns its id. Not retried after it may have been carried out. */
-    async createChallenge(spec) {
-        const a = await this.#need(w => creatorEndpoints.create(w), {
-            json: w => createChallengeBody(w, spec),
-            idempotent: false,
-            timeoutMs: CREATE_MS
-        });
-        return parseCreatedChallenge(a.data, ctxOf(a));
-    }
-    async updateChallenge(challengeId, update) {
-        await this.#need(w => creatorEndpoints.update(w, challengeId), {
-            json: () => updateChallengeBody(update),
-            expect: 'optional'
-        });
-    }
-    async setTags(challengeId, tagIds) {
-        await this.#need(w => creatorEndpoints.tags(w, challengeId), {
-            json: () => ({ tag_ids: tagIds }),
-            expect: 'optional'
-        });
-    }
-    async listFiles(challengeId, folder) {
-        const a = await this.#need(w => creatorEndpoints.files(w, challengeId, folder), {});
-        return parseRemoteFiles(a.data, ctxOf(a));
-    }
-    /**
-     * Uploads one file as the multipart part `file`. A refused challenge.toml is a 400 whose
-     * ArenaError carries the answer (`body`): see parseConfigRefusal. Returns the answer's JSON.
-     */
-    async uploadFile(challengeId, folder, file) {
-        const a = await this.#need(w => creatorEndpoints.upload(w, challengeId, folder), {
-            what: `the upload of ${folder}/${oneLineText(file.name, 120)}`,
-            body: async (touch) => openFilePart(file.path, 'file', file.name, () => touch()),
-            timeoutMs: UPLOAD_MS,
-            idleTimeout: true,
-            expect: 'optional'
-        });
-        return a.data;
-    }
-    async deleteFile(challengeId, folder, name) {
-        await this.#need(w => creatorEndpoints.deleteFile(w, challengeId, folder, name), {
-            what: `the deletion of ${folder}/${oneLineText(name, 120)}`,
-            expect: 'optional'
-        });
-    }
-    /** The validator's findings on an env.py buffer; nothing is saved. */
-    async checkEnv(challengeId, content) {
-        const a = await this.#need(w => creatorEndpoints.checkEnv(w, challengeId), {
-            json: () => ({ content }),
-            // The check saves nothing: repeating it is harmless.
-            idempotent: true
-        });
-        return parseEnvCheck(a.data, ctxOf(a));
-    }
-    async overview(challengeId) {
-        const a = await this.#need(w => creatorEndpoints.markdown(w, challengeId, 'GET'), {});
-        const o = a.data;
-        return typeof o === 'object' &&
-            o !== null &&
-            typeof o.content === 'string'
-            ? o.content
-            : '';
-    }
-    async setOverview(challengeId, content) {
-        await this.#need(w => creatorEndpoints.markdown(w, challengeId, 'PUT'), {
-            json: () => ({ content }),
-            expect: 'optional'
-        });
-    }
-    async setCover(challengeId, file) {
-        await this.#need(w => creatorEndpoints.cover(w, challengeId), {
-            what: `the upload of ${oneLineText(file.name, 120)}`,
-            body: async (touch) => openFilePart(file.path, 'file', file.name, () => touch()),
-            timeoutMs: UPLOAD_MS,
-            idleTimeout: true,
-            // The same image replaces itself: repeating the upload is harmless.
-            idempotent: true,
-            expect: 'optional'
-        });
-    }
-    /** Starts a benchmark run; never repeated after it may have started one. */
-    async runBenchmark(challengeId) {
-        const a = await this.#need(w => creatorEndpoints.runBenchmark(w, challengeId), {
-            idempotent: false,
-            expect: 'optional'
-        });
-        return a.data === null ? null : parseBenchmarkRun(a.data, ctxOf(a));
-    }
-    async benchmarkStatus(challengeId) {
-        const a = await this.#need(w => creatorEndpoints.benchmarkStatus(w, challengeId), {});
-        return parseBenchmarkStatus(a.data, ctxOf(a));
-    }
-    /** A refusal (400/409) is an ArenaError whose `body.details` lists every blocker. */
-    async start(challengeId) {
-        await this.#need(w => creatorEndpoints.start(w, challengeId), { expect: 'optional' });
-    }
-    async stop(challengeId) {
-        await this.#need(w => creatorEndpoints.stop(w, challengeId), { expect: 'optional' });
-    }
-    /** A call whose route must exist on the wire in use; the legacy wire lacks some. */
-    async #need(build, spec) {
-        const { json, ...rest } = spec;
-        const probe = build('current');
-        if (probe?.scope)
-            requireScope(this.#arena.token, probe.scope, `${probe.method} /api${probe.path}`);
-        // Settle the wire first (one competition-list read, remembered): detection by a creator
-        // route would take its real 404 (a hidden challenge) for a route the wire lacks.
-        await this.#arena.wire();
-        const answer = await this.#arena.call(build, w => ({
-            ...rest,
-            ...(json ? { json: json(w) } : {})
-        }));
-        if (answer === null) {
-            throw new ArenaError(`This ML Arena server speaks the legacy API wire, which has no route for ${probe?.what ?? 'this call'} (${probe?.method ?? ''} /api${probe?.path ?? ''} is current-wire only): use a server on the current wire, or api-wire: current.`, { kind: 'protocol', route: probe ? `${probe.method} /api${probe.path}` : '' });
-        }
-        return answer;
-    }
-}
-function ctxOf(a) {
-    return a.ctx;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-
-const systemClock = {
-    now: () => performance.now(),
-    sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : undefined)
-};
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** Small text helpers shared by error messages and the report. */
-const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
-/**
- * A byte count for humans, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.4 MiB`.
- * One decimal above 1 KiB; the unit is chosen after rounding, so 1048575 bytes reads `1.0 MiB`,
- * never `1024.0 KiB`.
- */
-function formatBytes(bytes) {
-    if (!Number.isFinite(bytes) || bytes < 1024) {
-        return `${Number.isFinite(bytes) ? Math.max(0, Math.round(bytes)) : 0} B`;
-    }
-    let value = bytes;
-    for (const unit of BYTE_UNITS) {
-        value /= 1024;
-        const rounded = Math.round(value * 10) / 10;
-        if (rounded < 1024 || unit === BYTE_UNITS[BYTE_UNITS.length - 1]) {
-            return `${rounded.toFixed(1)} ${unit}`;
-        }
-    }
-    return `${bytes} B`; // not reached: the last unit always returns
-}
-/**
- * A value from the user, quoted for a one-line message: JSON escaping keeps control characters
- * from breaking the line, and long values are cut.
- */
-function quoteValue(value, max = 60) {
-    const chars = [...value];
-    const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
-    return JSON.stringify(cut);
-}
-/** `1 file`, `3 files`. */
-function plural(count, one, many = `${one}s`) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-/**
- * Characters that have no place in one line of text or in a name: C0 and C1 controls, DEL, the
- * Unicode line/paragraph separators, and bidirectional controls (they can make a name display
- * as something else).
- */
-const CONTROL = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/;
-function hasControlCharacters(text) {
-    return CONTROL.test(text);
-}
-/** Each run of control characters becomes one space. */
-function replaceControlCharacters(text) {
-    return text.replace(new RegExp(`${CONTROL.source}+`, 'g'), ' ');
-}
-/**
- * Untrusted text (from ML Arena) for one line of the Actions log: control and bidirectional
- * characters become spaces (a newline could forge a `::command::`), and the length is bounded.
- */
-function oneLine(text, max = 200) {
-    const flat = replaceControlCharacters(text)
-        .replace(/\s{2,}/g, ' ')
-        .trim();
-    return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-;// CONCATENATED MODULE: ./src/cancellation.ts
-/** After SIGINT/SIGTERM, how long the pipeline may take to stop before the report is written anyway. */
-const CANCEL_GRACE_MS = 1500;
-/** Listens for SIGINT/SIGTERM until disposed; the first one aborts `signal` (with a warning). */
-function watchCancellation(log) {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        log.warning(`Received ${signal}: stopping, and writing the report with the last known state.`);
-        controller.abort();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    return {
-        signal: controller.signal,
-        dispose() {
-            process.removeListener('SIGINT', onSignal);
-            process.removeListener('SIGTERM', onSignal);
-        }
-    };
-}
-/**
- * Waits for the pipeline: its end, or, once cancelled, at most `graceMs` more, so the report is
- * written with the last known state even when a request is still hanging.
- */
-async function raceCancellation(pipeline, signal, graceMs = CANCEL_GRACE_MS) {
-    // Once the race is lost to a cancellation, a later failure of the pipeline is not news; without
-    // this handler it would be an unhandled rejection that ends the process before the report.
-    pipeline.catch(() => undefined);
-    const cancelled = new Promise(resolve => {
-        if (signal.aborted)
-            resolve();
-        signal.addEventListener('abort', () => setTimeout(resolve, graceMs).unref(), { once: true });
-    });
-    await Promise.race([pipeline, cancelled]);
-}
-
-;// CONCATENATED MODULE: ./src/github/actions-log.ts
-/** The Logger of a real run: the Actions log, through @actions/core (groups fold in the UI). */
-
-const actionsLog = {
-    debug: message => core_debug(message),
-    info: message => info(message),
-    warning: message => warning(message),
-    notice: message => notice(message),
-    group: (title, fn) => group(title, fn)
-};
 
 ;// CONCATENATED MODULE: ./src/challenge/annotate.ts
 /**
@@ -45694,7 +45716,6 @@ function titled(h, title, body) {
 
 
 
-
 async function run(env = process.env) {
     const log = actionsLog;
     const cancellation = watchCancellation(log);
@@ -45723,18 +45744,7 @@ async function run(env = process.env) {
             }
         }
         else {
-            arena = new ArenaClient({
-                baseUrl: config.baseUrl,
-                token: config.apiKey,
-                wire: config.apiWire,
-                userAgent: `mlarena-action/${CLIENT_VERSION}`,
-                logger: {
-                    debug: message => core_debug(message),
-                    info: message => log.info(message),
-                    warning: message => log.warning(message)
-                },
-                onSecret: secret => core_setSecret(secret)
-            });
+            arena = arenaClientForRun({ baseUrl: config.baseUrl, token: config.apiKey, wire: config.apiWire }, { log, debug: core_debug, setSecret: core_setSecret });
             const client = arena;
             const pipeline = runChallenge(config, {
                 api: new CreatorClient(client),

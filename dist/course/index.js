@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4931);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(587);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4931:
+/***/ 587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30909,6 +30909,28 @@ class ArenaClient {
         this.#wire = wire;
         this.#logger.debug(`ML Arena: this server speaks the ${wire} API wire.`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/github/arena-client.ts
+/**
+ * The ML Arena client as an action's run uses it: its debug lines and warnings go to the
+ * Actions log, and the token and every signed URL's signature are masked as soon as seen.
+ */
+
+
+function arenaClientForRun(settings, runner, 
+/** The product part of the User-Agent, e.g. mlarena-action-course. */
+product = 'mlarena-action') {
+    return new ArenaClient({
+        ...settings,
+        userAgent: `${product}/${CLIENT_VERSION}`,
+        logger: {
+            debug: message => runner.debug(message),
+            info: message => runner.log.info(message),
+            warning: message => runner.log.warning(message)
+        },
+        onSecret: secret => runner.setSecret(secret)
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
@@ -35819,7 +35841,6 @@ function chartNumber(value) {
 
 
 
-
 async function run(runner = actionsRunner) {
     const outputs = {
         'course-id': '',
@@ -35831,18 +35852,7 @@ async function run(runner = actionsRunner) {
     try {
         const config = readCourseConfig(name => runner.getInput(name), runner.env);
         runner.setSecret(config.apiKey);
-        const arena = new ArenaClient({
-            baseUrl: config.baseUrl,
-            token: config.apiKey,
-            wire: config.apiWire,
-            userAgent: `mlarena-action-course/${CLIENT_VERSION}`,
-            logger: {
-                debug: message => runner.debug(message),
-                info: message => runner.log.info(message),
-                warning: message => runner.log.warning(message)
-            },
-            onSecret: secret => runner.setSecret(secret)
-        });
+        const arena = arenaClientForRun({ baseUrl: config.baseUrl, token: config.apiKey, wire: config.apiWire }, runner, 'mlarena-action-course');
         const result = await runClassReport(arena, config, runner.log);
         const { report, course } = result;
         outputs['course-id'] = String(course.id);

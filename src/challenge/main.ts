@@ -3,14 +3,14 @@
  * outputs, job summary, PR comment. The one place that catches errors and calls setFailed.
  */
 import * as core from '@actions/core'
-import { ArenaClient } from '../arena/client.js'
+import type { ArenaClient } from '../arena/client.js'
 import { CreatorClient } from '../arena/creator.js'
-import { CLIENT_VERSION } from '../arena/version.js'
 import { systemClock } from '../clock.js'
 import { ActionError, InputError } from '../errors.js'
 import { oneLine } from '../format.js'
 import { raceCancellation, watchCancellation } from '../cancellation.js'
 import { actionsLog } from '../github/actions-log.js'
+import { arenaClientForRun } from '../github/arena-client.js'
 import type { Logger } from '../logger.js'
 import { annotateFindings } from './annotate.js'
 import { loadRunContext, type RunContext } from '../github/run-context.js'
@@ -55,18 +55,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         )
       }
     } else {
-      arena = new ArenaClient({
-        baseUrl: config.baseUrl,
-        token: config.apiKey,
-        wire: config.apiWire,
-        userAgent: `mlarena-action/${CLIENT_VERSION}`,
-        logger: {
-          debug: message => core.debug(message),
-          info: message => log.info(message),
-          warning: message => log.warning(message)
-        },
-        onSecret: secret => core.setSecret(secret)
-      })
+      arena = arenaClientForRun(
+        { baseUrl: config.baseUrl, token: config.apiKey, wire: config.apiWire },
+        { log, debug: core.debug, setSecret: core.setSecret }
+      )
       const client = arena
       const pipeline = runChallenge(
         config,

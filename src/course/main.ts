@@ -5,9 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ArenaClient } from '../arena/client.js'
+import { arenaClientForRun } from '../github/arena-client.js'
 import { LocalFileError } from '../arena/errors.js'
-import { CLIENT_VERSION as VERSION } from '../arena/version.js'
 import { ActionError } from '../errors.js'
 import { oneLine } from '../format.js'
 import { readCourseConfig } from './config.js'
@@ -27,18 +26,11 @@ export async function run(runner: RunnerSide = actionsRunner): Promise<void> {
   try {
     const config = readCourseConfig(name => runner.getInput(name), runner.env)
     runner.setSecret(config.apiKey)
-    const arena = new ArenaClient({
-      baseUrl: config.baseUrl,
-      token: config.apiKey,
-      wire: config.apiWire,
-      userAgent: `mlarena-action-course/${VERSION}`,
-      logger: {
-        debug: message => runner.debug(message),
-        info: message => runner.log.info(message),
-        warning: message => runner.log.warning(message)
-      },
-      onSecret: secret => runner.setSecret(secret)
-    })
+    const arena = arenaClientForRun(
+      { baseUrl: config.baseUrl, token: config.apiKey, wire: config.apiWire },
+      runner,
+      'mlarena-action-course'
+    )
     const result = await runClassReport(arena, config, runner.log)
     const { report, course } = result
     outputs['course-id'] = String(course.id)

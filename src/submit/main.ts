@@ -4,7 +4,6 @@
  */
 import * as core from '@actions/core'
 import os from 'node:os'
-import { ArenaClient } from '../arena/client.js'
 import { CLIENT_VERSION as VERSION } from '../arena/version.js'
 import { systemClock } from '../clock.js'
 import { defaultAgentName, readConfig, type Config } from './config.js'
@@ -26,6 +25,7 @@ import { rankDropped } from './steps/rank.js'
 import { oneLine } from '../format.js'
 import { raceCancellation, watchCancellation } from '../cancellation.js'
 import { actionsLog } from '../github/actions-log.js'
+import { arenaClientForRun } from '../github/arena-client.js'
 
 interface CommentPlan {
   sticky: StickyCommentHandle
@@ -98,18 +98,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       if (thread) commentPlan = await loadStickyComment(thread, key)
       const previous = commentPlan?.previous ?? null
 
-      const arena = new ArenaClient({
-        baseUrl: config.baseUrl,
-        token: config.apiKey,
-        wire: config.apiWire,
-        userAgent: `mlarena-action/${VERSION}`,
-        logger: {
-          debug: message => core.debug(message),
-          info: message => log.info(message),
-          warning: message => log.warning(message)
-        },
-        onSecret: secret => core.setSecret(secret)
-      })
+      const arena = arenaClientForRun(
+        { baseUrl: config.baseUrl, token: config.apiKey, wire: config.apiWire },
+        { log, debug: core.debug, setSecret: core.setSecret }
+      )
       const pipeline = runPipeline(
         config,
         agentName,
