@@ -7,7 +7,7 @@ import {
   TIMING,
   type Emulator
 } from '../../emulator/index.ts'
-import { Clock } from '../../emulator/clock.ts'
+import { Clock } from '../../emulator/plumbing/clock.ts'
 import {
   HOUR,
   MINUTE,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { COMPETITIONS, type Emulator } from '../../emulator/index.ts'
-import { MarkerScanner } from '../../emulator/markers.ts'
+import { MarkerScanner } from '../../emulator/platform/markers.ts'
 import { call, createAgent, readStatus, routes, start } from './helpers.ts'
 
 let emu: Emulator | null = null

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import os from 'node:os'
 import path from 'node:path'
 import { parse, parseDocument } from 'yaml'
-import { MARKER_PREFIX } from '../../emulator/markers.ts'
+import { MARKER_PREFIX } from '../../emulator/platform/markers.ts'
 import { readConfig } from '../../src/submit/config.js'
 import { collectFiles } from '../../src/submit/steps/files.js'
 

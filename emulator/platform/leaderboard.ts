@@ -3,7 +3,7 @@
  * rows), merged with the real agents that are on the board, ranked with ties (1, 2, 2, 4), and
  * aggregated per participant or per submission.
  */
-import { mulberry32, roundTo } from './prng.ts'
+import { mulberry32, roundTo } from '../plumbing/prng.ts'
 import { HOSTILE_NAMES, type CompetitionConfig } from './world.ts'
 
 export interface BoardEntry {

@@ -2,8 +2,8 @@
  * Seeded courses, their teacher, their students (users, tokens, student identities) and the
  * students' agents. Documented in emulator/README.md ("Course routes"); tests and docs rely on it.
  */
-import type { SeedAgent } from './store.ts'
-import { COMPETITIONS, USERS, type User } from './world.ts'
+import type { SeedAgent } from '../platform/store.ts'
+import { COMPETITIONS, USERS, type User } from '../platform/world.ts'
 
 export const COURSE_USERS = {
   tess: { id: 11, username: 'tess' },

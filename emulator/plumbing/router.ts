@@ -1,7 +1,7 @@
 /** A tiny router: "METHOD /api/a/:cid/b" patterns; `:cid`/`:aid` params must be integers. */
 import type { IncomingMessage } from 'node:http'
 import type { Reply } from './http.ts'
-import type { TokenRecord } from './world.ts'
+import type { TokenRecord } from '../platform/world.ts'
 
 export interface RouteContext {
   req: IncomingMessage

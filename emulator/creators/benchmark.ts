@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { ConfigState } from './challenge-config.ts'
-import { MARKER_PREFIX } from './markers.ts'
+import { MARKER_PREFIX } from '../platform/markers.ts'
 
 /** Markers in a challenge's files (README.md, "Creator routes", documents the same). */
 export const BENCHMARK_MARKERS = {

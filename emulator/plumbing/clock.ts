@@ -1,4 +1,4 @@
-import type { Speed } from './types.ts'
+import type { Speed } from '../types.ts'
 
 /**
  * Simulated milliseconds per real millisecond. A deploy lasts about ten simulated minutes:

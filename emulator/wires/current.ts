@@ -8,8 +8,8 @@ import {
   readFile,
   viewerId
 } from './common.ts'
-import { ApiError, json, readJson, type Reply } from './http.ts'
-import { meView, searchBoard, type RankedEntry } from './leaderboard.ts'
+import { ApiError, json, readJson, type Reply } from '../plumbing/http.ts'
+import { meView, searchBoard, type RankedEntry } from '../platform/leaderboard.ts'
 import {
   intParam,
   publicRoute,
@@ -17,7 +17,7 @@ import {
   type PublicContext,
   type Route,
   type WireApi
-} from './router.ts'
+} from '../plumbing/router.ts'
 import {
   DeployRefused,
   iso,
@@ -26,10 +26,10 @@ import {
   type Limits,
   type StatusView,
   type World
-} from './store.ts'
-import type { RunView } from './timeline.ts'
-import type { CompetitionConfig, Runtime, TokenRecord } from './world.ts'
-import type { CourseBoard, CourseBook } from './course-store.ts'
+} from '../platform/store.ts'
+import type { RunView } from '../platform/timeline.ts'
+import type { CompetitionConfig, Runtime, TokenRecord } from '../platform/world.ts'
+import type { CourseBoard, CourseBook } from '../courses/store.ts'
 
 function challenge(comp: CompetitionConfig, world: World): Record<string, unknown> {
   return {

@@ -3,9 +3,9 @@
  * env folder, a config and a benchmark agent that has never been benchmarked (what a demo starts
  * from), and bob's hidden draft (another creator's challenge: 404 to alice).
  */
-import { fileFromText, type CreatorStore } from './creator-store.ts'
+import { fileFromText, type CreatorStore } from './store.ts'
 import { findKind, type Kind } from './kinds.ts'
-import { USERS } from './world.ts'
+import { USERS } from '../platform/world.ts'
 
 export const CREATOR_CHALLENGES = { aliceDraft: 10, bobHidden: 11 } as const
 

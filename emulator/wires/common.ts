@@ -1,10 +1,10 @@
 /** Request handling both wires share: uploads, paging and leaderboard query parsing. */
-import { ApiError, json, type Reply } from './http.ts'
-import type { PublicContext, RouteContext } from './router.ts'
-import type { RankedEntry } from './leaderboard.ts'
-import type { Agent, World } from './store.ts'
-import { receiveUpload } from './upload.ts'
-import type { CompetitionConfig, CompetitionStatus, TokenRecord } from './world.ts'
+import { ApiError, json, type Reply } from '../plumbing/http.ts'
+import type { PublicContext, RouteContext } from '../plumbing/router.ts'
+import type { RankedEntry } from '../platform/leaderboard.ts'
+import type { Agent, World } from '../platform/store.ts'
+import { receiveUpload } from '../platform/upload.ts'
+import type { CompetitionConfig, CompetitionStatus, TokenRecord } from '../platform/world.ts'
 
 /** Upload or delete one file (multipart PUT); answers `{status, message, validation_message}`. */
 export async function handleFilePut(world: World, ctx: RouteContext, agent: Agent): Promise<Reply> {

@@ -1,11 +1,11 @@
 /**
  * The emulator's world state and its rules, independent of the wire: tokens and scopes,
  * competitions and their visibility, agents, files, deploys (planned by timeline.ts), quotas,
- * games and the boards. The wires (wire-current.ts, wire-legacy.ts) shape its answers.
+ * games and the boards. The wires (wires/current.ts, wires/legacy.ts) shape its answers.
  */
 import { createHash } from 'node:crypto'
-import type { Clock } from './clock.ts'
-import { ApiError } from './http.ts'
+import type { Clock } from '../plumbing/clock.ts'
+import { ApiError } from '../plumbing/http.ts'
 import {
   rankBoard,
   generateSynthetic,
@@ -14,7 +14,7 @@ import {
   type RankedEntry
 } from './leaderboard.ts'
 import { MARKERS, scanBuffer } from './markers.ts'
-import type { LogStorage } from './storage.ts'
+import type { LogStorage } from '../plumbing/storage.ts'
 import {
   deployPhase,
   phaseSince,
@@ -28,7 +28,7 @@ import {
 } from './timeline.ts'
 import type { ReceivedFile, UploadRules } from './upload.ts'
 import { HEAD_BYTES } from './upload.ts'
-import type { StateAgent, StateDeploy, WireName } from './types.ts'
+import type { StateAgent, StateDeploy, WireName } from '../types.ts'
 import {
   RUNTIMES,
   USERS,

@@ -7,9 +7,9 @@ import {
   readFile,
   viewerId
 } from './common.ts'
-import { json, readJson } from './http.ts'
-import type { RankedEntry } from './leaderboard.ts'
-import { intParam, publicRoute, route, type Route, type WireApi } from './router.ts'
+import { json, readJson } from '../plumbing/http.ts'
+import type { RankedEntry } from '../platform/leaderboard.ts'
+import { intParam, publicRoute, route, type Route, type WireApi } from '../plumbing/router.ts'
 import {
   DeployRefused,
   iso,
@@ -17,10 +17,10 @@ import {
   type DeployRecord,
   type Limits,
   type World
-} from './store.ts'
-import type { RunView } from './timeline.ts'
-import type { CompetitionConfig, Runtime } from './world.ts'
-import { refuseLegacyCourseBoard } from './courses.ts'
+} from '../platform/store.ts'
+import type { RunView } from '../platform/timeline.ts'
+import type { CompetitionConfig, Runtime } from '../platform/world.ts'
+import { refuseLegacyCourseBoard } from '../courses/routes.ts'
 
 function competition(comp: CompetitionConfig, world: World): Record<string, unknown> {
   const metric = comp.metrics.find(m => m.isRanking)

@@ -23,14 +23,14 @@ import {
 } from './challenge-config.ts'
 import { CONFIG_FIELDS } from './config-fields.ts'
 import { checkEnv, type EnvCheck } from './env-check.ts'
-import { ApiError } from './http.ts'
-import { iso } from './store.ts'
+import { ApiError } from '../plumbing/http.ts'
+import { iso } from '../platform/store.ts'
 import { findKind, KINDS, type Kind } from './kinds.ts'
-import type { World } from './store.ts'
+import type { World } from '../platform/store.ts'
 import { resolveTagIds, type Tag } from './tags.ts'
-import { HEAD_BYTES, type ReceivedFile } from './upload.ts'
-import type { StateCreatorChallenge, StateCreatorFile, WireName } from './types.ts'
-import type { CompetitionConfig, TokenRecord, User } from './world.ts'
+import { HEAD_BYTES, type ReceivedFile } from '../platform/upload.ts'
+import type { StateCreatorChallenge, StateCreatorFile, WireName } from '../types.ts'
+import type { CompetitionConfig, TokenRecord, User } from '../platform/world.ts'
 
 export const FIRST_CREATED_CHALLENGE_ID = 101
 /** Files the emulator must read whole (parsed or checked): refused above HEAD_BYTES. */

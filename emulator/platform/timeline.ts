@@ -3,7 +3,7 @@
  * outcome. Everything a client can observe at time t is derived from this plan (pure functions),
  * so the clock can jump anywhere and the answers stay consistent and deterministic.
  */
-import { roundTo, unitFromParts } from './prng.ts'
+import { roundTo, unitFromParts } from '../plumbing/prng.ts'
 import { MARKERS } from './markers.ts'
 import type { CompetitionConfig } from './world.ts'
 

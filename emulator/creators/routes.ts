@@ -1,7 +1,7 @@
 /**
  * Creator routes on both wires: current `/api/creator_challenge/...` (SDK 4.4.0) and legacy
  * `/api/creator_competition/...` (SDK 0.2.0), plus the public tag catalog. Shapes only: the
- * rules live in creator-store.ts.
+ * rules live in store.ts.
  */
 import { jobStatus, type BenchmarkPlan } from './benchmark.ts'
 import { exportToml } from './challenge-config.ts'
@@ -18,9 +18,9 @@ import {
   type CreatorFile,
   type CreatorStore,
   type FileOutcome
-} from './creator-store.ts'
+} from './store.ts'
 import { checkEnv } from './env-check.ts'
-import { ApiError, json, readJson, type Reply } from './http.ts'
+import { ApiError, json, readJson, type Reply } from '../plumbing/http.ts'
 import { KINDS, kindPayload } from './kinds.ts'
 import {
   intParam,
@@ -29,10 +29,10 @@ import {
   type PublicContext,
   type Route,
   type RouteContext
-} from './router.ts'
-import { iso, type World } from './store.ts'
+} from '../plumbing/router.ts'
+import { iso, type World } from '../platform/store.ts'
 import { catalog, resolveTagIds } from './tags.ts'
-import { checkFileName, receiveUpload, type ReceivedFile } from './upload.ts'
+import { checkFileName, receiveUpload, type ReceivedFile } from '../platform/upload.ts'
 
 /** The benchmark submission's id in a run's results: one per challenge. */
 export const BENCHMARK_SUBMISSION_BASE = 900_000

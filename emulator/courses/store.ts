@@ -16,12 +16,12 @@ import {
   MAX_COURSES,
   STUDENT_IDENTITIES,
   type StudentIdentity
-} from './course-seeds.ts'
-import { ApiError } from './http.ts'
-import { rankingOrder, rerank, type RankedEntry } from './leaderboard.ts'
-import { DAY_MS, type World } from './store.ts'
-import type { StateCourse } from './types.ts'
-import { USERS, type CompetitionConfig, type TokenRecord, type User } from './world.ts'
+} from './seeds.ts'
+import { ApiError } from '../plumbing/http.ts'
+import { rankingOrder, rerank, type RankedEntry } from '../platform/leaderboard.ts'
+import { DAY_MS, type World } from '../platform/store.ts'
+import type { StateCourse } from '../types.ts'
+import { USERS, type CompetitionConfig, type TokenRecord, type User } from '../platform/world.ts'
 
 export type Visibility = 'private' | 'unlisted' | 'public'
 const VISIBILITIES: readonly Visibility[] = ['private', 'unlisted', 'public']

@@ -3,7 +3,7 @@
  * curated, never created by a creator. Competitions hold tag names (the list's `tags` filter
  * matches them); a challenge's tag set is written by id.
  */
-import { ApiError } from './http.ts'
+import { ApiError } from '../plumbing/http.ts'
 
 export interface Tag {
   id: number

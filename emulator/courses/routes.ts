@@ -1,13 +1,13 @@
 /**
  * Course routes of both wires (`/api/academic_courses`, and the current wire's teacher reads
- * under `/api/teacher`): payload shapes only, the rules live in course-store.ts.
+ * under `/api/teacher`): payload shapes only, the rules live in store.ts.
  */
-import type { Course, CourseBook, Preview } from './course-store.ts'
-import { ApiError, json, readJson } from './http.ts'
-import { publicRoute, route, type Route, type RouteContext } from './router.ts'
-import { iso } from './store.ts'
-import type { EmulatorCourse, WireName } from './types.ts'
-import type { TokenRecord } from './world.ts'
+import type { Course, CourseBook, Preview } from './store.ts'
+import { ApiError, json, readJson } from '../plumbing/http.ts'
+import { publicRoute, route, type Route, type RouteContext } from '../plumbing/router.ts'
+import { iso } from '../platform/store.ts'
+import type { EmulatorCourse, WireName } from '../types.ts'
+import type { TokenRecord } from '../platform/world.ts'
 
 const C = '/api/academic_courses'
 

@@ -3,7 +3,7 @@
  * rate drawn from a pool with a seeded PRNG. `before` faults replace the request (nothing is
  * processed); `after` faults let it be processed and replace the reply (ambiguous failures).
  */
-import type { FaultKind, FaultSpec } from './types.ts'
+import type { FaultKind, FaultSpec } from '../types.ts'
 
 export interface ActiveFault {
   kind: FaultKind

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ActiveFault, FaultEngine } from './faults.ts'
-import type { RequestLogEntry } from './types.ts'
+import type { RequestLogEntry } from '../types.ts'
 
 export interface Reply {
   status: number
