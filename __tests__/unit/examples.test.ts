@@ -503,15 +503,15 @@ describe('the workflow files', () => {
       '.github/workflows/codeql.yml',
       '.github/workflows/release.yml',
       '.github/workflows/self-test.yml',
-      'examples/workflows/challenge.yml',
-      'examples/workflows/class-report.yml',
-      'examples/workflows/classroom.yml',
-      'examples/workflows/fork-pr-build.yml',
-      'examples/workflows/fork-pr-submit.yml',
-      'examples/workflows/matrix.yml',
-      'examples/workflows/pull-request.yml',
-      'examples/workflows/push.yml',
-      'examples/workflows/schedule.yml'
+      'examples/workflows/mlarena-challenge.yml',
+      'examples/workflows/mlarena-class-report.yml',
+      'examples/workflows/mlarena-classroom.yml',
+      'examples/workflows/mlarena-fork-pr-build.yml',
+      'examples/workflows/mlarena-fork-pr-submit.yml',
+      'examples/workflows/mlarena-matrix.yml',
+      'examples/workflows/mlarena-pull-request.yml',
+      'examples/workflows/mlarena-push.yml',
+      'examples/workflows/mlarena-schedule.yml'
     ])
   })
 
@@ -531,14 +531,14 @@ describe('the workflow files', () => {
     it('are all accepted by the action', () => {
       const steps = workflowFiles.flatMap(file => actionSteps(file, workflow(file)))
       // Every workflow runs the action but CI, CodeQL, the release, the fork pair's build half,
-      // the teacher's class report and challenge.yml (other actions, tested by their own suites).
+      // the teacher's class report and mlarena-challenge.yml (other actions, tested by their own suites).
       const notRunningIt = [
         '.github/workflows/ci.yml',
         '.github/workflows/codeql.yml',
         '.github/workflows/release.yml',
-        'examples/workflows/challenge.yml',
-        'examples/workflows/class-report.yml',
-        'examples/workflows/fork-pr-build.yml'
+        'examples/workflows/mlarena-challenge.yml',
+        'examples/workflows/mlarena-class-report.yml',
+        'examples/workflows/mlarena-fork-pr-build.yml'
       ]
       expect([...new Set(steps.map(step => step.file))].sort()).toEqual(
         workflowFiles.filter(file => !notRunningIt.includes(file)).sort()
@@ -550,7 +550,7 @@ describe('the workflow files', () => {
     })
 
     it('are checked for real (a bad value is refused)', () => {
-      const [first] = actionSteps('push', workflow('examples/workflows/push.yml'))
+      const [first] = actionSteps('push', workflow('examples/workflows/mlarena-push.yml'))
       const inputs = first?.inputs ?? {}
       expect(inputValueError(inputs, workspace)).toBeNull()
       expect(inputValueError({ ...inputs, wait: 'yes' }, workspace)).toMatch(/^Input 'wait': /)
@@ -584,14 +584,14 @@ describe('the workflow files', () => {
 
 describe('the flows', () => {
   it('push: on pushes to main, submits files', () => {
-    const push = workflow('examples/workflows/push.yml')
+    const push = workflow('examples/workflows/mlarena-push.yml')
     expect(asMapping(asMapping(push.on)?.push)?.branches).toEqual(['main'])
     const [submit] = actionSteps('push', push)
     expect(submit?.inputs.files).toBeTruthy()
   })
 
   it('pull request: comments with pull-requests: write, one concurrency group per PR', () => {
-    const pr = workflow('examples/workflows/pull-request.yml')
+    const pr = workflow('examples/workflows/mlarena-pull-request.yml')
     expect(triggersOf(pr)).toEqual(['pull_request'])
     expect(pr.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' })
     const concurrency = asMapping(pr.concurrency) ?? {}
@@ -604,7 +604,7 @@ describe('the flows', () => {
   })
 
   it('schedule: cron and manual runs redeploy the agent of vars.MLARENA_AGENT_ID, no files', () => {
-    const schedule = workflow('examples/workflows/schedule.yml')
+    const schedule = workflow('examples/workflows/mlarena-schedule.yml')
     const on = asMapping(schedule.on) ?? {}
     expect(asMapping(asList(on.schedule)?.[0])?.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/)
     expect(on).toHaveProperty('workflow_dispatch')
@@ -616,7 +616,7 @@ describe('the flows', () => {
   })
 
   it('matrix: cells do not cancel each other and each has its own comment key', () => {
-    const matrix = workflow('examples/workflows/matrix.yml')
+    const matrix = workflow('examples/workflows/mlarena-matrix.yml')
     const strategy = asMapping(onlyJob(matrix).strategy) ?? {}
     expect(strategy['fail-fast']).toBe(false)
     const axes = Object.keys(asMapping(strategy.matrix) ?? {}).filter(key => key !== 'include')
@@ -626,9 +626,9 @@ describe('the flows', () => {
   })
 
   describe('fork-safe pair', () => {
-    const buildText = texts.get('examples/workflows/fork-pr-build.yml') ?? ''
-    const build = workflow('examples/workflows/fork-pr-build.yml')
-    const submit = workflow('examples/workflows/fork-pr-submit.yml')
+    const buildText = texts.get('examples/workflows/mlarena-fork-pr-build.yml') ?? ''
+    const build = workflow('examples/workflows/mlarena-fork-pr-build.yml')
+    const submit = workflow('examples/workflows/mlarena-fork-pr-submit.yml')
     const comments = /#.*$/gm
 
     it('build: a pull_request run with no secret, no write, no PR number in the artifact', () => {
