@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse, parseDocument } from 'yaml'
 import { MARKER_PREFIX } from '../../emulator/platform/markers.ts'
+import { seededCompetitions } from '../../emulator/platform/world.ts'
 import { readConfig } from '../../src/submit/config.js'
 import { collectFiles } from '../../src/submit/steps/files.js'
 
@@ -583,11 +584,13 @@ describe('the workflow files', () => {
 })
 
 describe('the flows', () => {
-  it('push: on pushes to main, submits files', () => {
+  it('push: on pushes to main, submits files to the branch’s agent (no agent-id)', () => {
     const push = workflow('examples/workflows/mlarena-push.yml')
     expect(asMapping(asMapping(push.on)?.push)?.branches).toEqual(['main'])
     const [submit] = actionSteps('push', push)
     expect(submit?.inputs.files).toBeTruthy()
+    expect(submit?.inputs).not.toHaveProperty('agent-id')
+    expect(asMapping(push.concurrency)?.group).toContain('${{ github.ref }}')
   })
 
   it('pull request: comments with pull-requests: write, one concurrency group per PR', () => {
@@ -603,16 +606,32 @@ describe('the flows', () => {
     expect(actionSteps('pr', pr)[0]?.inputs.files).toBeTruthy()
   })
 
-  it('schedule: cron and manual runs redeploy the agent of vars.MLARENA_AGENT_ID, no files', () => {
+  it('schedule: cron and manual runs update the agent of main, in the push workflow’s group', () => {
     const schedule = workflow('examples/workflows/mlarena-schedule.yml')
+    const push = workflow('examples/workflows/mlarena-push.yml')
     const on = asMapping(schedule.on) ?? {}
     expect(asMapping(asList(on.schedule)?.[0])?.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/)
     expect(on).toHaveProperty('workflow_dispatch')
-    const job = onlyJob(schedule)
-    const [redeploy] = actionSteps('schedule', schedule)
-    expect(redeploy?.inputs).not.toHaveProperty('files')
-    expect(redeploy?.inputs['agent-id']).toBe('${{ env.AGENT_ID }}')
-    expect(asMapping(job.env)?.AGENT_ID).toContain('vars.MLARENA_AGENT_ID')
+    const [evaluate] = actionSteps('schedule', schedule)
+    // No agent-id: like a push, the run updates the branch's own agent (named after the branch).
+    expect(evaluate?.inputs).not.toHaveProperty('agent-id')
+    expect(evaluate?.inputs).not.toHaveProperty('agent-name')
+    const [pushed] = actionSteps('push', push)
+    for (const input of ['competition-id', 'working-directory', 'files']) {
+      expect({ input, value: evaluate?.inputs[input] }).toEqual({
+        input,
+        value: pushed?.inputs[input]
+      })
+    }
+    expect(asMapping(schedule.concurrency)?.group).toBe(asMapping(push.concurrency)?.group)
+    expect(stepsUsing(schedule, 'actions/checkout@')).toHaveLength(1)
+  })
+
+  it('push and pull request pin no runtime the README’s snippets leave out', () => {
+    for (const file of ['mlarena-push.yml', 'mlarena-pull-request.yml', 'mlarena-schedule.yml']) {
+      const [step] = actionSteps(file, workflow(`examples/workflows/${file}`))
+      expect({ file, runtime: step?.inputs.runtime }).toEqual({ file, runtime: undefined })
+    }
   })
 
   it('matrix: cells do not cancel each other and each has its own comment key', () => {
@@ -717,6 +736,21 @@ describe('the example agent', () => {
     for (const name of readdirSync(agentDir)) {
       expect(readFileSync(path.join(agentDir, name), 'latin1')).not.toContain(MARKER_PREFIX)
     }
+  })
+
+  it('is written for the competition the self-test submits it to (the emulator’s seed)', () => {
+    const competition = seededCompetitions(10).find(
+      c => c.id === Number(selfTestInputs['competition-id'])
+    )
+    expect(competition?.name).toBe('Lunar Lander')
+    const source = readFileSync(path.join(agentDir, 'agent.py'), 'utf8')
+    const readme = readFileSync(path.join(agentDir, 'README.md'), 'utf8')
+    expect(source.startsWith('"""A small Lunar Lander agent')).toBe(true)
+    expect(readme).toContain(`"${competition?.name}" (id ${competition?.id})`)
+    // Lunar Lander: eight numbers in, one of four actions out; the fork build checks just that.
+    expect(source).toContain('x, y, vx, vy, angle, spin, left_leg, right_leg = ')
+    const build = texts.get('examples/workflows/mlarena-fork-pr-build.yml') ?? ''
+    expect(build).toContain('Agent().act([0.0] * 8) in (0, 1, 2, 3)')
   })
 
   it('has an Agent class with act(observation)', () => {
