@@ -313,6 +313,33 @@ describe('what the docs say', () => {
     expect(wrong).toEqual([])
   })
 
+  it('name only the demo’s jobs and options', () => {
+    const jobs = [
+      'push',
+      'pull-request',
+      'schedule',
+      'challenge',
+      'student',
+      'class-report',
+      'course'
+    ]
+    const options = ['--speed', '--wire', '--html', '--help', '--debug', '--fail']
+    const shown = USER_TEXTS.flatMap(file =>
+      [...read(file).matchAll(/npm run demo -- ([^\n`#]*)/g)].map(m => ({
+        file,
+        words: (m[1] ?? '').trim().split(/\s+/)
+      }))
+    )
+    expect(shown.length).toBeGreaterThan(3)
+    const unknown = shown.filter(({ words }) => {
+      const [first = ''] = words
+      const job = first.startsWith('-') || first === '<job>' ? null : first
+      const flags = words.filter(word => word.startsWith('-'))
+      return (job !== null && !jobs.includes(job)) || flags.some(flag => !options.includes(flag))
+    })
+    expect(unknown).toEqual([])
+  })
+
   it('never say a file is stored under its path (it is its base name, or the required name)', () => {
     const claims = USER_TEXTS.flatMap(file =>
       read(file)
