@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as markdownPlugin from 'prettier/plugins/markdown'
+import * as yamlPlugin from 'prettier/plugins/yaml'
 import * as prettier from 'prettier/standalone'
 import { parse } from 'yaml'
 
@@ -53,10 +54,16 @@ export const ACTIONS: readonly ReferencedAction[] = [
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
+interface InputSpec {
+  description?: string
+  required?: boolean
+  default?: unknown
+}
+
 interface ActionYaml {
   name?: string
   description?: string
-  inputs?: Record<string, { description?: string; required?: boolean; default?: unknown }>
+  inputs?: Record<string, InputSpec>
   outputs?: Record<string, { description?: string }>
 }
 
@@ -76,6 +83,42 @@ function defaultCell(spec: { required?: boolean; default?: unknown }): string {
   return value === '' ? '_empty_' : codeCell(value)
 }
 
+/** Words of `text` in lines of at most `width` characters (a longer word keeps a line to itself). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line === '' ? word : `${line} ${word}`
+  }
+  return line === '' ? lines : [...lines, line]
+}
+
+/** A default as a workflow writes it: plain when YAML reads it back as that string, else quoted. */
+function yamlValue(value: string): string {
+  if (value === '') return "''"
+  if (/^[A-Za-z0-9_$][\w.,@/${} -]*$/.test(value) && !/[:#]\s|\s$/.test(value)) return value
+  return `'${value.replace(/'/g, "''")}'`
+}
+
+/** A step with every input at its default, each under its description: what to copy. */
+function usage(action: ReferencedAction, inputs: [string, InputSpec][]): string[] {
+  const lines = ['```yaml', `- uses: ${action.uses}`]
+  if (inputs.length > 0) lines.push('  with:')
+  inputs.forEach(([name, input], index) => {
+    if (index > 0) lines.push('')
+    for (const comment of wrap(input.description ?? '', 92)) lines.push(`    # ${comment}`)
+    const required = input.required === true && input.default === undefined
+    if (required) lines.push('    # Required.')
+    const value = input.default === undefined ? '' : String(input.default)
+    lines.push(`    ${name}: ${yamlValue(value)}`)
+  })
+  lines.push('```')
+  return lines
+}
+
 /** The page's Markdown before formatting: pure, action.yml's text in. */
 export function referenceMarkdown(action: ReferencedAction, actionYaml: string): string {
   const spec = (parse(actionYaml) ?? {}) as ActionYaml
@@ -87,6 +130,12 @@ export function referenceMarkdown(action: ReferencedAction, actionYaml: string):
     `# \`${action.uses}\`: inputs and outputs`,
     '',
     `${cell(spec.description ?? '')} How to use it: [${action.guide.title}](${action.guide.href}).`,
+    '',
+    '## Usage',
+    '',
+    'Every input at its default, under its description (keep the ones you set):',
+    '',
+    ...usage(action, inputs),
     '',
     '## Inputs',
     ''
@@ -121,7 +170,8 @@ export async function referencePage(action: ReferencedAction, actionYaml: string
   return prettier.format(referenceMarkdown(action, actionYaml), {
     ...options,
     parser: 'markdown',
-    plugins: [markdownPlugin]
+    // The yaml plugin formats the Usage block, as `prettier --check` does.
+    plugins: [markdownPlugin, yamlPlugin]
   })
 }
 

