@@ -143,8 +143,20 @@ describe('README.md, the front page', () => {
   })
 })
 
+/** Every other page a reader reaches from them, whose links are checked too. */
+const LINKED_PAGES = [
+  'ARCHITECTURE.md',
+  'BENCHMARKS.md',
+  'CHANGELOG.md',
+  'RELIABILITY.md',
+  'SECURITY.md',
+  'emulator/README.md',
+  'examples/agent/README.md',
+  'examples/challenge/README.md'
+].filter(file => existsSync(path.join(ROOT, file)))
+
 describe('links', () => {
-  const links = DOC_FILES.flatMap(linksOf)
+  const links = [...DOC_FILES, ...LINKED_PAGES].flatMap(linksOf)
 
   it('are found (README.md and docs/ link each other)', () => {
     expect(links.length).toBeGreaterThan(30)
