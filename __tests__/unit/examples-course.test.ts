@@ -18,8 +18,8 @@ const read = (file: string): Mapping =>
 const stepsOf = (workflow: Mapping): Mapping[] =>
   Object.values(workflow.jobs as Mapping).flatMap(job => (job as Mapping).steps as Mapping[])
 
-describe('examples/workflows/classroom.yml', () => {
-  const workflow = read('examples/workflows/classroom.yml')
+describe('examples/workflows/mlarena-classroom.yml', () => {
+  const workflow = read('examples/workflows/mlarena-classroom.yml')
   const steps = stepsOf(workflow)
   const arena = steps.find(step => step.uses === 'mlarena/mlarena-action@v1') as Mapping
   const reporter = steps.find(step =>
@@ -53,12 +53,12 @@ describe('examples/workflows/classroom.yml', () => {
   })
 })
 
-describe('examples/workflows/class-report.yml', () => {
+describe('examples/workflows/mlarena-class-report.yml', () => {
   const action = parse(readFileSync(path.join(ROOT, 'course/action.yml'), 'utf8')) as {
     inputs: Record<string, { required?: boolean }>
     outputs: Record<string, unknown>
   }
-  const workflow = read('examples/workflows/class-report.yml')
+  const workflow = read('examples/workflows/mlarena-class-report.yml')
   const steps = stepsOf(workflow)
   const report = steps.find(step => step.uses === 'mlarena/mlarena-action/course@v1') as Mapping
   const inputs = report.with as Mapping
@@ -85,7 +85,10 @@ describe('examples/workflows/class-report.yml', () => {
   })
 
   it('reads only outputs of course/action.yml', () => {
-    const text = readFileSync(path.join(ROOT, 'examples/workflows/class-report.yml'), 'utf8')
+    const text = readFileSync(
+      path.join(ROOT, 'examples/workflows/mlarena-class-report.yml'),
+      'utf8'
+    )
     const read = [...text.matchAll(/steps\.class\.outputs\.([\w-]+)/g)].map(m => m[1] as string)
     expect(read.length).toBeGreaterThan(0)
     expect(read.filter(name => !(name in action.outputs))).toEqual([])

@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse, parseDocument } from 'yaml'
 import { MARKER_PREFIX } from '../../emulator/platform/markers.ts'
+import { seededCompetitions } from '../../emulator/platform/world.ts'
 import { readConfig } from '../../src/submit/config.js'
 import { collectFiles } from '../../src/submit/steps/files.js'
 
@@ -503,15 +504,15 @@ describe('the workflow files', () => {
       '.github/workflows/codeql.yml',
       '.github/workflows/release.yml',
       '.github/workflows/self-test.yml',
-      'examples/workflows/challenge.yml',
-      'examples/workflows/class-report.yml',
-      'examples/workflows/classroom.yml',
-      'examples/workflows/fork-pr-build.yml',
-      'examples/workflows/fork-pr-submit.yml',
-      'examples/workflows/matrix.yml',
-      'examples/workflows/pull-request.yml',
-      'examples/workflows/push.yml',
-      'examples/workflows/schedule.yml'
+      'examples/workflows/mlarena-challenge.yml',
+      'examples/workflows/mlarena-class-report.yml',
+      'examples/workflows/mlarena-classroom.yml',
+      'examples/workflows/mlarena-fork-pr-build.yml',
+      'examples/workflows/mlarena-fork-pr-submit.yml',
+      'examples/workflows/mlarena-matrix.yml',
+      'examples/workflows/mlarena-pull-request.yml',
+      'examples/workflows/mlarena-push.yml',
+      'examples/workflows/mlarena-schedule.yml'
     ])
   })
 
@@ -531,14 +532,14 @@ describe('the workflow files', () => {
     it('are all accepted by the action', () => {
       const steps = workflowFiles.flatMap(file => actionSteps(file, workflow(file)))
       // Every workflow runs the action but CI, CodeQL, the release, the fork pair's build half,
-      // the teacher's class report and challenge.yml (other actions, tested by their own suites).
+      // the teacher's class report and mlarena-challenge.yml (other actions, tested by their own suites).
       const notRunningIt = [
         '.github/workflows/ci.yml',
         '.github/workflows/codeql.yml',
         '.github/workflows/release.yml',
-        'examples/workflows/challenge.yml',
-        'examples/workflows/class-report.yml',
-        'examples/workflows/fork-pr-build.yml'
+        'examples/workflows/mlarena-challenge.yml',
+        'examples/workflows/mlarena-class-report.yml',
+        'examples/workflows/mlarena-fork-pr-build.yml'
       ]
       expect([...new Set(steps.map(step => step.file))].sort()).toEqual(
         workflowFiles.filter(file => !notRunningIt.includes(file)).sort()
@@ -550,7 +551,7 @@ describe('the workflow files', () => {
     })
 
     it('are checked for real (a bad value is refused)', () => {
-      const [first] = actionSteps('push', workflow('examples/workflows/push.yml'))
+      const [first] = actionSteps('push', workflow('examples/workflows/mlarena-push.yml'))
       const inputs = first?.inputs ?? {}
       expect(inputValueError(inputs, workspace)).toBeNull()
       expect(inputValueError({ ...inputs, wait: 'yes' }, workspace)).toMatch(/^Input 'wait': /)
@@ -583,15 +584,17 @@ describe('the workflow files', () => {
 })
 
 describe('the flows', () => {
-  it('push: on pushes to main, submits files', () => {
-    const push = workflow('examples/workflows/push.yml')
+  it('push: on pushes to main, submits files to the branch’s agent (no agent-id)', () => {
+    const push = workflow('examples/workflows/mlarena-push.yml')
     expect(asMapping(asMapping(push.on)?.push)?.branches).toEqual(['main'])
     const [submit] = actionSteps('push', push)
     expect(submit?.inputs.files).toBeTruthy()
+    expect(submit?.inputs).not.toHaveProperty('agent-id')
+    expect(asMapping(push.concurrency)?.group).toContain('${{ github.ref }}')
   })
 
   it('pull request: comments with pull-requests: write, one concurrency group per PR', () => {
-    const pr = workflow('examples/workflows/pull-request.yml')
+    const pr = workflow('examples/workflows/mlarena-pull-request.yml')
     expect(triggersOf(pr)).toEqual(['pull_request'])
     expect(pr.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' })
     const concurrency = asMapping(pr.concurrency) ?? {}
@@ -603,20 +606,36 @@ describe('the flows', () => {
     expect(actionSteps('pr', pr)[0]?.inputs.files).toBeTruthy()
   })
 
-  it('schedule: cron and manual runs redeploy the agent of vars.MLARENA_AGENT_ID, no files', () => {
-    const schedule = workflow('examples/workflows/schedule.yml')
+  it('schedule: cron and manual runs update the agent of main, in the push workflow’s group', () => {
+    const schedule = workflow('examples/workflows/mlarena-schedule.yml')
+    const push = workflow('examples/workflows/mlarena-push.yml')
     const on = asMapping(schedule.on) ?? {}
     expect(asMapping(asList(on.schedule)?.[0])?.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/)
     expect(on).toHaveProperty('workflow_dispatch')
-    const job = onlyJob(schedule)
-    const [redeploy] = actionSteps('schedule', schedule)
-    expect(redeploy?.inputs).not.toHaveProperty('files')
-    expect(redeploy?.inputs['agent-id']).toBe('${{ env.AGENT_ID }}')
-    expect(asMapping(job.env)?.AGENT_ID).toContain('vars.MLARENA_AGENT_ID')
+    const [evaluate] = actionSteps('schedule', schedule)
+    // No agent-id: like a push, the run updates the branch's own agent (named after the branch).
+    expect(evaluate?.inputs).not.toHaveProperty('agent-id')
+    expect(evaluate?.inputs).not.toHaveProperty('agent-name')
+    const [pushed] = actionSteps('push', push)
+    for (const input of ['competition-id', 'working-directory', 'files']) {
+      expect({ input, value: evaluate?.inputs[input] }).toEqual({
+        input,
+        value: pushed?.inputs[input]
+      })
+    }
+    expect(asMapping(schedule.concurrency)?.group).toBe(asMapping(push.concurrency)?.group)
+    expect(stepsUsing(schedule, 'actions/checkout@')).toHaveLength(1)
+  })
+
+  it('push and pull request pin no runtime the README’s snippets leave out', () => {
+    for (const file of ['mlarena-push.yml', 'mlarena-pull-request.yml', 'mlarena-schedule.yml']) {
+      const [step] = actionSteps(file, workflow(`examples/workflows/${file}`))
+      expect({ file, runtime: step?.inputs.runtime }).toEqual({ file, runtime: undefined })
+    }
   })
 
   it('matrix: cells do not cancel each other and each has its own comment key', () => {
-    const matrix = workflow('examples/workflows/matrix.yml')
+    const matrix = workflow('examples/workflows/mlarena-matrix.yml')
     const strategy = asMapping(onlyJob(matrix).strategy) ?? {}
     expect(strategy['fail-fast']).toBe(false)
     const axes = Object.keys(asMapping(strategy.matrix) ?? {}).filter(key => key !== 'include')
@@ -626,9 +645,9 @@ describe('the flows', () => {
   })
 
   describe('fork-safe pair', () => {
-    const buildText = texts.get('examples/workflows/fork-pr-build.yml') ?? ''
-    const build = workflow('examples/workflows/fork-pr-build.yml')
-    const submit = workflow('examples/workflows/fork-pr-submit.yml')
+    const buildText = texts.get('examples/workflows/mlarena-fork-pr-build.yml') ?? ''
+    const build = workflow('examples/workflows/mlarena-fork-pr-build.yml')
+    const submit = workflow('examples/workflows/mlarena-fork-pr-submit.yml')
     const comments = /#.*$/gm
 
     it('build: a pull_request run with no secret, no write, no PR number in the artifact', () => {
@@ -717,6 +736,21 @@ describe('the example agent', () => {
     for (const name of readdirSync(agentDir)) {
       expect(readFileSync(path.join(agentDir, name), 'latin1')).not.toContain(MARKER_PREFIX)
     }
+  })
+
+  it('is written for the competition the self-test submits it to (the emulator’s seed)', () => {
+    const competition = seededCompetitions(10).find(
+      c => c.id === Number(selfTestInputs['competition-id'])
+    )
+    expect(competition?.name).toBe('Lunar Lander')
+    const source = readFileSync(path.join(agentDir, 'agent.py'), 'utf8')
+    const readme = readFileSync(path.join(agentDir, 'README.md'), 'utf8')
+    expect(source.startsWith('"""A small Lunar Lander agent')).toBe(true)
+    expect(readme).toContain(`"${competition?.name}" (id ${competition?.id})`)
+    // Lunar Lander: eight numbers in, one of four actions out; the fork build checks just that.
+    expect(source).toContain('x, y, vx, vy, angle, spin, left_leg, right_leg = ')
+    const build = texts.get('examples/workflows/mlarena-fork-pr-build.yml') ?? ''
+    expect(build).toContain('Agent().act([0.0] * 8) in (0, 1, 2, 3)')
   })
 
   it('has an Agent class with act(observation)', () => {

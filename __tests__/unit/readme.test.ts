@@ -1,7 +1,8 @@
 /**
- * The README against the code it documents: its inputs and outputs tables are action.yml's
- * (names in order, defaults, descriptions, nothing missing), its YAML snippets use only inputs and
- * outputs that exist, and every example workflow it links exists (and each one is linked).
+ * The README and docs/ against the code they document: the inputs and outputs tables of
+ * docs/reference/ are action.yml's (names in order, defaults, descriptions, nothing missing), the
+ * YAML snippets of README.md and docs/ use only inputs and outputs that exist, and every example
+ * workflow the README links exists (and each one is linked).
  * Also the pure parts of `npm run demo` (the README's first command): how it turns the action's
  * workflow commands and the job summary into terminal text.
  */
@@ -14,6 +15,15 @@ import { parseOutputFile } from '../../scripts/runner-files.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+/** The front page and every page of docs/ (not docs/reference/, which has no snippets). */
+const DOCS = [
+  README,
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter(name => name.endsWith('.md'))
+    .map(name => readFileSync(path.join(ROOT, 'docs', name), 'utf8'))
+].join('\n')
+const reference = (page: string): string =>
+  readFileSync(path.join(ROOT, 'docs/reference', page), 'utf8')
 
 interface ActionYaml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
@@ -32,7 +42,7 @@ function section(markdown: string, title: string, level = 2): string {
   const lines = markdown.split('\n')
   const hashes = '#'.repeat(level)
   const start = lines.findIndex(line => line.trim() === `${hashes} ${title}`)
-  if (start < 0) throw new Error(`README has no "${hashes} ${title}" section`)
+  if (start < 0) throw new Error(`the page has no "${hashes} ${title}" section`)
   const end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line))
   return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
 }
@@ -74,16 +84,11 @@ function defaultCell(cell: string): { required: true } | { value: string } {
   return { value }
 }
 
-/** The README's tables of an action's inputs and outputs are its action.yml's. */
-function describeTables(
-  file: string,
-  action: ActionYaml,
-  inputs: string,
-  outputs: string,
-  level = 2
-): void {
-  describe(`README ${inputs} table (${file})`, () => {
-    const table = firstTable(section(README, inputs, level))
+/** The reference page's tables of an action's inputs and outputs are its action.yml's. */
+function describeTables(file: string, action: ActionYaml, page: string): void {
+  const markdown = reference(page)
+  describe(`docs/reference/${page} Inputs table (${file})`, () => {
+    const table = firstTable(section(markdown, 'Inputs'))
 
     it('has the columns Input, Default, Description', () => {
       expect(table.header).toEqual(['Input', 'Default', 'Description'])
@@ -117,8 +122,8 @@ function describeTables(
     })
   })
 
-  describe(`README ${outputs} table (${file})`, () => {
-    const table = firstTable(section(README, outputs, level))
+  describe(`docs/reference/${page} Outputs table (${file})`, () => {
+    const table = firstTable(section(markdown, 'Outputs'))
 
     it('has the columns Output, Description', () => {
       expect(table.header).toEqual(['Output', 'Description'])
@@ -140,11 +145,11 @@ function describeTables(
   })
 }
 
-describeTables('action.yml', ACTION, 'Inputs', 'Outputs')
-describeTables('course/action.yml', COURSE_ACTION, 'Class report inputs', 'Class report outputs')
-describeTables('challenge/action.yml', CHALLENGE_ACTION, 'Challenge inputs', 'Challenge outputs', 3)
+describeTables('action.yml', ACTION, 'submit.md')
+describeTables('course/action.yml', COURSE_ACTION, 'course.md')
+describeTables('challenge/action.yml', CHALLENGE_ACTION, 'challenge.md')
 
-describe('README links and snippets', () => {
+describe('README links, and the snippets of README and docs/', () => {
   const linked = [...new Set(README.match(/examples\/workflows\/[\w.-]+\.ya?ml/g) ?? [])]
   const examples = readdirSync(path.join(ROOT, 'examples/workflows'))
     .filter(name => /\.ya?ml$/.test(name))
@@ -160,7 +165,7 @@ describe('README links and snippets', () => {
   })
 
   it('has YAML snippets that parse and pass only inputs, and read only outputs, that exist', () => {
-    const blocks = [...README.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(m => m[1] as string)
+    const blocks = [...DOCS.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map(m => m[1] as string)
     expect(blocks.length).toBeGreaterThanOrEqual(5)
     const inputs = Object.keys(ACTION.inputs)
     const courseInputs = Object.keys(COURSE_ACTION.inputs)
