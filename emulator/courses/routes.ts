@@ -11,7 +11,8 @@ import type { TokenRecord } from '../platform/world.ts'
 
 const C = '/api/academic_courses'
 
-function currentCourse(course: Course): Record<string, unknown> {
+/** A current course row (authoring-routes.ts answers `update_course` with it too). */
+export function currentCourse(course: Course): Record<string, unknown> {
   return {
     id: course.id,
     name: course.name,
@@ -25,7 +26,7 @@ function currentCourse(course: Course): Record<string, unknown> {
     teacher_user_id: course.teacher.id,
     teacher_username: course.teacher.username,
     challenge_ids: course.challenges.map(l => l.challengeId),
-    has_cover: false,
+    has_cover: course.cover !== undefined,
     created_at_ts: iso(course.createdAt)
   }
 }
@@ -169,22 +170,6 @@ function teacherRoutes(book: CourseBook): Route[] {
         }))
       )
     ),
-    route('POST', '/api/teacher/course/:courseId/challenges', async ctx => {
-      const added = book.addChallenge(ctx.token, courseIdParam(ctx), await readJson(ctx.req))
-      return json(201, {
-        id: added.moduleId,
-        module_id: added.moduleId,
-        course_id: added.course.id,
-        position: added.course.challenges.length - 1,
-        title: added.title,
-        summary: added.summary,
-        is_published: true,
-        owned: true,
-        challenges: [
-          { challenge_id: added.link.challengeId, pass_threshold: added.link.passThreshold }
-        ]
-      })
-    }),
     route('GET', '/api/teacher/students/:courseId', ctx => {
       const course = book.managedCourse(ctx.token, courseIdParam(ctx))
       const { challengeId } = listQuery(ctx)
