@@ -35,8 +35,10 @@ export function findDirectives(body: string): DirectiveUse[] {
   let open: string | null = null
   lines.forEach((text, index) => {
     if (open !== null) {
-      // Inside a fence (ours or another): only its closing fence ends it.
-      if (text.trim().startsWith(open)) open = null
+      // Inside a fence (ours or another): only a closing fence ends it — the same character,
+      // at least as long, and nothing after it (CommonMark), so a fenced example is not read.
+      const close = /^\s{0,3}(`{3,}|~{3,})\s*$/.exec(text)?.[1]
+      if (close !== undefined && close[0] === open[0] && close.length >= open.length) open = null
       return
     }
     const fence = /^\s{0,3}(`{3,}|~{3,})/.exec(text)
