@@ -329,6 +329,69 @@ describe('current wire: a module’s challenges', () => {
   })
 })
 
+describe('current wire: fork_module and challenges_for_course', () => {
+  let emu: Emulator
+  beforeEach(async () => {
+    emu = await start()
+  })
+  afterEach(() => emu.close())
+
+  it('fork_module: a private copy of a readable module, lessons nested as before, links kept', async () => {
+    const res = await as(emu, ALICE, 'POST', `${T}/modules/${SEEDED_MODULES.foundations}/fork`)
+    expect(res.status).toBe(404)
+    const own = await as(emu, TESS, 'POST', `${T}/modules/${SEEDED_MODULES.foundations}/fork`)
+    expect(own.status).toBe(201)
+    expect(own.body).toMatchObject({
+      title: 'Foundations',
+      slug: 'foundations-2',
+      visibility: 'private',
+      forked_from_module_id: SEEDED_MODULES.foundations,
+      challenges: [
+        expect.objectContaining({ challenge_id: 1, label: 'Lunar Lander', pass_threshold: 150 })
+      ]
+    })
+    const lessons = own.body.lessons as Row[]
+    expect(lessons.map(l => l.slug)).toEqual([
+      'what-is-rl',
+      'first-agent',
+      'reading-the-board',
+      'draft-notes'
+    ])
+    expect(lessons[2]?.parent_lesson_id).toBe(lessons[0]?.id)
+    expect(lessons[0]?.id).not.toBe(801)
+    // Another teacher's public module: forked under its own slug; the source is untouched.
+    const shared = await as(emu, TESS, 'POST', `${T}/modules/${SEEDED_MODULES.sharedBasics}/fork`)
+    expect(shared.body).toMatchObject({ slug: 'shared-rl-basics', visibility: 'private' })
+    expect(
+      (await as(emu, TESS, 'PUT', `${T}/modules/${shared.body.id}`, { title: 'Mine' })).status
+    ).toBe(200)
+    const source = emu.state().authoring?.modules.find(m => m.id === SEEDED_MODULES.sharedBasics)
+    expect(source).toMatchObject({ title: 'Shared RL basics', owner: 'alice' })
+    expect(
+      (await as(emu, TESS, 'POST', `${T}/modules/${SEEDED_MODULES.alicePrivate}/fork`)).status
+    ).toBe(404)
+  })
+
+  it('challenges_for_course: public challenges and your own, each with its ranking metric', async () => {
+    const tess = await as(emu, TESS, 'GET', `${T}/challenges-for-course`)
+    expect(tess.status).toBe(200)
+    const ids = (tess.body as Row[]).map(r => r.id)
+    expect(ids).toContain(COMPETITIONS.normal)
+    expect(ids).toContain(COMPETITIONS.fileChallenge)
+    expect(ids).not.toContain(COMPETITIONS.hidden)
+    expect((tess.body as Row[]).find(r => r.id === COMPETITIONS.fileChallenge)).toEqual({
+      id: COMPETITIONS.fileChallenge,
+      name: expect.any(String),
+      metric: expect.objectContaining({ order: 'asc', is_ranking: true })
+    })
+    const alice = await as(emu, ALICE, 'GET', `${T}/challenges-for-course`)
+    expect((alice.body as Row[]).map(r => r.id)).toContain(COMPETITIONS.hidden)
+    expect(
+      (await as(emu, COURSE_TOKENS.teacherUser, 'GET', `${T}/challenges-for-course`)).status
+    ).toBe(403)
+  })
+})
+
 describe('legacy wire: no course authoring', () => {
   let emu: Emulator
   beforeEach(async () => {

@@ -79,7 +79,7 @@ function moduleRow(m: Module): Record<string, unknown> {
     icon: m.icon,
     visibility: m.visibility,
     is_published: m.isPublished,
-    forked_from_module_id: null
+    forked_from_module_id: m.forkedFrom
   }
 }
 
@@ -268,6 +268,19 @@ function moduleRoutes(store: CourseAuthoring, world: World): Route[] {
         unlinked_course_ids: unlinked
       })
     }),
+    route('POST', `${M}/fork`, ctx =>
+      json(201, moduleDetail(store, world, ctx.token, store.forkModule(ctx.token, mid(ctx.params))))
+    ),
+    route('GET', `${T}/challenges-for-course`, ctx =>
+      json(
+        200,
+        store.attachableChallenges(ctx.token).map(comp => ({
+          id: comp.id,
+          name: comp.name,
+          metric: metric(world, comp.id)
+        }))
+      )
+    ),
     route('POST', `${M}/challenges`, async ctx => {
       const { module, attachment } = store.attach(
         ctx.token,

@@ -64,6 +64,8 @@ export interface Module {
   challenges: Attachment[]
   /** In display order (`position` is the index). */
   lessonIds: number[]
+  /** The module this one was forked from (`fork_module`), or null. */
+  forkedFrom: number | null
   createdAt: number
 }
 
@@ -175,6 +177,7 @@ export class CourseAuthoring {
         isPublished: seed.isPublished,
         challenges: seed.challenges.map(c => ({ ...c })),
         lessonIds: [],
+        forkedFrom: null,
         createdAt: this.world.startTime
       }
       this.modules.set(module.id, module)
@@ -297,10 +300,53 @@ export class CourseAuthoring {
       isPublished: bool(body, 'is_published', true),
       challenges: [],
       lessonIds: [],
+      forkedFrom: null,
       createdAt: this.world.now()
     }
     this.modules.set(module.id, module)
     return module
+  }
+
+  /** A deep copy (lessons with their nesting, challenge links) owned by the caller, private. */
+  forkModule(token: TokenRecord, moduleId: number): Module {
+    const source = this.readableModule(token, moduleId)
+    const taken = new Set(this.ownModules(token.user.id).map(m => m.slug))
+    const fork: Module = {
+      ...source,
+      id: this.nextModuleId++,
+      owner: token.user,
+      slug: taken.has(source.slug) ? deriveSlug(source.slug, taken, 'module') : source.slug,
+      visibility: 'private',
+      challenges: source.challenges.map(a => ({ ...a })),
+      lessonIds: [],
+      forkedFrom: source.id,
+      createdAt: this.world.now()
+    }
+    const ids = new Map<number, number>()
+    for (const lesson of this.lessonsOf(source)) {
+      const id = this.nextLessonId++
+      ids.set(lesson.id, id)
+      this.lessons.set(id, {
+        ...lesson,
+        id,
+        moduleId: fork.id,
+        parentId: lesson.parentId === null ? null : (ids.get(lesson.parentId) ?? null)
+      })
+      fork.lessonIds.push(id)
+    }
+    this.modules.set(fork.id, fork)
+    return fork
+  }
+
+  /** `challenges_for_course`: what attach_challenge accepts from this teacher. */
+  attachableChallenges(token: TokenRecord): CompetitionConfig[] {
+    this.requireTeacher(token)
+    return [...this.world.competitions.values()].filter(
+      comp =>
+        this.world.canSee(token, comp) &&
+        (comp.isPublic || comp.teachers.includes(token.user.id)) &&
+        comp.metrics.some(m => m.isRanking)
+    )
   }
 
   private ownModules(userId: number): Module[] {
@@ -742,6 +788,7 @@ export class CourseAuthoring {
       isPublished,
       challenges: [{ challengeId, label: null, passThreshold }],
       lessonIds: [],
+      forkedFrom: null,
       createdAt: this.world.now()
     }
     this.modules.set(module.id, module)
@@ -878,7 +925,8 @@ export class CourseAuthoring {
         visibility: m.visibility,
         isPublished: m.isPublished,
         challenges: m.challenges.map(a => ({ ...a })),
-        lessonIds: [...m.lessonIds]
+        lessonIds: [...m.lessonIds],
+        forkedFromModuleId: m.forkedFrom
       })),
       lessons: [...this.lessons.values()].map(l => ({
         id: l.id,
@@ -925,6 +973,7 @@ export interface StateAuthoring {
     isPublished: boolean
     challenges: Attachment[]
     lessonIds: number[]
+    forkedFromModuleId: number | null
   }[]
   lessons: {
     id: number
