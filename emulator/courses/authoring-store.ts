@@ -28,17 +28,15 @@ import {
   requireSome,
   slugOf,
   text,
-  threshold,
-  type Body
+  threshold
 } from './fields.ts'
 import { findDirectives, leaderboardId } from './lessons.ts'
-import { FIRST_MODULE_ID } from './seeds.ts'
+import { COURSE_USERS, FIRST_MODULE_ID } from './seeds.ts'
 import type { Course, CourseBook, Visibility } from './store.ts'
 import { ApiError } from '../plumbing/http.ts'
 import type { World } from '../platform/store.ts'
 import type { CompetitionConfig, TokenRecord, User } from '../platform/world.ts'
 import { USERS } from '../platform/world.ts'
-import { COURSE_USERS } from './seeds.ts'
 
 const VISIBILITIES: readonly Visibility[] = ['private', 'unlisted', 'public']
 const KINDS = ['lesson', 'exercise'] as const
@@ -995,5 +993,3 @@ export interface StateAuthoring {
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
-
-export type { Body }
