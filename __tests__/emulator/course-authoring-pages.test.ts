@@ -98,6 +98,16 @@ describe('current wire: the course landing', () => {
     expect((res.body.modules as Row[]).map(m => m.slug)).toContain('coming-soon')
   })
 
+  it("enrollment_info's lesson_count counts what a student would see", async () => {
+    const info = async (): Promise<unknown> =>
+      (await as(emu, null, 'GET', `${C}/enroll/TWOCH4LL`)).body.lesson_count
+    // foundations: 3 published (draft-notes is not), forecasting: 1; coming-soon is a draft.
+    expect(await info()).toBe(4)
+    await as(emu, TESS, 'PUT', `${T}/modules/${SEEDED_MODULES.comingSoon}`, { is_published: true })
+    expect(await info()).toBe(5)
+    expect((await as(emu, null, 'GET', `${C}/enroll/LUNAR7K2`)).body.lesson_count).toBe(0)
+  })
+
   it('module_overview: the module, its lessons and challenge cards; a draft one only for managers', async () => {
     const res = await as(emu, CAROL, 'GET', `${C}/${TWO}/modules/forecasting`)
     expect(res.status).toBe(200)

@@ -154,6 +154,12 @@ export class CourseAuthoring {
     for (const user of [...Object.values(USERS), ...Object.values(COURSE_USERS)])
       this.users.set(user.id, user)
     this.seed()
+    book.countLessons = course => this.studentLessons(course)
+  }
+
+  /** What `enrollment_info`'s `lesson_count` counts: the lessons a student would see. */
+  private studentLessons(course: Course): number {
+    return this.visibleModules(course, false).reduce((n, m) => n + m.lessons.length, 0)
   }
 
   // ---------------------------------------------------------------- seeds
@@ -854,17 +860,20 @@ export class CourseAuthoring {
   view(viewer: TokenRecord | null, slug: string): CourseView {
     const course = this.bySlug(slug)
     const { manager, member } = this.canView(course, viewer)
-    const modules = this.courseLinks(course)
-      .filter(link => manager || link.module.isPublished)
+    return { course, manager, member, modules: this.visibleModules(course, manager) }
+  }
+
+  private visibleModules(course: Course, drafts: boolean): CourseView['modules'] {
+    return this.courseLinks(course)
+      .filter(link => drafts || link.module.isPublished)
       .map(link => {
         const all = this.lessonsOf(link.module)
-        const shown = new Set(all.filter(l => manager || l.isPublished).map(l => l.id))
+        const shown = new Set(all.filter(l => drafts || l.isPublished).map(l => l.id))
         const lessons = all.filter(
           l => shown.has(l.id) && (l.parentId === null || shown.has(l.parentId))
         )
         return { link, lessons }
       })
-    return { course, manager, member, modules }
   }
 
   moduleView(

@@ -83,7 +83,7 @@ const CURRENT: CourseWire = {
   code: course => course.joinCode,
   codeKey: 'join_code',
   create: (book, token, body) => book.createCurrent(token, body),
-  preview: ({ course: c, challenges }) => ({
+  preview: ({ course: c, challenges, lessonCount }) => ({
     course: {
       id: c.id,
       name: c.name,
@@ -97,7 +97,7 @@ const CURRENT: CourseWire = {
     },
     challenge_ids: challenges.map(comp => comp.id),
     challenge_names: challenges.map(comp => comp.name),
-    lesson_count: 0
+    lesson_count: lessonCount
   }),
   enrolled: course => ({
     challenge_ids: course.challenges.map(l => l.challengeId),

@@ -60,6 +60,8 @@ export interface Enrolment {
 export interface Preview {
   course: Course
   challenges: CompetitionConfig[]
+  /** The lessons a student sees (published, in published modules). */
+  lessonCount: number
   alreadyEnrolled: boolean
   hasStudentInfo: boolean
 }
@@ -149,6 +151,8 @@ export class CourseBook {
   private readonly identities = new Map<number, StudentIdentity>()
   private readonly users = new Map<number, User>()
   private nextCourseId = FIRST_COURSE_ID
+  /** Set by the course content (authoring-store.ts) on the current wire. */
+  countLessons: (course: Course) => number = () => 0
 
   constructor(world: World) {
     this.world = world
@@ -285,6 +289,7 @@ export class CourseBook {
     return {
       course,
       challenges: this.challengesOf(course),
+      lessonCount: this.countLessons(course),
       alreadyEnrolled: this.isMember(course, viewer),
       hasStudentInfo: identity !== null && !!identity.studentEmail && !!identity.studentNumber
     }
