@@ -184,6 +184,23 @@ describe('current wire: modules', () => {
     expect(courseChallenges(emu, COURSES.twoChallenges)).toHaveLength(2)
   })
 
+  it('a lost reply (fault after the write) leaves the module there to be found by listing', async () => {
+    emu.addFault({
+      route: 'POST /api/teacher/modules',
+      kind: 'status',
+      status: 502,
+      when: 'after',
+      times: 1
+    })
+    const lost = await as(emu, TESS, 'POST', `${T}/modules`, { title: 'Ambiguous' })
+    expect(lost.status).toBe(502)
+    const own = (await as(emu, TESS, 'GET', `${T}/modules`)).body as Row[]
+    expect(own.filter(m => m.title === 'Ambiguous')).toHaveLength(1)
+    emu.addFault({ route: 'POST /api/teacher/modules', kind: 'status', status: 503, times: 1 })
+    expect((await as(emu, TESS, 'POST', `${T}/modules`, { title: 'Refused' })).status).toBe(503)
+    expect(emu.state().authoring?.modules.some(m => m.title === 'Refused')).toBe(false)
+  })
+
   it('delete_module: 409 while linked, ?force unlinks first; its lessons go with it', async () => {
     const path = `${T}/modules/${SEEDED_MODULES.forecasting}`
     const blocked = await as(emu, TESS, 'DELETE', path)
