@@ -23,6 +23,8 @@ import { LogStorage } from './plumbing/storage.ts'
 import { World } from './platform/store.ts'
 import { CourseBook } from './courses/store.ts'
 import { courseRoutes, seededCourses } from './courses/routes.ts'
+import { CourseAuthoring } from './courses/authoring-store.ts'
+import { authoringRoutes } from './courses/authoring-routes.ts'
 import { creatorRoutes } from './creators/routes.ts'
 import { seedCreatorChallenges } from './creators/seed.ts'
 import { CreatorStore } from './creators/store.ts'
@@ -40,6 +42,8 @@ export { SIGNED_URL_TTL_SECONDS } from './plumbing/storage.ts'
 export { FIRST_AGENT_ID } from './platform/store.ts'
 export { COURSES, COURSE_TOKENS, COURSE_USERS, FIRST_COURSE_ID } from './courses/seeds.ts'
 export { CREATOR_CHALLENGES } from './creators/seed.ts'
+export { SEEDED_MODULES, FIRST_LESSON_ID } from './courses/authoring-seed.ts'
+export { FIRST_MODULE_ID } from './courses/seeds.ts'
 export { BENCHMARK_MARKERS, BENCHMARK_PENDING_MS } from './creators/benchmark.ts'
 export { TAGS } from './creators/tags.ts'
 export { FIRST_CREATED_CHALLENGE_ID } from './creators/store.ts'
@@ -124,8 +128,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const creators = new CreatorStore(world, config.seed)
   seedCreatorChallenges(creators, clock.now())
   const wireApi = config.wire === 'current' ? currentRoutes(world, courses) : legacyRoutes(world)
+  // Course content is current-wire only (SDK 0.2.0 has none of it: those routes are 404 there).
+  const authoring = config.wire === 'current' ? new CourseAuthoring(world, courses) : null
   const routes = [
     ...courseRoutes(courses, config.wire),
+    ...(authoring ? authoringRoutes(authoring, world) : []),
     ...wireApi.routes,
     ...creatorRoutes(world, creators)
   ]
@@ -163,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       agents: world.stateAgents(),
       deploys: world.stateDeploys(),
       courses: courses.state(),
+      authoring: authoring ? authoring.state() : null,
       faults: faults.list(),
       requestCount: log.count,
       creator: { challenges: creators.state() }

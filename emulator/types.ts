@@ -2,7 +2,9 @@
  * Public types of the ML Arena emulator. The emulator shares no code with src/: it is a second,
  * independent reading of /work/shared/ml-arena-api.md, so a misreading cannot hide in shared code.
  */
+import type { StateAuthoring } from './courses/authoring-store.ts'
 
+export type { StateAuthoring }
 export type WireName = 'current' | 'legacy'
 export type Speed = 'fast' | 'realtime' | 'manual'
 
@@ -159,6 +161,8 @@ export interface EmulatorState {
   agents: StateAgent[]
   deploys: StateDeploy[]
   courses: StateCourse[]
+  /** Course content (modules, lessons, course links, covers); null on the legacy wire. */
+  authoring: StateAuthoring | null
   faults: FaultSpec[]
   requestCount: number
   /** What the server holds for the creator routes (challenges authored by creators). */

@@ -11,7 +11,8 @@ import type { TokenRecord } from '../platform/world.ts'
 
 const C = '/api/academic_courses'
 
-function currentCourse(course: Course): Record<string, unknown> {
+/** A current course row (authoring-routes.ts answers `update_course` with it too). */
+export function currentCourse(course: Course): Record<string, unknown> {
   return {
     id: course.id,
     name: course.name,
@@ -25,7 +26,7 @@ function currentCourse(course: Course): Record<string, unknown> {
     teacher_user_id: course.teacher.id,
     teacher_username: course.teacher.username,
     challenge_ids: course.challenges.map(l => l.challengeId),
-    has_cover: false,
+    has_cover: course.cover !== undefined,
     created_at_ts: iso(course.createdAt)
   }
 }
@@ -82,7 +83,7 @@ const CURRENT: CourseWire = {
   code: course => course.joinCode,
   codeKey: 'join_code',
   create: (book, token, body) => book.createCurrent(token, body),
-  preview: ({ course: c, challenges }) => ({
+  preview: ({ course: c, challenges, lessonCount }) => ({
     course: {
       id: c.id,
       name: c.name,
@@ -96,7 +97,7 @@ const CURRENT: CourseWire = {
     },
     challenge_ids: challenges.map(comp => comp.id),
     challenge_names: challenges.map(comp => comp.name),
-    lesson_count: 0
+    lesson_count: lessonCount
   }),
   enrolled: course => ({
     challenge_ids: course.challenges.map(l => l.challengeId),
@@ -169,22 +170,6 @@ function teacherRoutes(book: CourseBook): Route[] {
         }))
       )
     ),
-    route('POST', '/api/teacher/course/:courseId/challenges', async ctx => {
-      const added = book.addChallenge(ctx.token, courseIdParam(ctx), await readJson(ctx.req))
-      return json(201, {
-        id: added.moduleId,
-        module_id: added.moduleId,
-        course_id: added.course.id,
-        position: added.course.challenges.length - 1,
-        title: added.title,
-        summary: added.summary,
-        is_published: true,
-        owned: true,
-        challenges: [
-          { challenge_id: added.link.challengeId, pass_threshold: added.link.passThreshold }
-        ]
-      })
-    }),
     route('GET', '/api/teacher/students/:courseId', ctx => {
       const course = book.managedCourse(ctx.token, courseIdParam(ctx))
       const { challengeId } = listQuery(ctx)

@@ -12,7 +12,6 @@ import {
   COURSE_USERS,
   DEFAULT_MAX_COURSES,
   FIRST_COURSE_ID,
-  FIRST_MODULE_ID,
   MAX_COURSES,
   STUDENT_IDENTITIES,
   type StudentIdentity
@@ -48,6 +47,8 @@ export interface Course {
   teacher: User
   challenges: ChallengeLink[]
   createdAt: number
+  /** The cover image (current wire: `POST /teacher/course/{id}/cover`, see authoring-store.ts). */
+  cover?: { contentType: string; bytes: Buffer; sha256: string }
 }
 
 export interface Enrolment {
@@ -59,6 +60,8 @@ export interface Enrolment {
 export interface Preview {
   course: Course
   challenges: CompetitionConfig[]
+  /** The lessons a student sees (published, in published modules). */
+  lessonCount: number
   alreadyEnrolled: boolean
   hasStudentInfo: boolean
 }
@@ -71,14 +74,6 @@ export interface EnrolResult {
 export interface ListQuery {
   showAll: boolean
   challengeId: number | null
-}
-
-export interface AddedChallenge {
-  moduleId: number
-  course: Course
-  link: ChallengeLink
-  title: string
-  summary: string
 }
 
 export interface RosterStudent {
@@ -156,7 +151,8 @@ export class CourseBook {
   private readonly identities = new Map<number, StudentIdentity>()
   private readonly users = new Map<number, User>()
   private nextCourseId = FIRST_COURSE_ID
-  private nextModuleId = FIRST_MODULE_ID
+  /** Set by the course content (authoring-store.ts) on the current wire. */
+  countLessons: (course: Course) => number = () => 0
 
   constructor(world: World) {
     this.world = world
@@ -293,6 +289,7 @@ export class CourseBook {
     return {
       course,
       challenges: this.challengesOf(course),
+      lessonCount: this.countLessons(course),
       alreadyEnrolled: this.isMember(course, viewer),
       hasStudentInfo: identity !== null && !!identity.studentEmail && !!identity.studentNumber
     }
@@ -525,29 +522,6 @@ export class CourseBook {
         })`
       )
     return link
-  }
-
-  /** `POST /teacher/course/{id}/challenges`: one challenge entry (module) with its bar. */
-  addChallenge(token: TokenRecord, courseId: number, raw: unknown): AddedChallenge {
-    const course = this.managedCourse(token, courseId)
-    const body = asBody(raw)
-    refuseUnknownKeys(body, ['challenge_id', 'title', 'summary', 'pass_threshold', 'is_published'])
-    const cid = body.challenge_id
-    if (typeof cid !== 'number' || !Number.isInteger(cid))
-      throw new ApiError(400, 'challenge_id is required: an integer')
-    const threshold = body.pass_threshold ?? null
-    if (threshold !== null && (typeof threshold !== 'number' || !Number.isFinite(threshold)))
-      throw new ApiError(400, 'pass_threshold must be a number (omit it for no pass/fail)')
-    if (body.is_published !== undefined && body.is_published !== true)
-      throw new ApiError(400, 'Draft entries (is_published: false) are not emulated')
-    const comp = this.world.competition(token, cid)
-    if (course.challenges.some(l => l.challengeId === cid))
-      throw new ApiError(409, `Challenge ${cid} is already attached to course ${course.id}`)
-    const title = optionalString(body, 'title', 200) ?? comp.name
-    const summary = optionalString(body, 'summary', 20_000) ?? ''
-    const link: ChallengeLink = { challengeId: cid, passThreshold: threshold }
-    course.challenges.push(link)
-    return { moduleId: this.nextModuleId++, course, link, title, summary }
   }
 
   // ---------------------------------------------------------------- course board
