@@ -207,8 +207,9 @@ describe('the challenge action, end to end', () => {
 
   it('stops at a challenge.toml ML Arena refuses: its lines as annotations, nothing further changed', async () => {
     const fixed = await readFile(toml(), 'utf8')
-    // Valid for the schema, refused by the platform: two ranking metrics.
-    const refused = fixed.replace('is_ranking = false', 'is_ranking = true')
+    // Valid for the schema and the plan's own MetricSpec checks, refused by the platform: a
+    // rated metric on a kind that seats one agent (the plan cannot know number_of_agents).
+    const refused = fixed.replace('agg = "max"', 'agg = "rating"')
     await writeFile(toml(), refused)
     await writeFile(path.join(workspace, 'challenge/overview.md'), '# Changed overview\n')
     const result = await run({})
@@ -216,7 +217,7 @@ describe('the challenge action, end to end', () => {
     expect(result.outputs.outcome).toBe('refused')
     const found = annotations(result).filter(a => a.file === 'challenge/env/challenge.toml')
     expect(found.length).toBeGreaterThan(0)
-    expect(found[0]?.message).toMatch(/ranking/)
+    expect(found[0]?.message).toMatch(/rating.*2 agents/)
     expect(writes(emu)).toEqual([`PUT /api/creator_challenge/challenge/${challengeId}/env/files`])
     await writeFile(toml(), fixed)
   })

@@ -13,6 +13,7 @@ import type { CreatorApi } from './creator-port.js'
 import { hasErrors, whereOf, type Finding } from './findings.js'
 import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder } from './folder.js'
 import { challengeUrl, type ChallengeOutcome } from './outcome.js'
+import { metricFindings } from './metrics.js'
 import { buildPlan, envFindings, type Plan } from './plan.js'
 import { validateAgainstSchema } from './schema.js'
 import { applyPlan, RefusedError, type ApplyProgress } from './steps/apply.js'
@@ -60,7 +61,11 @@ export async function runChallenge(
   if (tomlFile) {
     try {
       toml = parseChallengeToml(tomlFile.text ?? '')
-      findings.push(...validateAgainstSchema(toml, await api.configSchema(), tomlFile.shown))
+      const own = metricFindings(toml, tomlFile.shown)
+      const ownLines = new Set(own.map(f => f.line))
+      // The plan's own MetricSpec messages say more than a schema's: one per line.
+      const schema = validateAgainstSchema(toml, await api.configSchema(), tomlFile.shown)
+      findings.push(...schema.filter(f => !ownLines.has(f.line)), ...own)
     } catch (error) {
       if (!(error instanceof TomlSyntaxError)) throw error
       findings.push({

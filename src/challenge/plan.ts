@@ -18,6 +18,7 @@ import type { CreatorFolder } from '../arena/creator.js'
 import { formatBytes as formatSize, plural } from '../format.js'
 import { CONFIG_FILE, ENV_ENTRY, type LocalChallenge, type LocalFile } from './folder.js'
 import type { Finding } from './findings.js'
+import { metricsChangeAllowedWhileStarted } from './metrics.js'
 import { lineOf, toPointer, type ParsedToml } from './toml.js'
 
 /** The challenge as it is on ML Arena (null in PlanInput when it does not exist yet). */
@@ -414,12 +415,14 @@ export function diffConfig(
       )
       continue
     }
+    const frozen =
+      !editable.has(key) || (key === 'metrics' && !metricsChangeAllowedWhileStarted(before, value))
     out.push(
       change(
         `config ${key}`,
         before === undefined ? 'add' : 'set',
         `${show(before)} → ${show(value)}`,
-        started && !editable.has(key),
+        started && frozen,
         file,
         line(key)
       )
