@@ -148,6 +148,8 @@ export function runView(
     id: plan.id,
     run_id: plan.id,
     simulation_id: plan.id,
+    // The RunResult's id (SDK 4.4.0 "Why a run ended"; benchmark_status: "the same dict").
+    simulation_result_id: plan.id,
     job_status: status,
     job_error_type: ended ? plan.jobErrorType : null,
     env_error_type: ended ? plan.envErrorType : null,

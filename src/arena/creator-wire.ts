@@ -101,12 +101,11 @@ export const creatorEndpoints = {
     current(w, creator('POST', `${root(w, cid)}/env/check`, 'the env check')),
   markdown: (w: Wire, cid: number, method: 'GET' | 'PUT') =>
     creator(method, `${root(w, cid)}/markdown`, 'the overview'),
-  cover: (w: Wire, cid: number) =>
-    current(w, creator('POST', `${root(w, cid)}/image`, 'the cover upload')),
+  cover: (w: Wire, cid: number) => creator('POST', `${root(w, cid)}/image`, 'the cover upload'),
   runBenchmark: (w: Wire, cid: number) =>
     creator('POST', `${root(w, cid)}/benchmark/run`, 'the benchmark run'),
   benchmarkStatus: (w: Wire, cid: number) =>
-    current(w, creator('GET', `${root(w, cid)}/benchmark/status`, 'the benchmark status')),
+    creator('GET', `${root(w, cid)}/benchmark/status`, 'the benchmark status'),
   start: (w: Wire, cid: number) => creator('PUT', `${root(w, cid)}/start`, 'the start'),
   stop: (w: Wire, cid: number) => creator('PUT', `${root(w, cid)}/stop`, 'the stop')
 }
@@ -360,9 +359,28 @@ function splitRefusal(text: string): ConfigRefusal[] {
   return out
 }
 
-export function parseBenchmarkRun(data: unknown, ctx: RequestContext): BenchmarkRun {
+/** SDK 0.2.0 `benchmark_status`: "Status is one of none | running | completed | failed". */
+const LEGACY_RUN_STATES: ReadonlySet<string> = new Set(['running', 'completed', 'failed'])
+
+/**
+ * A run: current wire, the RunResult (`job_status`, `simulation_result_id`, the benchmark's
+ * `submission_results[].score`); legacy wire (0.2.0 `run_benchmark`), `{simulation_id, status}`.
+ */
+export function parseBenchmarkRun(w: Wire, data: unknown, ctx: RequestContext): BenchmarkRun {
   const o = asRecord(data, ctx, '(benchmark run)')
   const run = isRecord(o.run) ? o.run : o
+  if (w === 'legacy') {
+    const status = reqString(run, 'status', ctx)
+    return {
+      runId: optInt(run.simulation_id),
+      jobStatus: status,
+      jobErrorType: null,
+      envErrorType: null,
+      envErrorMessage: null,
+      envLogs: null,
+      score: null
+    }
+  }
   let score: number | null = null
   if (Array.isArray(run.submission_results)) {
     for (const row of run.submission_results) {
@@ -373,6 +391,7 @@ export function parseBenchmarkRun(data: unknown, ctx: RequestContext): Benchmark
   }
   score ??= optNumber(run.score)
   return {
+    runId: optInt(run.simulation_result_id),
     jobStatus: reqString(run, 'job_status', ctx),
     jobErrorType: optString(run.job_error_type),
     envErrorType: optString(run.env_error_type),
@@ -389,9 +408,20 @@ function scalar(value: unknown): number | string | null {
   return null
 }
 
-export function parseBenchmarkStatus(data: unknown, ctx: RequestContext): BenchmarkStatus {
+/**
+ * Current wire (SDK 4.3.0 and later): `{run: null | run, checks}`. Legacy wire (0.2.0):
+ * `{status: none | running | completed | failed}` (with `simulation_id` when it says): no checks,
+ * no score.
+ */
+export function parseBenchmarkStatus(w: Wire, data: unknown, ctx: RequestContext): BenchmarkStatus {
   const o = asRecord(data, ctx, '(benchmark status)')
-  const run = isRecord(o.run) ? parseBenchmarkRun(o.run, ctx) : null
+  if (w === 'legacy') {
+    const status = reqString(o, 'status', ctx)
+    if (status === 'none') return { run: null, checks: [] }
+    if (!LEGACY_RUN_STATES.has(status)) fail(ctx, 'status', 'none, running, completed or failed')
+    return { run: parseBenchmarkRun(w, o, ctx), checks: [] }
+  }
+  const run = isRecord(o.run) ? parseBenchmarkRun(w, o.run, ctx) : null
   const checks: BudgetCheck[] = []
   if (Array.isArray(o.checks)) {
     for (const item of o.checks) {

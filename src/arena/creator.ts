@@ -4,8 +4,15 @@
  * redaction and wire). Every route needs a `creator` token, checked before sending, except the
  * public catalog and schema reads.
  *
- * Calls that are not idempotent (create, run benchmark) are never repeated blindly: a create
- * whose outcome is unknown is looked up by name before anyone tries again (the caller decides).
+ * Calls that are not idempotent (create, run benchmark, start) are never repeated blindly: when
+ * one fails after the server may have carried it out (a 5xx, a reset), the server's state is read
+ * first and what the call did is adopted; it is sent again only when nothing shows it happened
+ * (writeWithoutDuplicates, the loop agent create and deploy use too):
+ *
+ * - create: a challenge with that name whose id was not there just before the create;
+ * - benchmark run: a run that was not there before (its id differs, or it is pending or running
+ *   where none was);
+ * - start: the challenge's status reads started.
  */
 import type { ArenaClient, Answer, RequestSpec } from './client.js'
 import type {
@@ -39,8 +46,11 @@ import {
 import { ArenaError, oneLineText } from './errors.js'
 import type { Wire } from './model.js'
 import { openFilePart } from './multipart.js'
+import { writeWithoutDuplicates } from './no-duplicates.js'
+import { DEFAULT_RETRY } from './retry.js'
 import { requireScope } from './token.js'
 import type { Endpoint } from './wire.js'
+import type { ArenaLogger } from './http.js'
 
 export type CreatorFolder = 'env' | 'benchmark'
 
@@ -54,11 +64,23 @@ export interface UploadSource {
 const CREATE_MS = 60_000
 const UPLOAD_MS = 120_000
 
+export interface CreatorOptions {
+  logger?: ArenaLogger
+  /** Tries of a non-idempotent write whose answer keeps being lost (default: the retry policy's). */
+  attempts?: number
+}
+
+const SILENT: ArenaLogger = { debug: () => {}, info: () => {}, warning: () => {} }
+
 export class CreatorClient {
   readonly #arena: ArenaClient
+  readonly #logger: ArenaLogger
+  readonly #attempts: number
 
-  constructor(arena: ArenaClient) {
+  constructor(arena: ArenaClient, options: CreatorOptions = {}) {
     this.#arena = arena
+    this.#logger = options.logger ?? SILENT
+    this.#attempts = options.attempts ?? DEFAULT_RETRY.attempts
   }
 
   get arena(): ArenaClient {
@@ -106,14 +128,65 @@ export class CreatorClient {
     }
   }
 
-  /** Creates a challenge and returns its id. Not retried after it may have been carried out. */
+  /** Creates a challenge and returns its id, never two of them (see the header). */
   async createChallenge(spec: NewChallenge): Promise<number> {
-    const a = await this.#need(w => routes.create(w), {
-      json: w => createChallengeBody(w, spec),
-      idempotent: false,
-      timeoutMs: CREATE_MS
+    const before = new Set((await this.#named(spec.name)).map(c => c.id))
+    const result = await writeWithoutDuplicates({
+      write: async () => {
+        const a = await this.#need(w => routes.create(w), {
+          json: w => createChallengeBody(w, spec),
+          idempotent: false,
+          timeoutMs: CREATE_MS
+        })
+        return parseCreatedChallenge(a.data, ctxOf(a))
+      },
+      observe: async () => {
+        const fresh = (await this.#named(spec.name)).filter(c => !before.has(c.id))
+        return fresh.length === 1 ? (fresh[0]?.id ?? null) : null
+      },
+      logger: this.#logger,
+      what: 'the challenge creation',
+      check: `look for a challenge named "${oneLineText(spec.name, 120)}" among yours on ML Arena and pin its id with challenge-id before running again`,
+      attempts: this.#attempts,
+      adoptedLine: id => `Challenge ${id} was created despite the failed answer: adopting it.`
     })
-    return parseCreatedChallenge(a.data, ctxOf(a))
+    return result.value
+  }
+
+  /**
+   * The challenges named `name` that this token may edit, as far as the wire shows them: the
+   * current wire lists the creator's own; the legacy wire (SDK 0.2.0) has no such list, so the
+   * competition list is searched by name (a token sees its own hidden ones) and each exact match
+   * is kept when a creator-only read of it answers (its benchmark status: 403/404 when not yours).
+   */
+  async #named(name: string): Promise<CreatorChallenge[]> {
+    const wire = await this.#arena.wire()
+    if (wire === 'current') return (await this.myChallenges()).filter(c => c.name === name)
+    const found = (await this.#arena.listCompetitions({ q: name })).filter(c => c.name === name)
+    const mine: CreatorChallenge[] = []
+    for (const c of found) {
+      try {
+        await this.benchmarkStatus(c.id)
+      } catch (error) {
+        if (error instanceof ArenaError && (error.status === 403 || error.status === 404)) continue
+        throw error
+      }
+      mine.push({
+        id: c.id,
+        name: c.name,
+        status: c.status ?? 'unknown',
+        isPublic: null,
+        kernelVersion: null,
+        role: null,
+        ownerUsername: null
+      })
+    }
+    return mine
+  }
+
+  /** The challenges with this name that are yours (see #named); what find-by-name reads. */
+  async challengesNamed(name: string): Promise<CreatorChallenge[]> {
+    return this.#named(name)
   }
 
   async updateChallenge(challengeId: number, update: ChallengeUpdate): Promise<void> {
@@ -154,11 +227,20 @@ export class CreatorClient {
     return a.data
   }
 
+  /**
+   * Deletes a file the listing showed. A 404 means it is gone, which is what was asked: the
+   * transport repeats a DELETE whose answer was lost, and the repeat finds nothing to delete.
+   */
   async deleteFile(challengeId: number, folder: CreatorFolder, name: string): Promise<void> {
-    await this.#need(w => routes.deleteFile(w, challengeId, folder, name), {
-      what: `the deletion of ${folder}/${oneLineText(name, 120)}`,
-      expect: 'optional'
-    })
+    try {
+      await this.#need(w => routes.deleteFile(w, challengeId, folder, name), {
+        what: `the deletion of ${folder}/${oneLineText(name, 120)}`,
+        expect: 'optional'
+      })
+    } catch (error) {
+      if (error instanceof ArenaError && error.status === 404) return
+      throw error
+    }
   }
 
   /** The validator's findings on an env.py buffer; nothing is saved. */
@@ -200,27 +282,80 @@ export class CreatorClient {
     })
   }
 
-  /** Starts a benchmark run; never repeated after it may have started one. */
+  /** Starts a benchmark run, never two (see the header); resolves to the run when known. */
   async runBenchmark(challengeId: number): Promise<BenchmarkRun | null> {
-    const a = await this.#need(w => routes.runBenchmark(w, challengeId), {
-      idempotent: false,
-      expect: 'optional'
+    const before = (await this.benchmarkStatus(challengeId)).run
+    const result = await writeWithoutDuplicates<BenchmarkRun | null>({
+      write: async () => {
+        const a = await this.#need(w => routes.runBenchmark(w, challengeId), {
+          idempotent: false,
+          expect: 'optional'
+        })
+        return a.data === null ? null : parseBenchmarkRun(a.wire, a.data, ctxOf(a))
+      },
+      observe: async () => {
+        const now = (await this.benchmarkStatus(challengeId)).run
+        return now && newRun(before, now) ? now : null
+      },
+      logger: this.#logger,
+      what: 'the benchmark run',
+      check: `read the benchmark status of challenge ${challengeId} on ML Arena before starting another run`,
+      attempts: this.#attempts,
+      adoptedLine: run =>
+        `A benchmark run (${oneLineText(run?.jobStatus ?? '', 40)}) was started despite the failed answer: following it.`
     })
-    return a.data === null ? null : parseBenchmarkRun(a.data, ctxOf(a))
+    return result.value
   }
 
   async benchmarkStatus(challengeId: number): Promise<BenchmarkStatus> {
     const a = await this.#need(w => routes.benchmarkStatus(w, challengeId), {})
-    return parseBenchmarkStatus(a.data, ctxOf(a))
+    return parseBenchmarkStatus(a.wire, a.data, ctxOf(a))
   }
 
-  /** A refusal (400/409) is an ArenaError whose `body.details` lists every blocker. */
+  /**
+   * Starts the challenge, once (see the header). A refusal (400/409) is an ArenaError whose
+   * `body.details` lists every blocker.
+   */
   async start(challengeId: number): Promise<void> {
-    await this.#need(w => routes.start(w, challengeId), { expect: 'optional' })
+    await writeWithoutDuplicates({
+      write: async () => {
+        await this.#need(w => routes.start(w, challengeId), {
+          expect: 'optional',
+          idempotent: false
+        })
+        return true
+      },
+      observe: async () => ((await this.#status(challengeId)) === 'started' ? true : null),
+      logger: this.#logger,
+      what: 'the start',
+      check: `read the status of challenge ${challengeId} on ML Arena before starting it again`,
+      attempts: this.#attempts
+    })
   }
 
+  /** Stops the challenge, once: a stop whose answer was lost is settled by reading the status. */
   async stop(challengeId: number): Promise<void> {
-    await this.#need(w => routes.stop(w, challengeId), { expect: 'optional' })
+    await writeWithoutDuplicates({
+      write: async () => {
+        await this.#need(w => routes.stop(w, challengeId), {
+          expect: 'optional',
+          idempotent: false
+        })
+        return true
+      },
+      observe: async () => ((await this.#status(challengeId)) === 'stopped' ? true : null),
+      logger: this.#logger,
+      what: 'the stop',
+      check: `read the status of challenge ${challengeId} on ML Arena before stopping it again`,
+      attempts: this.#attempts
+    })
+  }
+
+  /** draft | started | stopped: the editor view (current) or the public detail (legacy). */
+  async #status(challengeId: number): Promise<string | null> {
+    const wire = await this.#arena.wire()
+    if (wire === 'current') return (await this.editorView(challengeId)).status
+    return (await this.#arena.getCompetition(challengeId)).status
   }
 
   /** A call whose route must exist on the wire in use; the legacy wire lacks some. */
@@ -251,4 +386,15 @@ export class CreatorClient {
 
 function ctxOf(a: Answer): Answer['ctx'] {
   return a.ctx
+}
+
+/**
+ * Whether `now` is a run that was not there at `before`: another id, when both carry one; else a
+ * run pending or running where there was none, or only a finished one.
+ */
+export function newRun(before: BenchmarkRun | null, now: BenchmarkRun): boolean {
+  if (before?.runId != null && now.runId != null) return before.runId !== now.runId
+  const live = now.jobStatus === 'pending' || now.jobStatus === 'running'
+  if (!live) return false
+  return before === null || !(before.jobStatus === 'pending' || before.jobStatus === 'running')
 }
