@@ -205,7 +205,36 @@ describe('the creator client on the legacy wire', () => {
     await creator.updateChallenge(id, { description: 'on the old wire' })
     await creator.setTags(id, [catalog[0]?.id ?? 1])
     await creator.uploadFile(id, 'env', await file('env.py', 'class Env:\n    pass\n'))
-    expect((await creator.listFiles(id, 'env')).map(f => f.name)).toEqual(['env.py'])
+    await creator.updateSettings(id, { max_upload_files: 4, evaluation_metric: 'reward' })
+    expect((await creator.competition(id)).maxUploadFiles).toBe(4)
+    // 0.2.0 lists no folder: the client says so without asking.
+    expect((await caught(creator.listFiles(id, 'env'))).message).toMatch(/has no route for/)
+    expect((await creator.benchmarkStatus(id)).run).toBeNull()
+  })
+
+  it('recovers create, benchmark run and start from lost answers, as on the current wire', async () => {
+    const P = '/api/creator_competition/competition'
+    emu.addFault({ route: `POST ${P}`, kind: 'status', status: 502, when: 'after', times: 1 })
+    const creator = creatorOf(emu)
+    const id = await creator.createChallenge({ name: 'Lossy legacy', kernelVersion: 'flex_v1' })
+    expect(emu.state().creator.challenges.filter(c => c.name === 'Lossy legacy')).toHaveLength(1)
+    await creator.uploadFile(id, 'env', await file('env.py', GOOD_ENV_PY))
+    await creator.uploadFile(id, 'benchmark', await file('agent.py', 'class Agent:\n    pass\n'))
+    emu.addFault({ route: `POST ${P}/${id}/benchmark/run`, kind: 'reset', when: 'after', times: 1 })
+    const run = await creator.runBenchmark(id)
+    expect(run).toEqual(expect.objectContaining({ jobStatus: 'running' }))
+    expect(emu.state().creator.challenges.find(c => c.id === id)?.runs).toHaveLength(1)
+    emu.advance(3_600_000)
+    expect((await creator.benchmarkStatus(id)).run?.jobStatus).toBe('completed')
+    emu.addFault({
+      route: `PUT ${P}/${id}/start`,
+      kind: 'status',
+      status: 500,
+      when: 'after',
+      times: 1
+    })
+    await creator.start(id)
+    expect((await creator.competition(id)).status).toBe('started')
   })
 
   it('says the legacy wire has no editor view, without a request', async () => {

@@ -378,37 +378,6 @@ describe('the challenge action refuses bad input before writing anything', () =>
   )
 })
 
-describe('the challenge action on a legacy-wire server', () => {
-  it('says plan and apply need the current wire, and writes nothing', async () => {
-    const emu = await startEmulator({ wire: 'legacy', speed: 'manual', seed: 14 })
-    const workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-legacy-'))
-    try {
-      await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
-      const result = await runAction({
-        entry: CHALLENGE_ENTRY,
-        actionFile: 'challenge/action.yml',
-        workspace,
-        inputs: {
-          'api-key': TOKENS.creator,
-          'base-url': emu.baseUrl,
-          directory: 'challenge',
-          name: 'Legacy',
-          'kernel-version': 'flex_v1'
-        }
-      })
-      expect(result.code).toBe(1)
-      expect(result.stdout).toMatch(
-        /^::error::This ML Arena server speaks the legacy API wire.*plan and apply need the current wire/m
-      )
-      expect(result.outputs.outcome).toBe('error')
-      expect(writes(emu)).toEqual([])
-    } finally {
-      await emu.close()
-      await rm(workspace, { recursive: true, force: true })
-    }
-  })
-})
-
 describe.each(['fast', 'manual'] as const)(
   'the challenge action waits for the benchmark (%s clock)',
   speed => {
@@ -506,3 +475,144 @@ describe.each(['fast', 'manual'] as const)(
     })
   }
 )
+
+describe('the challenge action on the legacy wire (SDK 0.2.0), end to end', () => {
+  let emu: Emulator
+  let github: FakeGitHub
+  let workspace: string
+  const NAME_LEGACY = 'E2E Legacy Coin Guess'
+  const toml = (): string => path.join(workspace, 'challenge/env/challenge.toml')
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire: 'legacy', speed: 'fast', seed: 13 })
+    github = await new FakeGitHub().start()
+    workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-legacy-'))
+    await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
+  })
+  afterAll(async () => {
+    await emu.close()
+    await github.close()
+    await rm(workspace, { recursive: true, force: true })
+  })
+
+  function run(
+    inputs: Record<string, string>,
+    event: 'push' | 'pull_request' = 'push'
+  ): Promise<ActionRun> {
+    emu.clearRequests()
+    return runAction({
+      entry: CHALLENGE_ENTRY,
+      actionFile: 'challenge/action.yml',
+      eventName: event,
+      event: event === 'pull_request' ? pullRequestEvent() : {},
+      githubApiUrl: github.url,
+      workspace,
+      inputs: {
+        'api-key': TOKENS.creator,
+        'base-url': emu.baseUrl,
+        directory: 'challenge',
+        name: NAME_LEGACY,
+        'kernel-version': 'flex_v1',
+        tags: 'beginner, RL',
+        'poll-interval-seconds': '0.05',
+        'timeout-minutes': '2',
+        'github-token': 'ghs_faketoken',
+        ...inputs
+      }
+    })
+  }
+
+  it('plans: a key with no 0.2.0 settings keyword is an error on its line, nothing written', async () => {
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(1)
+    expect(result.outputs.outcome).toBe('plan-failed')
+    const text = await readFile(toml(), 'utf8')
+    const line = text.split('\n').findIndex(l => l.startsWith('agent_max_time_per_step_second')) + 1
+    expect(annotations(result)).toContainEqual({
+      file: 'challenge/env/challenge.toml',
+      line,
+      message: expect.stringContaining(
+        "'agent_max_time_per_step_second' has no settings keyword on the legacy wire"
+      )
+    })
+    expect(writes(emu)).toEqual([])
+    await writeFile(
+      toml(),
+      text
+        .split('\n')
+        .filter(l => !l.startsWith('agent_max_time_per_step_second'))
+        .join('\n')
+    )
+  })
+
+  it('plans the fixed folder: what this wire cannot know is said, nothing written', async () => {
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'planned', 'challenge-id': '' })
+    expect(result.summary).toContain('speaks the legacy API wire')
+    expect(result.summary).toContain('📤 send (cannot compare)')
+    expect(writes(emu)).toEqual([])
+  })
+
+  it('applies: creates, settings, files, overview, benchmark, start', async () => {
+    const result = await run({ start: 'true' })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({
+      outcome: 'started',
+      status: 'started',
+      'benchmark-status': 'completed'
+    })
+    const id = Number(result.outputs['challenge-id'])
+    expect(result.outputs.url).toBe(`${emu.baseUrl}/competition/${id}`)
+    const P = `/api/creator_competition/competition`
+    expect(writes(emu)).toEqual([
+      `POST ${P}`,
+      `PUT ${P}/${id}/env/files`,
+      `PUT ${P}/${id}/settings`,
+      `PUT ${P}/${id}/env/files`,
+      `PUT ${P}/${id}/env/files`,
+      `PUT ${P}/${id}/benchmark/files`,
+      `PUT ${P}/${id}/markdown`,
+      `POST ${P}/${id}/benchmark/run`,
+      `PUT ${P}/${id}/start`
+    ])
+    const state = emu.state().creator.challenges.find(c => c.id === id)
+    expect(state?.status).toBe('started')
+    expect(state?.tags.map(t => t.name).sort()).toEqual(['beginner', 'rl'])
+    expect(state?.config.values).toEqual(
+      expect.objectContaining({ simulation_timeout_sec: 120, max_upload_files: 5 })
+    )
+    expect(state?.legacySettings).toEqual(
+      expect.objectContaining({
+        evaluation_metric: 'Accuracy',
+        evaluation_metric2: 'Longest streak'
+      })
+    )
+    expect(state?.env.map(f => f.name)).toEqual(['challenge.toml', 'env.py', 'requirements.txt'])
+    expect(state?.runs).toHaveLength(1)
+  })
+
+  it('re-applies with no changes: 0 changes, nothing written', async () => {
+    const result = await run({ start: 'true' })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'applied', changes: '0', status: 'started' })
+    expect(writes(emu)).toEqual([])
+    expect(result.summary).toContain('cannot be compared on this wire')
+  })
+
+  it('plans a setting a started competition refuses: an error, as this wire has no stop', async () => {
+    const fixed = await readFile(toml(), 'utf8')
+    await writeFile(toml(), fixed.replace('max_upload_files = 5', 'max_upload_files = 7'))
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(1)
+    expect(annotations(result)).toContainEqual(
+      expect.objectContaining({
+        file: 'challenge/env/challenge.toml',
+        message: expect.stringContaining('it has no stop route')
+      })
+    )
+    expect(writes(emu)).toEqual([])
+    await writeFile(toml(), fixed)
+  })
+})

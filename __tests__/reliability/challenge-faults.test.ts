@@ -9,7 +9,7 @@ import { challengeFaultRun, type ChallengeFaultResult } from './support/challeng
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8]
 
-describe.each(['current'] as const)('challenge apply at 30 %% faults (%s wire)', wire => {
+describe.each(['current', 'legacy'] as const)('challenge apply at 30 %% faults (%s wire)', wire => {
   const results: ChallengeFaultResult[] = []
 
   it.each(SEEDS)('seed %i: started, one challenge, every file, one benchmark run', async seed => {

@@ -175,6 +175,12 @@ export function runView(
   }
 }
 
+/** A run as SDK 0.2.0 reads it: `{simulation_id, status}`, status none|running|completed|failed. */
+function legacyRun(plan: BenchmarkPlan, t: number): Record<string, unknown> {
+  const status = jobStatus(plan, t)
+  return { simulation_id: plan.id, status: status === 'pending' ? 'running' : status }
+}
+
 /** A folder file from a JSON body `{filename, content}` or a multipart part `file`. */
 async function receiveFolderFile(world: World, ctx: RouteContext): Promise<CreatorFile> {
   const type = ctx.req.headers['content-type'] ?? ''
@@ -234,16 +240,21 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
     put: (c: CreatorChallenge, file: CreatorFile) => FileOutcome,
     remove: (c: CreatorChallenge, name: string) => void
   ): Route[] => [
-    route('GET', `${C}/${folder}/files`, ctx => json(200, filesPayload(owned(ctx)[folder]))),
     route('PUT', `${C}/${folder}/files`, async ctx => {
       const c = owned(ctx)
       return fileReply(put(c, await receiveFolderFile(world, ctx)), c)
     }),
-    route('DELETE', `${C}/${folder}/files/:filename`, ctx => {
-      const name = ctx.params.filename ?? ''
-      remove(owned(ctx), name)
-      return json(200, { message: `File "${name}" deleted from the ${folder} folder` })
-    })
+    // SDK 0.2.0 has no listing and no deletion of these folders: current wire only.
+    ...(current
+      ? [
+          route('GET', `${C}/${folder}/files`, ctx => json(200, filesPayload(owned(ctx)[folder]))),
+          route('DELETE', `${C}/${folder}/files/:filename`, ctx => {
+            const name = ctx.params.filename ?? ''
+            remove(owned(ctx), name)
+            return json(200, { message: `File "${name}" deleted from the ${folder} folder` })
+          })
+        ]
+      : [])
   ]
 
   const shared: Route[] = [
@@ -293,7 +304,6 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
         'The emulator cannot reach GitHub: sync-github is not emulated; upload the files with PUT .../env/files'
       )
     }),
-    route('GET', `${C}/markdown`, ctx => json(200, { content: owned(ctx).markdown })),
     route('PUT', `${C}/markdown`, async ctx => {
       const c = owned(ctx)
       store.setMarkdown(c, await readJson(ctx.req))
@@ -318,12 +328,16 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
     route('POST', `${C}/benchmark/run`, ctx => {
       const c = owned(ctx)
       const plan = store.runBenchmark(c)
+      // 0.2.0 `run_benchmark`: "Returns `{simulation_id, status}`".
+      if (!current) return json(200, legacyRun(plan, plan.createdAt))
       return json(200, runView(c, plan, plan.createdAt))
     }),
     route('GET', `${C}/benchmark/status`, ctx => {
       const c = owned(ctx)
       const run = store.latestRun(c)
       const t = now() // one instant for the run and its checks (the clock may run on its own)
+      // 0.2.0 `benchmark_status`: "Status is one of none | running | completed | failed".
+      if (!current) return json(200, run ? legacyRun(run, t) : { status: 'none' })
       return json(200, { run: run ? runView(c, run, t) : null, checks: store.checks(c, t) })
     }),
     route('PUT', `${C}/start`, ctx => {
@@ -339,10 +353,16 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
   if (!current)
     return [
       ...shared,
+      route('PUT', `${C}/settings`, async ctx => {
+        const c = owned(ctx)
+        store.legacySettings(c, await readJson(ctx.req))
+        return json(200, { [idKey(world)]: c.id, message: 'Settings saved' })
+      }),
       publicRoute('GET', '/api/competition_tags/tags', ctx => tagCatalog(world, ctx))
     ]
   return [
     ...shared,
+    route('GET', `${C}/markdown`, ctx => json(200, { content: owned(ctx).markdown })),
     route('GET', `${P}/challenges`, ctx =>
       json(
         200,

@@ -28,6 +28,7 @@ import type {
   Tag
 } from './creator-model.js'
 import {
+  type ConfigFieldInfo,
   createChallengeBody,
   creatorEndpoints as routes,
   parseBenchmarkRun,
@@ -37,6 +38,7 @@ import {
   parseCreatorChallenges,
   parseEditorView,
   parseEnvCheck,
+  parseConfigFields,
   parseKinds,
   parseRemoteFiles,
   parseSchema,
@@ -44,7 +46,7 @@ import {
   updateChallengeBody
 } from './creator-wire.js'
 import { ArenaError, oneLineText } from './errors.js'
-import type { Wire } from './model.js'
+import type { Competition, Wire } from './model.js'
 import { openFilePart } from './multipart.js'
 import { writeWithoutDuplicates } from './no-duplicates.js'
 import { DEFAULT_RETRY } from './retry.js'
@@ -331,6 +333,45 @@ export class CreatorClient {
       check: `read the status of challenge ${challengeId} on ML Arena before starting it again`,
       attempts: this.#attempts
     })
+  }
+
+  /**
+   * `PUT .../settings` with the wire's own keywords (4.4.0: config keys; 0.2.0: its ten
+   * `update_settings` keywords). Repeating it is harmless: the same values replace themselves.
+   */
+  async updateSettings(challengeId: number, settings: Record<string, unknown>): Promise<void> {
+    await this.#need(w => routes.settings(w, challengeId), {
+      json: () => settings,
+      expect: 'optional'
+    })
+  }
+
+  /** The public detail (both wires): what the legacy wire shows of a competition. */
+  async competition(challengeId: number): Promise<Competition> {
+    return this.#arena.getCompetition(challengeId)
+  }
+
+  /** SDK 4.4.0 `config_fields`: every config key, whether a file may hold it, frozen once started. */
+  async configFields(): Promise<ConfigFieldInfo[]> {
+    const a = await this.#need(w => routes.configFields(w), {})
+    return parseConfigFields(a.data, ctxOf(a))
+  }
+
+  /** SDK 4.4.0 `export_config`: the resolved config as a challenge.toml text. */
+  async exportConfig(challengeId: number): Promise<string> {
+    const a = await this.#need(w => routes.exportConfig(w, challengeId), { expect: 'optional' })
+    return a.text
+  }
+
+  /** SDK 4.4.0 `challenge_image`: the cover's bytes; null when the challenge has none (404). */
+  async coverBytes(challengeId: number): Promise<Buffer | null> {
+    try {
+      const a = await this.#need(w => routes.coverImage(w, challengeId), { expect: 'bytes' })
+      return a.bytes ?? Buffer.alloc(0)
+    } catch (error) {
+      if (error instanceof ArenaError && error.status === 404) return null
+      throw error
+    }
   }
 
   /** Stops the challenge, once: a stop whose answer was lost is settled by reading the status. */

@@ -11,14 +11,22 @@ import type { Logger } from '../logger.js'
 import type { ChallengeConfig } from './config.js'
 import type { CreatorApi } from './creator-port.js'
 import { hasErrors, whereOf, type Finding } from './findings.js'
-import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder } from './folder.js'
+import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder, type LocalChallenge } from './folder.js'
 import { challengeUrl, type ChallengeOutcome } from './outcome.js'
 import { metricFindings } from './metrics.js'
 import { buildPlan, envFindings, type Plan } from './plan.js'
 import { validateAgainstSchema } from './schema.js'
 import { applyPlan, RefusedError, type ApplyProgress } from './steps/apply.js'
 import { runBenchmark } from './steps/benchmark.js'
-import { checkKind, findChallenge, readRemote, resolveTags } from './steps/resolve.js'
+import {
+  checkKind,
+  findChallenge,
+  readLegacyRemote,
+  readRemote,
+  resolveTags
+} from './steps/resolve.js'
+import { buildLegacyPlan } from './legacy.js'
+import { ArenaError } from '../arena/errors.js'
 import { parseChallengeToml, TomlSyntaxError, type ParsedToml } from './toml.js'
 
 export interface ChallengeDeps {
@@ -46,11 +54,7 @@ export async function runChallenge(
 
   const wire = await deps.wire()
   outcome.wire = wire
-  if (wire === 'legacy') {
-    throw new ActionError(
-      'This ML Arena server speaks the legacy API wire, whose creator routes have no editor view, env check or benchmark status: plan and apply need the current wire (ML Arena 2.x and later).'
-    )
-  }
+  if (wire === 'legacy') return runLegacyChallenge(config, deps, outcome, local)
 
   // Inputs against ML Arena: the kind, the tags. Then challenge.toml against the schema.
   if (config.kernelVersion !== null) checkKind(config.kernelVersion, await api.kinds())
@@ -236,4 +240,149 @@ function firstErrors(plan: Plan): string {
     .map(f => (whereOf(f) ? `${whereOf(f)}: ${f.message}` : f.message))
     .join('; ')
   return `the plan has ${errors.length} error(s): ${shown}${errors.length > 3 ? '; …' : ''}`
+}
+
+/**
+ * The same sequence on the legacy wire (SDK 0.2.0): no kinds, schema, editor view or env check
+ * to read, so the plan is the legacy one (see legacy.ts) and the state after apply comes from
+ * the public detail; a start refusal (400) is reported as the server's blocker.
+ */
+async function runLegacyChallenge(
+  config: ChallengeConfig,
+  deps: ChallengeDeps,
+  outcome: ChallengeOutcome,
+  local: LocalChallenge
+): Promise<void> {
+  const { api, log } = deps
+  const tags = resolveTags(config.tags, config.tags === null ? [] : await api.tagCatalog())
+  const findings: Finding[] = []
+  const tomlFile = local.env.find(file => file.name === CONFIG_FILE) ?? null
+  let toml: ParsedToml | null = null
+  if (tomlFile) {
+    try {
+      toml = parseChallengeToml(tomlFile.text ?? '')
+      findings.push(...metricFindings(toml, tomlFile.shown))
+    } catch (error) {
+      if (!(error instanceof TomlSyntaxError)) throw error
+      findings.push({
+        severity: 'error',
+        file: tomlFile.shown,
+        line: error.line,
+        message: `not valid TOML: ${error.message} (column ${error.column})`,
+        source: 'toml'
+      })
+    }
+  }
+  if (config.restart)
+    findings.push({
+      severity: 'error',
+      file: null,
+      line: null,
+      message:
+        "Input 'restart': the legacy wire (SDK 0.2.0) has no stop route, so a started competition cannot be restarted; remove the input.",
+      source: 'plan'
+    })
+  if (config.settings !== null)
+    findings.push({
+      severity: 'error',
+      file: null,
+      line: null,
+      message:
+        "Input 'settings': on the legacy wire the settings come from challenge.toml's keys (mapped to SDK 0.2.0's keywords); remove the input.",
+      source: 'plan'
+    })
+
+  const id = await findChallenge(api, config.challengeId, config.name)
+  const remote = id === null ? null : { ...(await readLegacyRemote(api, id)), id }
+  outcome.challengeId = id
+  outcome.status = remote?.status ?? 'new'
+  if (remote) {
+    outcome.name = config.name ?? remote.name
+    outcome.url = challengeUrl(config.baseUrl, 'legacy', id as number)
+  }
+  const plan = buildLegacyPlan({
+    identity: {
+      name: config.name,
+      kernelVersion: config.kernelVersion,
+      description: config.description,
+      isPublic: config.isPublic,
+      tags
+    },
+    local,
+    toml,
+    findings,
+    remote
+  })
+  outcome.plan = plan
+  log.info(describePlan(plan))
+  if (config.mode === 'plan') {
+    if (hasErrors(plan.findings)) {
+      outcome.kind = 'plan-failed'
+      throw new PlanError(firstErrors(plan))
+    }
+    outcome.kind = 'planned'
+    return
+  }
+  if (hasErrors(plan.findings)) {
+    outcome.kind = 'refused'
+    throw new PlanError(`Nothing was written: ${firstErrors(plan)}`)
+  }
+  const progress: ApplyProgress = { challengeId: id, created: false, applied: 0 }
+  try {
+    await applyPlan(api, plan, progress, log, deps.signal)
+  } finally {
+    outcome.applied = progress.applied
+    outcome.created = progress.created
+    if (progress.challengeId !== null) {
+      outcome.challengeId = progress.challengeId
+      outcome.url = challengeUrl(config.baseUrl, 'legacy', progress.challengeId)
+    }
+  }
+  const cid = progress.challengeId
+  if (cid === null) throw new Error('apply ended without a challenge id')
+  if (plan.runsBenchmark) {
+    const result = await log.group('Benchmark', () =>
+      runBenchmark(api, cid, {
+        clock: deps.clock,
+        timeoutMs: config.timeoutMinutes * 60_000,
+        intervalMs: config.pollIntervalSeconds * 1000,
+        signal: deps.signal,
+        log
+      })
+    )
+    outcome.benchmark = result.status
+    outcome.benchmarkEnd = result.end
+    if (result.end === 'interrupted') {
+      outcome.kind = 'cancelled'
+      return
+    }
+    if (result.end === 'timeout') {
+      outcome.kind = 'timeout'
+      return
+    }
+    if (result.end !== 'completed') {
+      outcome.kind = 'benchmark-failed'
+      return
+    }
+  }
+  let status = (await api.competition(cid)).status
+  outcome.status = status
+  if (config.start && status !== 'started') {
+    try {
+      await api.start(cid)
+    } catch (error) {
+      if (error instanceof ArenaError && (error.status === 400 || error.status === 409)) {
+        outcome.kind = 'blocked'
+        outcome.blockers = [{ code: 'refused', message: error.serverMessage ?? error.message }]
+        return
+      }
+      throw error
+    }
+    status = (await api.competition(cid)).status
+    outcome.status = status
+    outcome.kind = 'started'
+    log.info(`Started competition ${cid}.`)
+    return
+  }
+  outcome.kind = 'applied'
 }

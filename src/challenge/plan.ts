@@ -54,12 +54,22 @@ export interface PlanInput {
 }
 
 export type StepKind =
-  'create' | 'metadata' | 'tags' | 'upload' | 'delete' | 'overview' | 'cover' | 'benchmark'
+  | 'create'
+  | 'metadata'
+  | 'settings'
+  | 'tags'
+  | 'upload'
+  | 'delete'
+  | 'overview'
+  | 'cover'
+  | 'benchmark'
 
 /** One write apply makes, with what the plan shows for it. */
 export type Step =
   | { kind: 'create'; spec: NewChallenge }
   | { kind: 'metadata'; update: ChallengeUpdate }
+  /** `PUT .../settings` with the wire's own keywords. */
+  | { kind: 'settings'; settings: Record<string, unknown> }
   | { kind: 'tags'; tags: Tag[] }
   | { kind: 'upload'; folder: CreatorFolder; file: LocalFile; change: 'add' | 'update' }
   | { kind: 'delete'; folder: CreatorFolder; name: string }
@@ -70,7 +80,8 @@ export type Step =
 export interface Change {
   /** What the change is about: `env/env.py`, `description`, `config simulation_timeout_sec`. */
   subject: string
-  action: 'create' | 'add' | 'update' | 'remove' | 'set'
+  /** `send`: written because the wire cannot show what is there to compare (legacy). */
+  action: 'create' | 'add' | 'update' | 'remove' | 'set' | 'send'
   /** Short text: `12 → 30`, `3 lines changed`, `+2 −1 tags`. */
   detail: string
   /** A started challenge refuses this change (it needs stop → apply → start). */

@@ -4,6 +4,7 @@
  * the answer to the first is lost (it reads the status and adopts the run; see arena/creator.ts).
  */
 import { BENCHMARK_DONE, type BenchmarkStatus } from '../../arena/creator-model.js'
+import { ArenaError, type ArenaErrorKind } from '../../arena/errors.js'
 import type { Clock } from '../../clock.js'
 import { oneLine } from '../../format.js'
 import type { Logger } from '../../logger.js'
@@ -24,6 +25,15 @@ export interface BenchmarkResult {
   status: BenchmarkStatus | null
 }
 
+const TRANSIENT: ReadonlySet<ArenaErrorKind> = new Set([
+  'server',
+  'network',
+  'timeout',
+  'protocol',
+  'rate-limited',
+  'maintenance'
+])
+
 export async function runBenchmark(
   api: CreatorApi,
   challengeId: number,
@@ -31,8 +41,24 @@ export async function runBenchmark(
 ): Promise<BenchmarkResult> {
   await api.runBenchmark(challengeId)
   wait.log.info('Benchmark started; waiting for it to finish.')
+  // A status read that fails after the transport's own retries is read again at the next
+  // interval (it changes nothing; the deadline bounds the wait), a few times in a row at most.
+  let last: BenchmarkStatus = { run: null, checks: [] }
+  let failedReads = 0
+  const read = async (): Promise<BenchmarkStatus> => {
+    try {
+      last = await api.benchmarkStatus(challengeId)
+      failedReads = 0
+      return last
+    } catch (error) {
+      if (!(error instanceof ArenaError) || !TRANSIENT.has(error.kind) || ++failedReads > 3)
+        throw error
+      wait.log.warning(`${error.message}; reading the benchmark status again.`)
+      return last
+    }
+  }
   const result = await pollUntil(
-    () => api.benchmarkStatus(challengeId),
+    read,
     status => status.run !== null && BENCHMARK_DONE.has(status.run.jobStatus),
     {
       clock: wait.clock,
