@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, TOKENS, type Emulator } from '../../emulator/index.ts'
+import { CREATOR_CHALLENGES, startEmulator, TOKENS, type Emulator } from '../../emulator/index.ts'
 import { startsWithKeyMarker } from '../../src/report/sticky-marker.js'
 import { CHALLENGE_ENTRY, runAction, type ActionRun } from '../support/action-runner.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
@@ -614,5 +614,146 @@ describe('the challenge action on the legacy wire (SDK 0.2.0), end to end', () =
     )
     expect(writes(emu)).toEqual([])
     await writeFile(toml(), fixed)
+  })
+})
+
+describe('the SDK 4.4.0 creator calls the action uses (current wire)', () => {
+  let emu: Emulator
+  let workspace: string
+  const NAME4 = 'E2E SDK calls'
+  const PNG = (n: number): Buffer =>
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200, n)
+    ])
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire: 'current', speed: 'fast', seed: 21 })
+    workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-sdk-'))
+    await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
+    await writeFile(path.join(workspace, 'challenge/cover.png'), PNG(1))
+  })
+  afterAll(async () => {
+    await emu.close()
+    await rm(workspace, { recursive: true, force: true })
+  })
+
+  function run(inputs: Record<string, string>, event: 'push' | 'pull_request' = 'push') {
+    emu.clearRequests()
+    return runAction({
+      entry: CHALLENGE_ENTRY,
+      actionFile: 'challenge/action.yml',
+      eventName: event,
+      event: event === 'pull_request' ? pullRequestEvent() : {},
+      workspace,
+      inputs: {
+        'api-key': TOKENS.creator,
+        'base-url': emu.baseUrl,
+        directory: 'challenge',
+        name: NAME4,
+        'kernel-version': 'flex_v1',
+        'poll-interval-seconds': '0.05',
+        'timeout-minutes': '2',
+        comment: 'off',
+        ...inputs
+      }
+    })
+  }
+  const state = () => emu.state().creator.challenges.find(c => c.name === NAME4)
+
+  it('writes settings the file does not hold; a key the file holds is a plan error', async () => {
+    const refused = await run({ settings: '{"max_upload_files": 9}' })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain("'max_upload_files' is in challenge.toml, which owns it")
+    expect(writes(emu)).toEqual([])
+    const result = await run({ start: 'true', settings: '{"render_delay_second": 0.3}' })
+    expect(result.code).toBe(0)
+    expect(result.outputs.outcome).toBe('started')
+    expect(state()?.config.values.render_delay_second).toBe(0.3)
+    expect(state()?.config.origin.render_delay_second).toBe('console')
+    expect(state()?.cover?.sha256).toBeDefined()
+  })
+
+  it('re-applies with the same settings and cover: 0 changes (the cover bytes compared)', async () => {
+    const result = await run({ start: 'true', settings: '{"render_delay_second": 0.3}' })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'applied', changes: '0' })
+    expect(writes(emu)).toEqual([])
+    expect(emu.requests().some(r => r.method === 'GET' && r.path.endsWith(`/image`))).toBe(true)
+  })
+
+  it('replaces a cover whose bytes differ, while started', async () => {
+    await writeFile(path.join(workspace, 'challenge/cover.png'), PNG(2))
+    const result = await run({})
+    expect(result.code).toBe(0)
+    expect(result.outputs.changes).toBe('1')
+    const id = state()?.id
+    expect(writes(emu)).toEqual([`POST /api/creator_challenge/challenge/${id}/image`])
+  })
+
+  it('without restart, a change a started challenge refuses says to set restart: true', async () => {
+    const toml = path.join(workspace, 'challenge/env/challenge.toml')
+    const text = await readFile(toml, 'utf8')
+    await writeFile(
+      toml,
+      text.replace('simulation_timeout_sec = 120', 'simulation_timeout_sec = 90')
+    )
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(1)
+    expect(annotations(result)).toContainEqual(
+      expect.objectContaining({
+        line: 3,
+        message: expect.stringContaining('set restart: true to let apply stop → apply → start')
+      })
+    )
+  })
+
+  it('with restart: true, stops, applies, benchmarks and starts again, and says so', async () => {
+    const result = await run({ restart: 'true' })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'started', status: 'started' })
+    const id = state()?.id
+    const P = `/api/creator_challenge/challenge/${id}`
+    expect(writes(emu)).toEqual([
+      `PUT ${P}/stop`,
+      `PUT ${P}/env/files`,
+      `POST ${P}/benchmark/run`,
+      `PUT ${P}/start`
+    ])
+    expect(state()?.config.values.simulation_timeout_sec).toBe(90)
+    expect(result.summary).toContain('restart is true')
+  })
+
+  it('exports the resolved challenge.toml into a folder that has none, and does not upload it', async () => {
+    const bare = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-export-'))
+    try {
+      await cp(EXAMPLE, path.join(bare, 'challenge'), { recursive: true })
+      await rm(path.join(bare, 'challenge/env/challenge.toml'))
+      emu.clearRequests()
+      const result = await runAction({
+        entry: CHALLENGE_ENTRY,
+        actionFile: 'challenge/action.yml',
+        eventName: 'pull_request',
+        event: pullRequestEvent(),
+        workspace: bare,
+        inputs: {
+          'api-key': TOKENS.creator,
+          'base-url': emu.baseUrl,
+          directory: 'challenge',
+          // The seeded draft (its challenge.toml set simulation_timeout_sec = 300).
+          'challenge-id': String(CREATOR_CHALLENGES.aliceDraft),
+          comment: 'off'
+        }
+      })
+      expect(result.code).toBe(0)
+      const exported = await readFile(path.join(bare, 'challenge/env/challenge.toml'), 'utf8')
+      expect(exported).toMatch(/^#:schema /)
+      expect(exported).toContain('simulation_timeout_sec = 300')
+      expect(result.summary).toContain('export\\_config')
+      expect(writes(emu)).toEqual([])
+    } finally {
+      await rm(bare, { recursive: true, force: true })
+    }
   })
 })

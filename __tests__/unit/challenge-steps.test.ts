@@ -87,6 +87,7 @@ function planOf(steps: Step[]): Plan {
     blockersAfter: null,
     resolvedIfScored: [],
     refused: [],
+    restart: false,
     notes: []
   }
 }

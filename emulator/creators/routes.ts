@@ -201,10 +201,15 @@ async function receiveFolderFile(world: World, ctx: RouteContext): Promise<Creat
   return fileFromUpload(received, world.now())
 }
 
-async function receivePart(ctx: RouteContext, maxBytes: number): Promise<ReceivedFile> {
+async function receivePart(
+  ctx: RouteContext,
+  maxBytes: number,
+  keepBytes?: number
+): Promise<ReceivedFile> {
   const form = await receiveUpload(ctx.req, {
     checkName: () => null,
     maxBytes: () => maxBytes,
+    ...(keepBytes === undefined ? {} : { keepBytes }),
     describeLimit: (name, size) => `"${name}" is ${size} bytes, over the limit of ${maxBytes} bytes`
   })
   if (form.kind === 'refused') throw new ApiError(form.status, form.error)
@@ -311,7 +316,7 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
     }),
     route('POST', `${C}/image`, async ctx => {
       const c = owned(ctx)
-      const cover = store.setCover(c, await receivePart(ctx, MAX_COVER_BYTES))
+      const cover = store.setCover(c, await receivePart(ctx, MAX_COVER_BYTES, MAX_COVER_BYTES))
       return json(200, {
         message: 'Cover image saved',
         miniature: `/api/challenge_asset/${c.id}/image/miniature`,
@@ -387,6 +392,17 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
       body: exportToml(owned(ctx).config)
     })),
     route('GET', `${C}/tags`, ctx => json(200, tagRows(owned(ctx)))),
+    // SDK 4.4.0 `challenge_image`: the cover's bytes; "ChallengeNotFoundError when the
+    // challenge has no image yet" (404).
+    route('GET', `${C}/image`, ctx => {
+      const c = owned(ctx)
+      if (!c.cover) throw new ApiError(404, `${world.words.comp} ${c.id} has no image yet`)
+      return {
+        status: 200,
+        headers: { 'content-type': c.cover.contentType },
+        body: c.cover.bytes
+      }
+    }),
     route('POST', `${C}/env/check`, async ctx => {
       owned(ctx)
       const body = (await readJson(ctx.req)) as Record<string, unknown> | undefined

@@ -54,6 +54,8 @@ export interface CreatorFile {
 
 export interface Cover {
   contentType: 'image/png' | 'image/jpeg'
+  /** The whole image (at most MAX_COVER_BYTES): GET .../image serves it back. */
+  bytes: Buffer
   size: number
   sha256: string
   uploadedAt: number
@@ -408,6 +410,7 @@ export class CreatorStore {
       )
     challenge.cover = {
       contentType,
+      bytes: Buffer.from(received.head),
       size: received.size,
       sha256: received.sha256,
       uploadedAt: this.world.now()

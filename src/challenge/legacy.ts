@@ -319,6 +319,7 @@ export function buildLegacyPlan(input: LegacyPlanInput): Plan {
     blockersAfter: null,
     resolvedIfScored: [],
     refused,
+    restart: false,
     notes
   }
 }

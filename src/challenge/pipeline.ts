@@ -11,7 +11,15 @@ import type { Logger } from '../logger.js'
 import type { ChallengeConfig } from './config.js'
 import type { CreatorApi } from './creator-port.js'
 import { hasErrors, whereOf, type Finding } from './findings.js'
-import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder, type LocalChallenge } from './folder.js'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  CONFIG_FILE,
+  ENV_DIR,
+  ENV_ENTRY,
+  readChallengeFolder,
+  type LocalChallenge
+} from './folder.js'
 import { challengeUrl, type ChallengeOutcome } from './outcome.js'
 import { metricFindings } from './metrics.js'
 import { buildPlan, envFindings, type Plan } from './plan.js'
@@ -82,6 +90,13 @@ export async function runChallenge(
     }
   }
 
+  // The config keys (SDK 4.4.0 config_fields, public): which a file may hold, which a started
+  // challenge still takes. A server that does not serve them leaves the plan to the view's list.
+  const fields = await api.configFields().catch((error: unknown) => {
+    if (error instanceof ArenaError && (error.status === 404 || error.status === 405)) return null
+    throw error
+  })
+
   // The challenge, its state, and the env check of the local env.py.
   const id = await findChallenge(api, config.challengeId, config.name)
   const remote = id === null ? null : await readRemote(api, id)
@@ -108,10 +123,14 @@ export async function runChallenge(
     toml,
     findings,
     envCheck,
-    remote
+    remote,
+    fields,
+    settings: config.settings,
+    restart: config.restart
   })
   outcome.plan = plan
   log.info(describePlan(plan))
+  if (remote && !tomlFile) await exportConfig(api, remote.view.id, config.directory, deps, outcome)
 
   if (config.mode === 'plan') {
     outcome.blockers = null
@@ -146,6 +165,15 @@ export async function runChallenge(
       )
     }
   }
+  if (plan.restart && id !== null) {
+    log.notice(
+      `restart is true: stopping challenge ${id} to apply what a started challenge refuses, then starting it again.`
+    )
+    await api.stop(id)
+    outcome.notes.push(
+      `Stopped challenge ${id} to apply the plan (restart: true); started again below.`
+    )
+  }
   try {
     await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv)
   } catch (error) {
@@ -169,9 +197,10 @@ export async function runChallenge(
 
   let view = await api.editorView(cid)
   outcome.status = view.status
+  const wantStart = config.start || plan.restart
   const unscored = (view.startBlockers ?? []).some(b => b.code === 'benchmark_unscored')
   const hasBenchmark = local.benchmark.length > 0 || (remote?.benchmark.length ?? 0) > 0
-  if (plan.runsBenchmark || (config.start && unscored && hasBenchmark)) {
+  if (plan.runsBenchmark || (wantStart && unscored && hasBenchmark)) {
     const result = await log.group('Benchmark', () =>
       runBenchmark(api, cid, {
         clock: deps.clock,
@@ -204,7 +233,7 @@ export async function runChallenge(
   outcome.status = view.status
   outcome.blockers = view.startBlockers
 
-  if (config.start && view.status !== 'started') {
+  if (wantStart && view.status !== 'started') {
     const blockers = view.startBlockers ?? []
     if (blockers.length > 0) {
       outcome.kind = 'blocked'
@@ -385,4 +414,33 @@ async function runLegacyChallenge(
     return
   }
   outcome.kind = 'applied'
+}
+
+/**
+ * SDK 4.4.0 `export_config`: an existing challenge and a folder without env/challenge.toml: the
+ * resolved config is written there (this run does not upload it) for the creator to commit and
+ * own from then on. Never overwrites a file.
+ */
+async function exportConfig(
+  api: CreatorApi,
+  id: number,
+  directory: string,
+  deps: ChallengeDeps,
+  outcome: ChallengeOutcome
+): Promise<void> {
+  const target = path.join(directory, ENV_DIR, CONFIG_FILE)
+  const shown = path.relative(deps.workspace, target).split(path.sep).join('/')
+  try {
+    const text = await api.exportConfig(id)
+    await writeFile(target, text, { flag: 'wx' })
+    outcome.exportedConfig = shown
+    outcome.notes.push(
+      `The folder had no ${ENV_DIR}/${CONFIG_FILE}: ML Arena's resolved config (export_config) was written to ${shown}; this run did not upload it. Commit it to keep the config as code: from then on the file owns every key it sets.`
+    )
+    deps.log.notice(`Wrote ML Arena's resolved config to ${shown} (not uploaded by this run).`)
+  } catch (error) {
+    deps.log.warning(
+      `Could not write ML Arena's resolved config to ${shown}: ${error instanceof Error ? error.message : String(error)}`
+    )
+  }
 }

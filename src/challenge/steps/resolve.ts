@@ -82,7 +82,9 @@ export async function readRemote(api: CreatorApi, challengeId: number): Promise<
     api.overview(challengeId)
   ])
   const tags = view.tags ?? (await api.challengeTags(challengeId))
-  return { view, env, benchmark, overview, tags }
+  // SDK 4.4.0 `challenge_image`: the cover's bytes, so the plan replaces it only when it differs.
+  const coverBytes = view.hasCover === true ? await api.coverBytes(challengeId) : null
+  return { view, env, benchmark, overview, tags, coverBytes }
 }
 
 /**
