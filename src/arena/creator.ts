@@ -74,6 +74,16 @@ export interface CreatorOptions {
 
 const SILENT: ArenaLogger = { debug: () => {}, info: () => {}, warning: () => {} }
 
+/** Failures that say nothing about the request (the transport already retried them). */
+const TRANSIENT: ReadonlySet<string> = new Set([
+  'server',
+  'network',
+  'timeout',
+  'protocol',
+  'rate-limited',
+  'maintenance'
+])
+
 export class CreatorClient {
   readonly #arena: ArenaClient
   readonly #logger: ArenaLogger
@@ -286,7 +296,16 @@ export class CreatorClient {
 
   /** Starts a benchmark run, never two (see the header); resolves to the run when known. */
   async runBenchmark(challengeId: number): Promise<BenchmarkRun | null> {
-    const before = (await this.benchmarkStatus(challengeId)).run
+    // The baseline an ambiguous failure is judged against. A read that keeps failing leaves it
+    // unknown (null): then only a run in progress counts as evidence, which is still sound, as
+    // ML Arena refuses a second run while one is in progress.
+    const before = await this.benchmarkStatus(challengeId).then(
+      status => status.run,
+      (error: unknown) => {
+        if (error instanceof ArenaError && TRANSIENT.has(error.kind)) return null
+        throw error
+      }
+    )
     const result = await writeWithoutDuplicates<BenchmarkRun | null>({
       write: async () => {
         const a = await this.#need(w => routes.runBenchmark(w, challengeId), {
