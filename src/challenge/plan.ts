@@ -323,11 +323,14 @@ export function buildPlan(input: PlanInput): Plan {
     const byKey = new Map(fields.map(f => [f.key, f]))
     for (const key of Object.keys(input.toml.values)) {
       const field = byKey.get(key)
-      if (field && !field.inFile)
+      const line = lineOf(input.toml, toPointer([key]))
+      // The schema's own "unknown key" on that line says it already.
+      const said = findings.some(f => f.file === tomlFile.shown && f.line === line)
+      if (field && !field.inFile && !said)
         findings.push({
           severity: 'error',
           file: tomlFile.shown,
-          line: lineOf(input.toml, toPointer([key])),
+          line,
           message: `'${key}' may not be written in challenge.toml (ML Arena's config_fields: in_file is false)${field.writer === 'admin' ? '; it is an admin-only key' : '; set it with the settings input or in the console'}`,
           source: 'plan'
         })
