@@ -209,6 +209,8 @@ export interface StateCreatorChallenge {
   }
   runs: StateBenchmarkRun[]
   blockers: { code: string; message: string }[] | null
+  /** Legacy wire: the settings columns SDK 0.2.0 writes that today's config has no key for. */
+  legacySettings: Record<string, unknown>
 }
 
 export interface StateCreator {

@@ -39,7 +39,7 @@ function creatorOf(emu: Emulator, token: string = TOKENS.creator): CreatorClient
     sleep: async () => {}
   })
   clients.push(arena)
-  return new CreatorClient(arena)
+  return new CreatorClient(arena, { attempts: 2 })
 }
 
 async function file(name: string, content: string): Promise<{ name: string; path: string }> {
@@ -205,7 +205,36 @@ describe('the creator client on the legacy wire', () => {
     await creator.updateChallenge(id, { description: 'on the old wire' })
     await creator.setTags(id, [catalog[0]?.id ?? 1])
     await creator.uploadFile(id, 'env', await file('env.py', 'class Env:\n    pass\n'))
-    expect((await creator.listFiles(id, 'env')).map(f => f.name)).toEqual(['env.py'])
+    await creator.updateSettings(id, { max_upload_files: 4, evaluation_metric: 'reward' })
+    expect((await creator.competition(id)).maxUploadFiles).toBe(4)
+    // 0.2.0 lists no folder: the client says so without asking.
+    expect((await caught(creator.listFiles(id, 'env'))).message).toMatch(/has no route for/)
+    expect((await creator.benchmarkStatus(id)).run).toBeNull()
+  })
+
+  it('recovers create, benchmark run and start from lost answers, as on the current wire', async () => {
+    const P = '/api/creator_competition/competition'
+    emu.addFault({ route: `POST ${P}`, kind: 'status', status: 502, when: 'after', times: 1 })
+    const creator = creatorOf(emu)
+    const id = await creator.createChallenge({ name: 'Lossy legacy', kernelVersion: 'flex_v1' })
+    expect(emu.state().creator.challenges.filter(c => c.name === 'Lossy legacy')).toHaveLength(1)
+    await creator.uploadFile(id, 'env', await file('env.py', GOOD_ENV_PY))
+    await creator.uploadFile(id, 'benchmark', await file('agent.py', 'class Agent:\n    pass\n'))
+    emu.addFault({ route: `POST ${P}/${id}/benchmark/run`, kind: 'reset', when: 'after', times: 1 })
+    const run = await creator.runBenchmark(id)
+    expect(run).toEqual(expect.objectContaining({ jobStatus: 'running' }))
+    expect(emu.state().creator.challenges.find(c => c.id === id)?.runs).toHaveLength(1)
+    emu.advance(3_600_000)
+    expect((await creator.benchmarkStatus(id)).run?.jobStatus).toBe('completed')
+    emu.addFault({
+      route: `PUT ${P}/${id}/start`,
+      kind: 'status',
+      status: 500,
+      when: 'after',
+      times: 1
+    })
+    await creator.start(id)
+    expect((await creator.competition(id)).status).toBe('started')
   })
 
   it('says the legacy wire has no editor view, without a request', async () => {
@@ -219,3 +248,91 @@ describe('the creator client on the legacy wire', () => {
     expect(emu.requests().filter(r => r.server === 'api')).toEqual([])
   })
 })
+
+describe('non-idempotent creator writes after an ambiguous failure (current wire)', () => {
+  let emu: Emulator
+  beforeAll(async () => {
+    emu = await startEmulator({ wire: 'current', speed: 'manual', seed: 5 })
+  })
+  afterAll(() => emu.close())
+
+  const P = '/api/creator_challenge/challenge'
+  const count = (method: string, pattern: RegExp): number =>
+    emu.requests().filter(r => r.method === method && pattern.test(r.path)).length
+
+  it('adopts the challenge a create made before its answer was lost: one challenge, one create', async () => {
+    emu.clearRequests()
+    emu.addFault({ route: `POST ${P}`, kind: 'status', status: 500, when: 'after', times: 1 })
+    const creator = creatorOf(emu)
+    const id = await creator.createChallenge({ name: 'Lost answer', kernelVersion: 'flex_v1' })
+    const named = emu.state().creator.challenges.filter(c => c.name === 'Lost answer')
+    expect(named.map(c => c.id)).toEqual([id])
+    expect(count('POST', /^\/api\/creator_challenge\/challenge$/)).toBe(1)
+  })
+
+  it('creates again when the failed create made nothing', async () => {
+    emu.clearRequests()
+    emu.addFault({ route: `POST ${P}`, kind: 'status', status: 500, when: 'before', times: 1 })
+    const creator = creatorOf(emu)
+    const id = await creator.createChallenge({ name: 'Refused once', kernelVersion: 'flex_v1' })
+    expect(emu.state().creator.challenges.filter(c => c.name === 'Refused once')).toHaveLength(1)
+    expect(emu.state().creator.challenges.find(c => c.name === 'Refused once')?.id).toBe(id)
+    expect(count('POST', /^\/api\/creator_challenge\/challenge$/)).toBe(2)
+  })
+
+  it('follows the benchmark run a lost answer started, never a second run', async () => {
+    const creator = creatorOf(emu)
+    const id = await creator.createChallenge({ name: 'Bench', kernelVersion: 'flex_v1' })
+    await creator.uploadFile(id, 'env', await file('env.py', GOOD_ENV_PY))
+    await creator.uploadFile(id, 'benchmark', await file('agent.py', 'class Agent:\n    pass\n'))
+    emu.addFault({
+      route: `POST ${P}/${id}/benchmark/run`,
+      kind: 'reset',
+      when: 'after',
+      times: 1
+    })
+    const run = await creator.runBenchmark(id)
+    expect(run?.jobStatus).toBe('pending')
+    const state = emu.state().creator.challenges.find(c => c.id === id)
+    expect(state?.runs).toHaveLength(1)
+    // The second run, after the first finished, is a new one (another id): no adoption.
+    emu.advance(3_600_000)
+    emu.addFault({
+      route: `POST ${P}/${id}/benchmark/run`,
+      kind: 'status',
+      status: 502,
+      when: 'before',
+      times: 1
+    })
+    await creator.runBenchmark(id)
+    expect(emu.state().creator.challenges.find(c => c.id === id)?.runs).toHaveLength(2)
+    emu.advance(3_600_000)
+    // A start whose answer is lost: the status says started, so it is not sent again.
+    emu.addFault({
+      route: `PUT ${P}/${id}/start`,
+      kind: 'status',
+      status: 500,
+      when: 'after',
+      times: 1
+    })
+    emu.clearRequests()
+    await creator.start(id)
+    expect(emu.state().creator.challenges.find(c => c.id === id)?.status).toBe('started')
+    expect(count('PUT', new RegExp(`/challenge/${id}/start$`))).toBe(1)
+  })
+
+  it('says what to check when every try is ambiguous and nothing shows the write', async () => {
+    emu.addFault({ route: `POST ${P}`, kind: 'status', status: 500, when: 'before', times: 5 })
+    const error = await caught(
+      creatorOf(emu).createChallenge({ name: 'Never', kernelVersion: 'flex_v1' })
+    )
+    expect(error.kind).toBe('ambiguous')
+    expect(error.message).toMatch(/2 attempts.*challenge named "Never"/)
+    emu.clearFaults()
+  })
+})
+
+const GOOD_ENV_PY = `class Env:
+    def evaluate(self, agents):
+        return {"agent_results": [{"score": 1.0, "metrics": {"steps": 3}}]}
+`

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, TOKENS, type Emulator } from '../../emulator/index.ts'
+import { CREATOR_CHALLENGES, startEmulator, TOKENS, type Emulator } from '../../emulator/index.ts'
 import { startsWithKeyMarker } from '../../src/report/sticky-marker.js'
 import { CHALLENGE_ENTRY, runAction, type ActionRun } from '../support/action-runner.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
@@ -207,8 +207,9 @@ describe('the challenge action, end to end', () => {
 
   it('stops at a challenge.toml ML Arena refuses: its lines as annotations, nothing further changed', async () => {
     const fixed = await readFile(toml(), 'utf8')
-    // Valid for the schema, refused by the platform: two ranking metrics.
-    const refused = fixed.replace('is_ranking = false', 'is_ranking = true')
+    // Valid for the schema and the plan's own MetricSpec checks, refused by the platform: a
+    // rated metric on a kind that seats one agent (the plan cannot know number_of_agents).
+    const refused = fixed.replace('agg = "max"', 'agg = "rating"')
     await writeFile(toml(), refused)
     await writeFile(path.join(workspace, 'challenge/overview.md'), '# Changed overview\n')
     const result = await run({})
@@ -216,7 +217,7 @@ describe('the challenge action, end to end', () => {
     expect(result.outputs.outcome).toBe('refused')
     const found = annotations(result).filter(a => a.file === 'challenge/env/challenge.toml')
     expect(found.length).toBeGreaterThan(0)
-    expect(found[0]?.message).toMatch(/ranking/)
+    expect(found[0]?.message).toMatch(/rating.*2 agents/)
     expect(writes(emu)).toEqual([`PUT /api/creator_challenge/challenge/${challengeId}/env/files`])
     await writeFile(toml(), fixed)
   })
@@ -377,37 +378,6 @@ describe('the challenge action refuses bad input before writing anything', () =>
   )
 })
 
-describe('the challenge action on a legacy-wire server', () => {
-  it('says plan and apply need the current wire, and writes nothing', async () => {
-    const emu = await startEmulator({ wire: 'legacy', speed: 'manual', seed: 14 })
-    const workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-legacy-'))
-    try {
-      await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
-      const result = await runAction({
-        entry: CHALLENGE_ENTRY,
-        actionFile: 'challenge/action.yml',
-        workspace,
-        inputs: {
-          'api-key': TOKENS.creator,
-          'base-url': emu.baseUrl,
-          directory: 'challenge',
-          name: 'Legacy',
-          'kernel-version': 'flex_v1'
-        }
-      })
-      expect(result.code).toBe(1)
-      expect(result.stdout).toMatch(
-        /^::error::This ML Arena server speaks the legacy API wire.*plan and apply need the current wire/m
-      )
-      expect(result.outputs.outcome).toBe('error')
-      expect(writes(emu)).toEqual([])
-    } finally {
-      await emu.close()
-      await rm(workspace, { recursive: true, force: true })
-    }
-  })
-})
-
 describe.each(['fast', 'manual'] as const)(
   'the challenge action waits for the benchmark (%s clock)',
   speed => {
@@ -505,3 +475,285 @@ describe.each(['fast', 'manual'] as const)(
     })
   }
 )
+
+describe('the challenge action on the legacy wire (SDK 0.2.0), end to end', () => {
+  let emu: Emulator
+  let github: FakeGitHub
+  let workspace: string
+  const NAME_LEGACY = 'E2E Legacy Coin Guess'
+  const toml = (): string => path.join(workspace, 'challenge/env/challenge.toml')
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire: 'legacy', speed: 'fast', seed: 13 })
+    github = await new FakeGitHub().start()
+    workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-legacy-'))
+    await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
+  })
+  afterAll(async () => {
+    await emu.close()
+    await github.close()
+    await rm(workspace, { recursive: true, force: true })
+  })
+
+  function run(
+    inputs: Record<string, string>,
+    event: 'push' | 'pull_request' = 'push'
+  ): Promise<ActionRun> {
+    emu.clearRequests()
+    return runAction({
+      entry: CHALLENGE_ENTRY,
+      actionFile: 'challenge/action.yml',
+      eventName: event,
+      event: event === 'pull_request' ? pullRequestEvent() : {},
+      githubApiUrl: github.url,
+      workspace,
+      inputs: {
+        'api-key': TOKENS.creator,
+        'base-url': emu.baseUrl,
+        directory: 'challenge',
+        name: NAME_LEGACY,
+        'kernel-version': 'flex_v1',
+        tags: 'beginner, RL',
+        'poll-interval-seconds': '0.05',
+        'timeout-minutes': '2',
+        'github-token': 'ghs_faketoken',
+        ...inputs
+      }
+    })
+  }
+
+  it('plans: a key with no 0.2.0 settings keyword is an error on its line, nothing written', async () => {
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(1)
+    expect(result.outputs.outcome).toBe('plan-failed')
+    const text = await readFile(toml(), 'utf8')
+    const line = text.split('\n').findIndex(l => l.startsWith('agent_max_time_per_step_second')) + 1
+    expect(annotations(result)).toContainEqual({
+      file: 'challenge/env/challenge.toml',
+      line,
+      message: expect.stringContaining(
+        "'agent_max_time_per_step_second' has no settings keyword on the legacy wire"
+      )
+    })
+    expect(writes(emu)).toEqual([])
+    await writeFile(
+      toml(),
+      text
+        .split('\n')
+        .filter(l => !l.startsWith('agent_max_time_per_step_second'))
+        .join('\n')
+    )
+  })
+
+  it('plans the fixed folder: what this wire cannot know is said, nothing written', async () => {
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'planned', 'challenge-id': '' })
+    expect(result.summary).toContain('speaks the legacy API wire')
+    expect(result.summary).toContain('📤 send (cannot compare)')
+    expect(writes(emu)).toEqual([])
+  })
+
+  it('applies: creates, settings, files, overview, benchmark, start', async () => {
+    const result = await run({ start: 'true' })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({
+      outcome: 'started',
+      status: 'started',
+      'benchmark-status': 'completed'
+    })
+    const id = Number(result.outputs['challenge-id'])
+    expect(result.outputs.url).toBe(`${emu.baseUrl}/competition/${id}`)
+    const P = `/api/creator_competition/competition`
+    expect(writes(emu)).toEqual([
+      `POST ${P}`,
+      `PUT ${P}/${id}/env/files`,
+      `PUT ${P}/${id}/settings`,
+      `PUT ${P}/${id}/env/files`,
+      `PUT ${P}/${id}/env/files`,
+      `PUT ${P}/${id}/benchmark/files`,
+      `PUT ${P}/${id}/markdown`,
+      `POST ${P}/${id}/benchmark/run`,
+      `PUT ${P}/${id}/start`
+    ])
+    const state = emu.state().creator.challenges.find(c => c.id === id)
+    expect(state?.status).toBe('started')
+    expect(state?.tags.map(t => t.name).sort()).toEqual(['beginner', 'rl'])
+    expect(state?.config.values).toEqual(
+      expect.objectContaining({ simulation_timeout_sec: 120, max_upload_files: 5 })
+    )
+    expect(state?.legacySettings).toEqual(
+      expect.objectContaining({
+        evaluation_metric: 'Accuracy',
+        evaluation_metric2: 'Longest streak'
+      })
+    )
+    expect(state?.env.map(f => f.name)).toEqual(['challenge.toml', 'env.py', 'requirements.txt'])
+    expect(state?.runs).toHaveLength(1)
+  })
+
+  it('re-applies with no changes: 0 changes, nothing written', async () => {
+    const result = await run({ start: 'true' })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'applied', changes: '0', status: 'started' })
+    expect(writes(emu)).toEqual([])
+    expect(result.summary).toContain('cannot be compared on this wire')
+  })
+
+  it('plans a setting a started competition refuses: an error, as this wire has no stop', async () => {
+    const fixed = await readFile(toml(), 'utf8')
+    await writeFile(toml(), fixed.replace('max_upload_files = 5', 'max_upload_files = 7'))
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(1)
+    expect(annotations(result)).toContainEqual(
+      expect.objectContaining({
+        file: 'challenge/env/challenge.toml',
+        message: expect.stringContaining('it has no stop route')
+      })
+    )
+    expect(writes(emu)).toEqual([])
+    await writeFile(toml(), fixed)
+  })
+})
+
+describe('the SDK 4.4.0 creator calls the action uses (current wire)', () => {
+  let emu: Emulator
+  let workspace: string
+  const NAME4 = 'E2E SDK calls'
+  const PNG = (n: number): Buffer =>
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200, n)
+    ])
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire: 'current', speed: 'fast', seed: 21 })
+    workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-sdk-'))
+    await cp(EXAMPLE, path.join(workspace, 'challenge'), { recursive: true })
+    await writeFile(path.join(workspace, 'challenge/cover.png'), PNG(1))
+  })
+  afterAll(async () => {
+    await emu.close()
+    await rm(workspace, { recursive: true, force: true })
+  })
+
+  function run(inputs: Record<string, string>, event: 'push' | 'pull_request' = 'push') {
+    emu.clearRequests()
+    return runAction({
+      entry: CHALLENGE_ENTRY,
+      actionFile: 'challenge/action.yml',
+      eventName: event,
+      event: event === 'pull_request' ? pullRequestEvent() : {},
+      workspace,
+      inputs: {
+        'api-key': TOKENS.creator,
+        'base-url': emu.baseUrl,
+        directory: 'challenge',
+        name: NAME4,
+        'kernel-version': 'flex_v1',
+        'poll-interval-seconds': '0.05',
+        'timeout-minutes': '2',
+        comment: 'off',
+        ...inputs
+      }
+    })
+  }
+  const state = () => emu.state().creator.challenges.find(c => c.name === NAME4)
+
+  it('writes settings the file does not hold; a key the file holds is a plan error', async () => {
+    const refused = await run({ settings: '{"max_upload_files": 9}' })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain("'max_upload_files' is in challenge.toml, which owns it")
+    expect(writes(emu)).toEqual([])
+    const result = await run({ start: 'true', settings: '{"render_delay_second": 0.3}' })
+    expect(result.code).toBe(0)
+    expect(result.outputs.outcome).toBe('started')
+    expect(state()?.config.values.render_delay_second).toBe(0.3)
+    expect(state()?.config.origin.render_delay_second).toBe('console')
+    expect(state()?.cover?.sha256).toBeDefined()
+  })
+
+  it('re-applies with the same settings and cover: 0 changes (the cover bytes compared)', async () => {
+    const result = await run({ start: 'true', settings: '{"render_delay_second": 0.3}' })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'applied', changes: '0' })
+    expect(writes(emu)).toEqual([])
+    expect(emu.requests().some(r => r.method === 'GET' && r.path.endsWith(`/image`))).toBe(true)
+  })
+
+  it('replaces a cover whose bytes differ, while started', async () => {
+    await writeFile(path.join(workspace, 'challenge/cover.png'), PNG(2))
+    const result = await run({})
+    expect(result.code).toBe(0)
+    expect(result.outputs.changes).toBe('1')
+    const id = state()?.id
+    expect(writes(emu)).toEqual([`POST /api/creator_challenge/challenge/${id}/image`])
+  })
+
+  it('without restart, a change a started challenge refuses says to set restart: true', async () => {
+    const toml = path.join(workspace, 'challenge/env/challenge.toml')
+    const text = await readFile(toml, 'utf8')
+    await writeFile(
+      toml,
+      text.replace('simulation_timeout_sec = 120', 'simulation_timeout_sec = 90')
+    )
+    const result = await run({}, 'pull_request')
+    expect(result.code).toBe(1)
+    expect(annotations(result)).toContainEqual(
+      expect.objectContaining({
+        line: 3,
+        message: expect.stringContaining('set restart: true to let apply stop → apply → start')
+      })
+    )
+  })
+
+  it('with restart: true, stops, applies, benchmarks and starts again, and says so', async () => {
+    const result = await run({ restart: 'true' })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'started', status: 'started' })
+    const id = state()?.id
+    const P = `/api/creator_challenge/challenge/${id}`
+    expect(writes(emu)).toEqual([
+      `PUT ${P}/stop`,
+      `PUT ${P}/env/files`,
+      `POST ${P}/benchmark/run`,
+      `PUT ${P}/start`
+    ])
+    expect(state()?.config.values.simulation_timeout_sec).toBe(90)
+    expect(result.summary).toContain('restart is true')
+  })
+
+  it('exports the resolved challenge.toml into a folder that has none, and does not upload it', async () => {
+    const bare = await mkdtemp(path.join(os.tmpdir(), 'mlarena-challenge-export-'))
+    try {
+      await cp(EXAMPLE, path.join(bare, 'challenge'), { recursive: true })
+      await rm(path.join(bare, 'challenge/env/challenge.toml'))
+      emu.clearRequests()
+      const result = await runAction({
+        entry: CHALLENGE_ENTRY,
+        actionFile: 'challenge/action.yml',
+        eventName: 'pull_request',
+        event: pullRequestEvent(),
+        workspace: bare,
+        inputs: {
+          'api-key': TOKENS.creator,
+          'base-url': emu.baseUrl,
+          directory: 'challenge',
+          // The seeded draft (its challenge.toml set simulation_timeout_sec = 300).
+          'challenge-id': String(CREATOR_CHALLENGES.aliceDraft),
+          comment: 'off'
+        }
+      })
+      expect(result.code).toBe(0)
+      const exported = await readFile(path.join(bare, 'challenge/env/challenge.toml'), 'utf8')
+      expect(exported).toMatch(/^#:schema /)
+      expect(exported).toContain('simulation_timeout_sec = 300')
+      expect(result.summary).toContain('export\\_config')
+      expect(writes(emu)).toEqual([])
+    } finally {
+      await rm(bare, { recursive: true, force: true })
+    }
+  })
+})

@@ -281,12 +281,15 @@ describe('creator routes: env files and challenge.toml', () => {
       'x = 1',
       'agent_max_time_per_step_second = 0',
       '[[metrics]]',
-      'key = "score"',
-      'label = "Score"',
+      'key = "reward"',
+      'label = "Reward"',
       'source = "score"',
       'agg = "average"',
       'is_ranking = true',
       'order = "desc"',
+      'format = "number"',
+      'precision = 2',
+      'visible = true',
       ''
     ].join('\n')
     const res = await putText(emu, p.envFiles(cid), 'challenge.toml', bad)
@@ -317,6 +320,9 @@ describe('creator routes: env files and challenge.toml', () => {
       'label = "A"',
       'source = "score"',
       'agg = "mean"',
+      'format = "number"',
+      'precision = 2',
+      'visible = true',
       'is_ranking = false',
       ''
     ].join('\n')

@@ -220,4 +220,25 @@ describe('env check, overview and cover', () => {
       'cover_missing'
     )
   })
+
+  it('serves the cover back, byte for byte (4.4.0 challenge_image); 404 when there is none', async () => {
+    const cid = await createChallenge(emu)
+    const url = `${emu.baseUrl}${p.image(cid)}`
+    const headers = { authorization: `Bearer ${TOKENS.creator}` }
+    expect((await fetch(url, { headers })).status).toBe(404)
+    // Larger than the 64 KiB the emulator keeps of other files: a cover is kept whole.
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200_000, 7)
+    ])
+    expect(
+      (await asCreator(emu, 'POST', p.image(cid), { form: fileForm('cover.png', png) })).status
+    ).toBe(200)
+    const res = await fetch(url, { headers })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('image/png')
+    expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true)
+    const other = await fetch(url, { headers: { authorization: `Bearer ${TOKENS.otherCreator}` } })
+    expect(other.status).toBe(404)
+  })
 })

@@ -201,14 +201,29 @@ describe('benchmark markers', () => {
     const cid = await readyChallenge(emu, { env: GOOD_ENV.replace('"steps"', '"moves"') })
     const metrics = [
       {
-        key: 'score',
-        label: 'Score',
+        key: 'reward',
+        label: 'Reward',
         source: 'score',
         agg: 'mean',
         order: 'desc',
-        is_ranking: true
+        format: 'number',
+        unit: null,
+        precision: 2,
+        is_ranking: true,
+        visible: true
       },
-      { key: 'steps', label: 'Steps', source: 'env', agg: 'mean', is_ranking: false }
+      {
+        key: 'steps',
+        label: 'Steps',
+        source: 'env',
+        agg: 'mean',
+        order: null,
+        format: 'integer',
+        unit: null,
+        precision: 0,
+        is_ranking: false,
+        visible: true
+      }
     ]
     expect((await asCreator(emu, 'PUT', p.settings(cid), { json: { metrics } })).status).toBe(200)
     const check = checkOf(await benchmarked(emu, cid), 'metrics')

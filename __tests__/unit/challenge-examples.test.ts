@@ -11,6 +11,7 @@ import { parse } from 'yaml'
 import { CREATOR_CHALLENGES, startEmulator, TOKENS } from '../../emulator/index.ts'
 import { readChallengeConfig } from '../../src/challenge/config.js'
 import { readChallengeFolder } from '../../src/challenge/folder.js'
+import { metricFindings } from '../../src/challenge/metrics.js'
 import { validateAgainstSchema } from '../../src/challenge/schema.js'
 import { parseChallengeToml } from '../../src/challenge/toml.js'
 
@@ -94,6 +95,14 @@ describe('examples/challenge/', () => {
         unknown
       >
       expect(validateAgainstSchema(parsed, schema, toml?.shown ?? '')).toEqual([])
+      expect(metricFindings(parsed, toml?.shown ?? '')).toEqual([])
+      // ML Arena itself takes it: the file is applied when saved.
+      const saved = await fetch(`${api}/challenge/${CREATOR_CHALLENGES.aliceDraft}/env/files`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TOKENS.creator}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'challenge.toml', content: toml?.text ?? '' })
+      })
+      expect(saved.status).toBe(200)
       const envPy = local.env.find(f => f.name === 'env.py')
       const check = await fetch(`${api}/challenge/${CREATOR_CHALLENGES.aliceDraft}/env/check`, {
         method: 'POST',

@@ -323,3 +323,86 @@ describe('lineDelta', () => {
     expect(lineDelta('a\n', 'a\n')).toBe('whitespace at the end')
   })
 })
+
+describe('buildPlan with the SDK 4.4.0 creator calls', () => {
+  const started = (): ReturnType<typeof remote> =>
+    remote({
+      view: view({ status: 'started', startBlockers: null, runningEditableFields: [] })
+    })
+  const fields = [
+    { key: 'simulation_timeout_sec', inFile: true, runningEditable: false, writer: 'creator' },
+    { key: 'max_upload_files', inFile: true, runningEditable: false, writer: 'creator' },
+    { key: 'render_delay_second', inFile: true, runningEditable: true, writer: 'creator' },
+    { key: 'docker_image_env_runtime_id', inFile: false, runningEditable: false, writer: 'admin' }
+  ]
+
+  it('refuses, on its line, a key config_fields says a file may not hold', () => {
+    const text = `${TOML}docker_image_env_runtime_id = 2\n`
+    const local = folder({
+      env: [localFile('env', 'challenge.toml', text), localFile('env', 'env.py', ENV_PY)]
+    })
+    const plan = buildPlan(input({ local, fields }))
+    expect(plan.findings).toContainEqual(
+      expect.objectContaining({
+        line: 3,
+        message: expect.stringContaining("'docker_image_env_runtime_id' may not be written")
+      })
+    )
+  })
+
+  it('writes settings the file does not hold, and refuses one it holds', () => {
+    const plan = buildPlan(
+      input({ fields, settings: { render_delay_second: 0.5, max_upload_files: 9 } })
+    )
+    expect(plan.steps).toEqual([{ kind: 'settings', settings: { render_delay_second: 0.5 } }])
+    expect(plan.findings).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining("'max_upload_files' is in challenge.toml")
+      })
+    )
+  })
+
+  it('takes a running-editable setting on a started challenge, and lists what it still takes', () => {
+    const plan = buildPlan(
+      input({ remote: started(), fields, settings: { render_delay_second: 1 } })
+    )
+    expect(plan.findings).toEqual([])
+    expect(plan.notes.join('\n')).toContain(
+      'Once started, ML Arena still takes changes to: render_delay_second'
+    )
+  })
+
+  it('says to set restart for a refused change, and plans stop → apply → start with it', () => {
+    const text = TOML.replace('300', '60')
+    const local = folder({
+      env: [localFile('env', 'challenge.toml', text), localFile('env', 'env.py', ENV_PY)]
+    })
+    const without = buildPlan(input({ local, remote: started(), fields }))
+    expect(without.restart).toBe(false)
+    expect(without.findings.map(f => f.message).join('\n')).toContain('set restart: true')
+    const withRestart = buildPlan(input({ local, remote: started(), fields, restart: true }))
+    expect(withRestart.restart).toBe(true)
+    expect(withRestart.findings).toEqual([])
+    expect(withRestart.notes.join('\n')).toContain('restart is true: apply stops the challenge')
+  })
+
+  it('replaces the cover only when its bytes differ from the stored ones', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+    const cover = { ...localFile('', 'cover.png', ''), bytes: png, size: png.length, text: null }
+    const local = folder({ cover })
+    const same = buildPlan(
+      input({ local, remote: remote({ view: view({ hasCover: true }), coverBytes: png }) })
+    )
+    expect(same.steps).toEqual([])
+    const other = buildPlan(
+      input({
+        local,
+        remote: remote({ view: view({ hasCover: true }), coverBytes: Buffer.from([9]) })
+      })
+    )
+    expect(other.steps).toEqual([{ kind: 'cover', file: cover }])
+    expect(other.changes[0]).toEqual(
+      expect.objectContaining({ action: 'update', subject: 'cover.png' })
+    )
+  })
+})

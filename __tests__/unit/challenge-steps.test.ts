@@ -1,7 +1,7 @@
 /**
  * The challenge action's I/O steps against a fake CreatorApi and a fake clock: apply's order
  * (create, challenge.toml, the rest), a refused challenge.toml stopping everything after it, the
- * benchmark wait (deadline, cancellation, adopting a run whose start got no answer), and the
+ * benchmark wait (deadline, cancellation; the client adopts a run whose start got no answer), and the
  * generic poller.
  */
 import { describe, expect, it } from '@jest/globals'
@@ -87,6 +87,7 @@ function planOf(steps: Step[]): Plan {
     blockersAfter: null,
     resolvedIfScored: [],
     refused: [],
+    restart: false,
     notes: []
   }
 }
@@ -187,6 +188,7 @@ function status(jobStatus: string | null, score: number | null = null): Benchmar
       jobStatus === null
         ? null
         : {
+            runId: null,
             jobStatus,
             jobErrorType: null,
             envErrorType: null,
@@ -248,47 +250,6 @@ describe('the benchmark wait', () => {
       signal: controller.signal
     })
     expect(result.end).toBe('interrupted')
-  })
-
-  it('adopts a run under way when the start got no answer, and never starts a second one', async () => {
-    const lost = new ArenaError('no answer', {
-      kind: 'timeout',
-      route: 'POST /x',
-      outcomeUnknown: true
-    })
-    const answers = [status('running'), status('completed', 7)]
-    const { api, calls } = fakeApi({
-      runBenchmark: async () => {
-        calls.push('runBenchmark')
-        throw lost
-      },
-      benchmarkStatus: async () => answers.shift() ?? status('completed', 7)
-    })
-    const result = await runBenchmark(api, 8, {
-      clock: fakeClock(),
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      log
-    })
-    expect(result.end).toBe('completed')
-    expect(calls).toEqual(['runBenchmark'])
-  })
-
-  it('rethrows a lost start when no run is under way', async () => {
-    const lost = new ArenaError('no answer', {
-      kind: 'timeout',
-      route: 'POST /x',
-      outcomeUnknown: true
-    })
-    const { api } = fakeApi({
-      runBenchmark: async () => {
-        throw lost
-      },
-      benchmarkStatus: async () => status('completed', 1)
-    })
-    await expect(
-      runBenchmark(api, 8, { clock: fakeClock(), timeoutMs: 1000, intervalMs: 100, log })
-    ).rejects.toBe(lost)
   })
 })
 

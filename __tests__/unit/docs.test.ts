@@ -52,7 +52,6 @@ const PAGES_OF_OTHER_BRANCHES = [
   'docs/images/run-summary.png',
   'docs/follow-up.md',
   'docs/logs-and-replays.md',
-  'docs/creator-wires.md',
   'docs/course-as-code.md',
   // Generated from report/action.yml once that action is merged (npm run docs:reference).
   'docs/reference/report.md'

@@ -11,6 +11,8 @@ import {
   CONFIG_FIELDS,
   FIELD_BY_KEY,
   METRIC_PRESENTATION_FIELDS,
+  PLATFORM_METRIC_KEYS,
+  RESERVED_METRIC_KEYS,
   SCHEMA_ID,
   configSchema,
   type ConfigField
@@ -42,7 +44,8 @@ export function copyConfig(config: ConfigState): ConfigState {
   return structuredClone(config)
 }
 
-const ajv = new Ajv({ allErrors: true })
+// allowUnionTypes: a MetricSpec's `unit` is a string or null (README "Metrics").
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true })
 const validateFile: ValidateFunction = ajv.compile(configSchema())
 const fieldValidators = new Map<string, ValidateFunction>()
 
@@ -137,40 +140,68 @@ function describeError(error: ErrorObject): { path: string; message: string } {
       }
     case 'type':
       return { path: at, message: `'${name}' must be ${String(params.type)}` }
+    case 'not':
+      // The only `not` of the schema: a MetricSpec key that the rows already carry.
+      return {
+        path: at,
+        message: `'${name}' may not be ${RESERVED_METRIC_KEYS.map(k => `"${k}"`).join(', ')} (the rows already carry them)`
+      }
     default:
       return { path: at, message: `'${name}' ${error.message ?? 'is invalid'}` }
   }
 }
 
-/** Rules a JSON Schema cannot say about the metric declaration. */
-function metricRuleErrors(metrics: unknown): { path: string; message: string }[] {
+/**
+ * The MetricSpec rules a JSON Schema cannot say (SDK 4.4.0 README "Metrics", `update_settings`
+ * docstring): exactly one ranking spec, with an order; unique keys; at most one spec with
+ * `source = "score"`; a platform spec names a platform key; currency needs a unit; `rating`
+ * needs a board of at least 2 agents (every emulated kind seats 1).
+ */
+export function metricRuleErrors(metrics: unknown): { path: string; message: string }[] {
   if (!Array.isArray(metrics)) return []
   const errors: { path: string; message: string }[] = []
-  const ranking = metrics
-    .map((m, i) => ({ m: m as Record<string, unknown>, i }))
-    .filter(({ m }) => m.is_ranking === true)
+  const specs = metrics.map((m, i) => ({ m: (m ?? {}) as Record<string, unknown>, i }))
+  const ranking = specs.filter(({ m }) => m.is_ranking === true)
   if (ranking.length !== 1)
     errors.push({
       path: '/metrics',
       message: `exactly one metric must have is_ranking = true (found ${ranking.length})`
     })
   for (const { m, i } of ranking)
-    if (m.order === undefined)
-      errors.push({ path: `/metrics/${i}`, message: `the ranking metric needs an order` })
+    if (m.order === undefined || m.order === null)
+      errors.push({
+        path: `/metrics/${i}`,
+        message: 'the ranking metric needs an order ("desc" or "asc")'
+      })
+  const scored = specs.filter(({ m }) => m.source === 'score')
+  for (const { i } of scored.slice(1))
+    errors.push({
+      path: `/metrics/${i}/source`,
+      message: 'at most one metric may have source = "score" (the env\'s main score)'
+    })
   const seen = new Set<string>()
-  metrics.forEach((m, i) => {
-    const metric = m as Record<string, unknown>
+  for (const { m: metric, i } of specs) {
     if (typeof metric.key === 'string') {
       if (seen.has(metric.key))
         errors.push({ path: `/metrics/${i}/key`, message: `duplicate metric key '${metric.key}'` })
       seen.add(metric.key)
+      if (metric.source === 'platform' && !PLATFORM_METRIC_KEYS.includes(metric.key))
+        errors.push({
+          path: `/metrics/${i}/key`,
+          message: `a platform metric is one of ${PLATFORM_METRIC_KEYS.join(', ')} (not '${metric.key}')`
+        })
     }
+    if (metric.format === 'currency' && (typeof metric.unit !== 'string' || metric.unit === ''))
+      errors.push({
+        path: `/metrics/${i}/unit`,
+        message: 'a currency metric needs a unit (at most 8 characters, e.g. "EUR")'
+      })
     if (metric.agg === 'rating')
       errors.push({
         path: `/metrics/${i}/agg`,
         message: "agg 'rating' needs at least 2 agents per match (number_of_agents is 1)"
       })
-  })
+  }
   return errors
 }
 

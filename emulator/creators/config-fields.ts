@@ -27,21 +27,45 @@ export interface ConfigField {
 const PLAIN_NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
 const QUANTITY = '^[1-9][0-9]{0,5}(Mi|Gi)$'
 
+/** The platform keys a `source = "platform"` spec may name (README "Metrics"). */
+export const PLATFORM_METRIC_KEYS: readonly string[] = [
+  'elo',
+  'action_time_max',
+  'ram_max',
+  'vram_max',
+  'steps',
+  'n_episodes'
+]
+
+/** Keys no MetricSpec may take: the rows already carry them (README "Metrics"). */
+export const RESERVED_METRIC_KEYS: readonly string[] = ['score', 'rank', 'metrics']
+
+/**
+ * A MetricSpec, as SDK 4.4.0's README "Metrics" table gives it: every key is required; `order`
+ * and `unit` may be null (in challenge.toml: left out, since TOML has no null). The rules across specs (one ranking spec with an order, unique keys,
+ * at most one `source = "score"`, a unit for currency) are in challenge-config.ts.
+ */
 const METRIC_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['key', 'label', 'source', 'agg', 'is_ranking'],
+  // `order` and `unit` may be null, and TOML has no null: leaving them out says null.
+  required: ['key', 'label', 'source', 'agg', 'format', 'precision', 'is_ranking', 'visible'],
   properties: {
-    key: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,31}$', description: 'The metric key' },
-    label: { type: 'string', minLength: 1, maxLength: 64 },
+    key: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9_]{0,31}$',
+      not: { enum: RESERVED_METRIC_KEYS },
+      description: 'The metric key; not score, rank or metrics'
+    },
+    label: { type: 'string', minLength: 1, maxLength: 40 },
     source: { type: 'string', enum: ['score', 'env', 'platform'] },
     agg: { type: 'string', enum: ['mean', 'sum', 'max', 'min', 'last', 'rating'] },
-    order: { type: 'string', enum: ['desc', 'asc'] },
+    order: { type: ['string', 'null'], enum: ['desc', 'asc', null] },
     format: {
       type: 'string',
       enum: ['number', 'integer', 'percent', 'seconds', 'bytes', 'currency']
     },
-    unit: { type: 'string', maxLength: 16 },
+    unit: { type: ['string', 'null'], maxLength: 8 },
     precision: { type: 'integer', minimum: 0, maximum: 10 },
     is_ranking: { type: 'boolean' },
     visible: { type: 'boolean' }
@@ -59,13 +83,13 @@ export const METRIC_PRESENTATION_FIELDS: readonly string[] = [
 
 export const DEFAULT_METRICS = [
   {
-    key: 'score',
-    label: 'Score',
+    key: 'reward',
+    label: 'Reward',
     source: 'score',
     agg: 'mean',
     order: 'desc',
     format: 'number',
-    unit: '',
+    unit: null,
     precision: 2,
     is_ranking: true,
     visible: true

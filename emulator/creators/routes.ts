@@ -148,6 +148,8 @@ export function runView(
     id: plan.id,
     run_id: plan.id,
     simulation_id: plan.id,
+    // The RunResult's id (SDK 4.4.0 "Why a run ended"; benchmark_status: "the same dict").
+    simulation_result_id: plan.id,
     job_status: status,
     job_error_type: ended ? plan.jobErrorType : null,
     env_error_type: ended ? plan.envErrorType : null,
@@ -173,6 +175,12 @@ export function runView(
   }
 }
 
+/** A run as SDK 0.2.0 reads it: `{simulation_id, status}`, status none|running|completed|failed. */
+function legacyRun(plan: BenchmarkPlan, t: number): Record<string, unknown> {
+  const status = jobStatus(plan, t)
+  return { simulation_id: plan.id, status: status === 'pending' ? 'running' : status }
+}
+
 /** A folder file from a JSON body `{filename, content}` or a multipart part `file`. */
 async function receiveFolderFile(world: World, ctx: RouteContext): Promise<CreatorFile> {
   const type = ctx.req.headers['content-type'] ?? ''
@@ -193,10 +201,15 @@ async function receiveFolderFile(world: World, ctx: RouteContext): Promise<Creat
   return fileFromUpload(received, world.now())
 }
 
-async function receivePart(ctx: RouteContext, maxBytes: number): Promise<ReceivedFile> {
+async function receivePart(
+  ctx: RouteContext,
+  maxBytes: number,
+  keepBytes?: number
+): Promise<ReceivedFile> {
   const form = await receiveUpload(ctx.req, {
     checkName: () => null,
     maxBytes: () => maxBytes,
+    ...(keepBytes === undefined ? {} : { keepBytes }),
     describeLimit: (name, size) => `"${name}" is ${size} bytes, over the limit of ${maxBytes} bytes`
   })
   if (form.kind === 'refused') throw new ApiError(form.status, form.error)
@@ -232,16 +245,21 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
     put: (c: CreatorChallenge, file: CreatorFile) => FileOutcome,
     remove: (c: CreatorChallenge, name: string) => void
   ): Route[] => [
-    route('GET', `${C}/${folder}/files`, ctx => json(200, filesPayload(owned(ctx)[folder]))),
     route('PUT', `${C}/${folder}/files`, async ctx => {
       const c = owned(ctx)
       return fileReply(put(c, await receiveFolderFile(world, ctx)), c)
     }),
-    route('DELETE', `${C}/${folder}/files/:filename`, ctx => {
-      const name = ctx.params.filename ?? ''
-      remove(owned(ctx), name)
-      return json(200, { message: `File "${name}" deleted from the ${folder} folder` })
-    })
+    // SDK 0.2.0 has no listing and no deletion of these folders: current wire only.
+    ...(current
+      ? [
+          route('GET', `${C}/${folder}/files`, ctx => json(200, filesPayload(owned(ctx)[folder]))),
+          route('DELETE', `${C}/${folder}/files/:filename`, ctx => {
+            const name = ctx.params.filename ?? ''
+            remove(owned(ctx), name)
+            return json(200, { message: `File "${name}" deleted from the ${folder} folder` })
+          })
+        ]
+      : [])
   ]
 
   const shared: Route[] = [
@@ -291,7 +309,6 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
         'The emulator cannot reach GitHub: sync-github is not emulated; upload the files with PUT .../env/files'
       )
     }),
-    route('GET', `${C}/markdown`, ctx => json(200, { content: owned(ctx).markdown })),
     route('PUT', `${C}/markdown`, async ctx => {
       const c = owned(ctx)
       store.setMarkdown(c, await readJson(ctx.req))
@@ -299,7 +316,7 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
     }),
     route('POST', `${C}/image`, async ctx => {
       const c = owned(ctx)
-      const cover = store.setCover(c, await receivePart(ctx, MAX_COVER_BYTES))
+      const cover = store.setCover(c, await receivePart(ctx, MAX_COVER_BYTES, MAX_COVER_BYTES))
       return json(200, {
         message: 'Cover image saved',
         miniature: `/api/challenge_asset/${c.id}/image/miniature`,
@@ -316,12 +333,16 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
     route('POST', `${C}/benchmark/run`, ctx => {
       const c = owned(ctx)
       const plan = store.runBenchmark(c)
+      // 0.2.0 `run_benchmark`: "Returns `{simulation_id, status}`".
+      if (!current) return json(200, legacyRun(plan, plan.createdAt))
       return json(200, runView(c, plan, plan.createdAt))
     }),
     route('GET', `${C}/benchmark/status`, ctx => {
       const c = owned(ctx)
       const run = store.latestRun(c)
       const t = now() // one instant for the run and its checks (the clock may run on its own)
+      // 0.2.0 `benchmark_status`: "Status is one of none | running | completed | failed".
+      if (!current) return json(200, run ? legacyRun(run, t) : { status: 'none' })
       return json(200, { run: run ? runView(c, run, t) : null, checks: store.checks(c, t) })
     }),
     route('PUT', `${C}/start`, ctx => {
@@ -337,10 +358,16 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
   if (!current)
     return [
       ...shared,
+      route('PUT', `${C}/settings`, async ctx => {
+        const c = owned(ctx)
+        store.legacySettings(c, await readJson(ctx.req))
+        return json(200, { [idKey(world)]: c.id, message: 'Settings saved' })
+      }),
       publicRoute('GET', '/api/competition_tags/tags', ctx => tagCatalog(world, ctx))
     ]
   return [
     ...shared,
+    route('GET', `${C}/markdown`, ctx => json(200, { content: owned(ctx).markdown })),
     route('GET', `${P}/challenges`, ctx =>
       json(
         200,
@@ -365,6 +392,17 @@ export function creatorRoutes(world: World, store: CreatorStore): Route[] {
       body: exportToml(owned(ctx).config)
     })),
     route('GET', `${C}/tags`, ctx => json(200, tagRows(owned(ctx)))),
+    // SDK 4.4.0 `challenge_image`: the cover's bytes; "ChallengeNotFoundError when the
+    // challenge has no image yet" (404).
+    route('GET', `${C}/image`, ctx => {
+      const c = owned(ctx)
+      if (!c.cover) throw new ApiError(404, `${world.words.comp} ${c.id} has no image yet`)
+      return {
+        status: 200,
+        headers: { 'content-type': c.cover.contentType },
+        body: c.cover.bytes
+      }
+    }),
     route('POST', `${C}/env/check`, async ctx => {
       owned(ctx)
       const body = (await readJson(ctx.req)) as Record<string, unknown> | undefined

@@ -42,12 +42,16 @@ agent_max_time_per_step_second = 0.5
 max_upload_files = 5
 
 [[metrics]]
-key = "score"
-label = "Score"
+key = "reward"
+label = "Reward"
 source = "score"
 agg = "mean"
 order = "desc"
+format = "number"
+unit = "pts"
+precision = 2
 is_ranking = true
+visible = true
 
 [[metrics]]
 key = "steps"
@@ -55,7 +59,11 @@ label = "Steps"
 source = "env"
 agg = "mean"
 order = "asc"
+format = "integer"
+unit = "steps"
+precision = 0
 is_ranking = false
+visible = true
 `
 
 export const SEEDED_BENCHMARK_AGENT = `class Agent:

@@ -22,6 +22,7 @@ import {
   type ConfigState
 } from './challenge-config.ts'
 import { CONFIG_FIELDS } from './config-fields.ts'
+import { applyLegacySettings } from './legacy-settings.ts'
 import { checkEnv, type EnvCheck } from './env-check.ts'
 import { ApiError } from '../plumbing/http.ts'
 import { iso } from '../platform/store.ts'
@@ -53,6 +54,8 @@ export interface CreatorFile {
 
 export interface Cover {
   contentType: 'image/png' | 'image/jpeg'
+  /** The whole image (at most MAX_COVER_BYTES): GET .../image serves it back. */
+  bytes: Buffer
   size: number
   sha256: string
   uploadedAt: number
@@ -76,6 +79,8 @@ export interface CreatorChallenge {
   markdown: string
   cover: Cover | null
   runs: BenchmarkPlan[]
+  /** Legacy-only settings columns (SDK 0.2.0 `update_settings`), as last written. */
+  legacySettings: Record<string, unknown>
   /** The world's competition this challenge is (name, description, visibility, status live there). */
   comp: CompetitionConfig
 }
@@ -302,6 +307,7 @@ export class CreatorStore {
       markdown: '',
       cover: null,
       runs: [],
+      legacySettings: {},
       comp
     }
     this.syncCompetition(challenge)
@@ -364,6 +370,20 @@ export class CreatorStore {
     this.syncCompetition(challenge)
   }
 
+  /** Legacy `PUT .../settings` (SDK 0.2.0): its ten keywords, refused once started. */
+  legacySettings(challenge: CreatorChallenge, body: unknown): void {
+    const result = applyLegacySettings(
+      body,
+      challenge.config,
+      challenge.legacySettings,
+      challenge.comp.status === 'started'
+    )
+    if (!result.ok) throw new ApiError(400, result.errors.join('; '), { details: result.errors })
+    challenge.config = result.config
+    challenge.legacySettings = result.legacy
+    this.syncCompetition(challenge)
+  }
+
   setTags(challenge: CreatorChallenge, tags: Tag[]): void {
     challenge.tags = tags
     this.syncCompetition(challenge)
@@ -390,6 +410,7 @@ export class CreatorStore {
       )
     challenge.cover = {
       contentType,
+      bytes: Buffer.from(received.head),
       size: received.size,
       sha256: received.sha256,
       uploadedAt: this.world.now()
@@ -643,7 +664,8 @@ export class CreatorStore {
         endsAt: iso(r.endsAt),
         fingerprint: r.fingerprint
       })),
-      blockers: this.blockers(c)
+      blockers: this.blockers(c),
+      legacySettings: { ...c.legacySettings }
     }))
   }
 

@@ -15,7 +15,7 @@ export interface ReceivedFile {
   name: string
   size: number
   sha256: string
-  /** The first HEAD_BYTES bytes. */
+  /** The first HEAD_BYTES bytes (or the rules' keepBytes). */
   head: Buffer
   markers: string[]
   scoreOverride: number | null
@@ -33,6 +33,8 @@ export interface UploadRules {
   /** Largest size this file may have, given the agent's other files. */
   maxBytes(name: string): number
   describeLimit(name: string, size: number): string
+  /** Bytes of the file to keep in `head` (default HEAD_BYTES; the creator cover keeps it whole). */
+  keepBytes?: number
 }
 
 /** Reads the whole request body; resolves once it has been consumed. Rejects if the client goes away. */
@@ -110,8 +112,8 @@ export function receiveUpload(req: IncomingMessage, rules: UploadRules): Promise
         if (size > limit) return // over the limit: keep counting and draining, stop working
         hash.update(chunk)
         scanner.push(chunk)
-        if (headSize < HEAD_BYTES) {
-          const part = chunk.subarray(0, HEAD_BYTES - headSize)
+        if (headSize < (rules.keepBytes ?? HEAD_BYTES)) {
+          const part = chunk.subarray(0, (rules.keepBytes ?? HEAD_BYTES) - headSize)
           headChunks.push(Buffer.from(part))
           headSize += part.length
         }

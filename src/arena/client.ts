@@ -136,6 +136,8 @@ export interface Answer {
   status: number
   data: unknown
   text: string
+  /** The answer's bytes, for `expect: 'bytes'`. */
+  bytes?: Buffer
 }
 
 const SILENT: ArenaLogger = { debug: () => {}, info: () => {}, warning: () => {} }

@@ -98,6 +98,11 @@ export type BenchmarkJobStatus = 'pending' | 'running' | 'completed' | 'failed' 
 export const BENCHMARK_DONE: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled'])
 
 export interface BenchmarkRun {
+  /**
+   * The run's id when the answer carries one: `simulation_result_id` (SDK 4.4.0 RunResult) or
+   * `simulation_id` (SDK 0.2.0 `run_benchmark`); null otherwise.
+   */
+  runId: number | null
   /** pending | running | completed | failed | cancelled (others kept as sent). */
   jobStatus: string
   jobErrorType: string | null

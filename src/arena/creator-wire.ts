@@ -1,9 +1,11 @@
 /**
  * The creator routes of both wires (`/creator_challenge` current, `/creator_competition`
- * legacy) and the mapping of their answers into creator-model.ts. The legacy wire (SDK 0.2.0)
- * has create, update, tags, the tag catalog, and the env, benchmark, markdown and start routes;
- * the editor view, the lists, the kinds, the schema, the env check and the benchmark status exist
- * on the current wire only (their builders return null on legacy).
+ * legacy) and the mapping of their answers into creator-model.ts. The legacy wire (SDK 0.2.0,
+ * client.py 135–535) has create, update, settings, tags, the tag catalog, env and benchmark
+ * uploads, markdown and image writes, benchmark run and status, and start; the editor view, the
+ * lists (challenges, files), deletions, the overview/tag/cover reads, the kinds, the config
+ * fields, schema and export, the env check and stop exist on the current wire only (their
+ * builders return null on legacy).
  *
  * Required fields: ids, names, `job_status` of a run, `files`. The rest is lenient.
  */
@@ -87,28 +89,48 @@ export const creatorEndpoints = {
       w === 'current' ? '/challenge_tags/tags' : '/competition_tags/tags',
       'the tag catalog'
     ),
+  /** Current wire only: SDK 0.2.0 cannot list a folder. */
   files: (w: Wire, cid: number, folder: 'env' | 'benchmark') =>
-    creator('GET', `${root(w, cid)}/${folder}/files`, `the ${folder} file list`),
+    current(w, creator('GET', `${root(w, cid)}/${folder}/files`, `the ${folder} file list`)),
   upload: (w: Wire, cid: number, folder: 'env' | 'benchmark') =>
     creator('PUT', `${root(w, cid)}/${folder}/files`, `the ${folder} file upload`),
+  /** Current wire only: SDK 0.2.0 deletes no file. */
   deleteFile: (w: Wire, cid: number, folder: 'env' | 'benchmark', name: string) =>
-    creator(
-      'DELETE',
-      `${root(w, cid)}/${folder}/files/${encodeURIComponent(name)}`,
-      `the ${folder} file deletion`
+    current(
+      w,
+      creator(
+        'DELETE',
+        `${root(w, cid)}/${folder}/files/${encodeURIComponent(name)}`,
+        `the ${folder} file deletion`
+      )
     ),
   checkEnv: (w: Wire, cid: number) =>
     current(w, creator('POST', `${root(w, cid)}/env/check`, 'the env check')),
+  /** Both wires write it; only the current wire reads it back (4.4.0 `challenge_markdown`). */
   markdown: (w: Wire, cid: number, method: 'GET' | 'PUT') =>
-    creator(method, `${root(w, cid)}/markdown`, 'the overview'),
-  cover: (w: Wire, cid: number) =>
-    current(w, creator('POST', `${root(w, cid)}/image`, 'the cover upload')),
+    method === 'GET' && w === 'legacy'
+      ? null
+      : creator(method, `${root(w, cid)}/markdown`, 'the overview'),
+  cover: (w: Wire, cid: number) => creator('POST', `${root(w, cid)}/image`, 'the cover upload'),
   runBenchmark: (w: Wire, cid: number) =>
     creator('POST', `${root(w, cid)}/benchmark/run`, 'the benchmark run'),
   benchmarkStatus: (w: Wire, cid: number) =>
-    current(w, creator('GET', `${root(w, cid)}/benchmark/status`, 'the benchmark status')),
+    creator('GET', `${root(w, cid)}/benchmark/status`, 'the benchmark status'),
   start: (w: Wire, cid: number) => creator('PUT', `${root(w, cid)}/start`, 'the start'),
-  stop: (w: Wire, cid: number) => creator('PUT', `${root(w, cid)}/stop`, 'the stop')
+  /** Current: SDK 4.4.0 `stop_challenge`; SDK 0.2.0 has no stop. */
+  stop: (w: Wire, cid: number) => current(w, creator('PUT', `${root(w, cid)}/stop`, 'the stop')),
+  /** Both wires: SDK 4.4.0 and 0.2.0 `update_settings` (each with its own keywords). */
+  settings: (w: Wire, cid: number) =>
+    creator('PUT', `${root(w, cid)}/settings`, 'the settings update'),
+  /** SDK 4.4.0 `config_fields` (public). */
+  configFields: (w: Wire) =>
+    current(w, open('GET', '/creator_challenge/config_fields', 'the config keys')),
+  /** SDK 4.4.0 `export_config`: the resolved config as TOML text. */
+  exportConfig: (w: Wire, cid: number) =>
+    current(w, creator('GET', `${root(w, cid)}/config.toml`, 'the config export')),
+  /** SDK 4.4.0 `challenge_image`: the cover's bytes (404 when there is none). */
+  coverImage: (w: Wire, cid: number) =>
+    current(w, creator('GET', `${root(w, cid)}/image`, 'the cover image'))
 }
 
 // ---- bodies ----
@@ -360,9 +382,28 @@ function splitRefusal(text: string): ConfigRefusal[] {
   return out
 }
 
-export function parseBenchmarkRun(data: unknown, ctx: RequestContext): BenchmarkRun {
+/** SDK 0.2.0 `benchmark_status`: "Status is one of none | running | completed | failed". */
+const LEGACY_RUN_STATES: ReadonlySet<string> = new Set(['running', 'completed', 'failed'])
+
+/**
+ * A run: current wire, the RunResult (`job_status`, `simulation_result_id`, the benchmark's
+ * `submission_results[].score`); legacy wire (0.2.0 `run_benchmark`), `{simulation_id, status}`.
+ */
+export function parseBenchmarkRun(w: Wire, data: unknown, ctx: RequestContext): BenchmarkRun {
   const o = asRecord(data, ctx, '(benchmark run)')
   const run = isRecord(o.run) ? o.run : o
+  if (w === 'legacy') {
+    const status = reqString(run, 'status', ctx)
+    return {
+      runId: optInt(run.simulation_id),
+      jobStatus: status,
+      jobErrorType: null,
+      envErrorType: null,
+      envErrorMessage: null,
+      envLogs: null,
+      score: null
+    }
+  }
   let score: number | null = null
   if (Array.isArray(run.submission_results)) {
     for (const row of run.submission_results) {
@@ -373,6 +414,7 @@ export function parseBenchmarkRun(data: unknown, ctx: RequestContext): Benchmark
   }
   score ??= optNumber(run.score)
   return {
+    runId: optInt(run.simulation_result_id),
     jobStatus: reqString(run, 'job_status', ctx),
     jobErrorType: optString(run.job_error_type),
     envErrorType: optString(run.env_error_type),
@@ -389,9 +431,20 @@ function scalar(value: unknown): number | string | null {
   return null
 }
 
-export function parseBenchmarkStatus(data: unknown, ctx: RequestContext): BenchmarkStatus {
+/**
+ * Current wire (SDK 4.3.0 and later): `{run: null | run, checks}`. Legacy wire (0.2.0):
+ * `{status: none | running | completed | failed}` (with `simulation_id` when it says): no checks,
+ * no score.
+ */
+export function parseBenchmarkStatus(w: Wire, data: unknown, ctx: RequestContext): BenchmarkStatus {
   const o = asRecord(data, ctx, '(benchmark status)')
-  const run = isRecord(o.run) ? parseBenchmarkRun(o.run, ctx) : null
+  if (w === 'legacy') {
+    const status = reqString(o, 'status', ctx)
+    if (status === 'none') return { run: null, checks: [] }
+    if (!LEGACY_RUN_STATES.has(status)) fail(ctx, 'status', 'none, running, completed or failed')
+    return { run: parseBenchmarkRun(w, o, ctx), checks: [] }
+  }
+  const run = isRecord(o.run) ? parseBenchmarkRun(w, o.run, ctx) : null
   const checks: BudgetCheck[] = []
   if (Array.isArray(o.checks)) {
     for (const item of o.checks) {
@@ -422,4 +475,28 @@ export function parseCreatedChallenge(data: unknown, ctx: RequestContext): numbe
     optInt(inner.challenge_id)
   if (id === null) fail(ctx, 'id', 'an integer')
   return id
+}
+
+/** One key of `config_fields` (SDK 4.4.0): what the plan needs of it. */
+export interface ConfigFieldInfo {
+  key: string
+  /** May be written in challenge.toml. */
+  inFile: boolean
+  /** Still writable once started. */
+  runningEditable: boolean
+  writer: string | null
+}
+
+/** `{fields: [{key, in_file, running_editable, writer, ...}]}` (SDK 4.4.0 `config_fields`). */
+export function parseConfigFields(data: unknown, ctx: RequestContext): ConfigFieldInfo[] {
+  const list = isRecord(data) && Array.isArray(data.fields) ? data.fields : data
+  return asArray(list, ctx, '(config fields)').map(item => {
+    const o = asRecord(item, ctx, 'fields[]')
+    return {
+      key: reqString(o, 'key', ctx),
+      inFile: optBool(o.in_file) ?? true,
+      runningEditable: optBool(o.running_editable) ?? false,
+      writer: optString(o.writer)
+    }
+  })
 }

@@ -79,8 +79,11 @@ export interface ApiRequest {
   json?: unknown
   /** Opens the body for one attempt; `progress` must be called as bytes are handed over. */
   body?: (progress: () => void) => Promise<OpenedBody>
-  /** 'json': the answer must be JSON. 'optional': JSON or nothing. 'none': ignored. */
-  expect: 'json' | 'optional' | 'none'
+  /**
+   * 'json': the answer must be JSON. 'optional': JSON or nothing. 'none': ignored. 'bytes': the
+   * answer as it came (a file: the creator's cover image).
+   */
+  expect: 'json' | 'optional' | 'none' | 'bytes'
   /** A deploy: a 409 carries the deploy limits, parsed by `refusal`. */
   deploy?: boolean
   refusal?: (body: unknown) => DeployQuota | undefined
@@ -92,6 +95,8 @@ export interface ApiResponse {
   data: unknown
   /** The raw answer when it was not JSON (for 'optional'). */
   text: string
+  /** The answer's bytes (for 'bytes' only). */
+  bytes?: Buffer
 }
 
 export interface TransportOptions {
@@ -408,6 +413,8 @@ export class Transport {
       logger.debug(
         `ML Arena: ${ctx.route} → ${status} (${Math.round(now() - started)} ms, ${raw.length} bytes)`
       )
+      if (status >= 200 && status < 300 && req.expect === 'bytes')
+        return { status, data: null, text: '', bytes: raw }
       const text = raw.toString('utf8')
       if (status >= 200 && status < 300) return this.#success(req, ctx, status, text)
       throw this.#refusal(req, ctx, status, text, answerHeaders['retry-after'])

@@ -29,6 +29,90 @@ import { ArenaError } from './errors.js'
 import type { ArenaLogger } from './http.js'
 import type { AgentFile, AgentStatus, CreatedAgent, DeployQuota, MyAgent } from './model.js'
 
+/**
+ * The one recovery loop every non-idempotent write uses (agent create here; challenge create,
+ * benchmark run and start in creator.ts): write; on a failure whose outcome is unknown, read the
+ * server's state (`observe`) and adopt what the write did; write again only when nothing shows
+ * it happened, within `attempts`. A clear refusal right after an ambiguous attempt may be the
+ * first attempt's own echo ("already running", "already started"): the state decides then too.
+ */
+export interface RecoveryPorts<T> {
+  write(): Promise<T>
+  /** What the server's state shows the write did (the value to adopt); null: nothing. */
+  observe(): Promise<T | null>
+  logger: ArenaLogger
+  /** e.g. `the challenge creation`, in messages. */
+  what: string
+  /** What the user should check on ML Arena when the state cannot settle it. */
+  check: string
+  attempts: number
+  /** Log line when the state shows the write happened (default: a generic one). */
+  adoptedLine?: (value: T) => string
+}
+
+export interface Recovered<T> {
+  value: T
+  /** The write failed ambiguously and the server's state showed it had been carried out. */
+  adopted: boolean
+}
+
+export async function writeWithoutDuplicates<T>(ports: RecoveryPorts<T>): Promise<Recovered<T>> {
+  let ambiguousBefore: ArenaError | null = null
+  for (let attempt = 1; ; attempt++) {
+    let failure: ArenaError
+    try {
+      return { value: await ports.write(), adopted: false }
+    } catch (error) {
+      if (!(error instanceof ArenaError)) throw error
+      if (!error.outcomeUnknown) {
+        if (ambiguousBefore) {
+          const seen = await observeOrFail(ports, ambiguousBefore)
+          if (seen !== null) return adopt(ports, seen)
+        }
+        throw error
+      }
+      failure = error
+    }
+    ambiguousBefore = failure
+    ports.logger.warning(
+      `${failure.message}; checking whether ${ports.what} happened before trying again.`
+    )
+    const seen = await observeOrFail(ports, failure)
+    if (seen !== null) return adopt(ports, seen)
+    if (attempt >= ports.attempts) {
+      throw ambiguous(
+        failure.route,
+        `${capitalised(ports.what)} kept failing without a clear answer (${failure.message}; ${attempt} attempts) and nothing shows it happened: ${ports.check}`
+      )
+    }
+    ports.logger.info(`Nothing shows ${ports.what} happened: trying again.`)
+  }
+}
+
+async function observeOrFail<T>(ports: RecoveryPorts<T>, failure: ArenaError): Promise<T | null> {
+  try {
+    return await ports.observe()
+  } catch (error) {
+    if (error instanceof ArenaError && error.kind === 'ambiguous')
+      throw ambiguous(error.route || failure.route, error.message)
+    throw ambiguous(
+      failure.route,
+      `${capitalised(ports.what)} failed without a clear answer (${failure.message}) and reading the state failed too (${error instanceof Error ? error.message : String(error)}): ${ports.check}`
+    )
+  }
+}
+
+function adopt<T>(ports: RecoveryPorts<T>, value: T): Recovered<T> {
+  ports.logger.info(
+    ports.adoptedLine?.(value) ?? `ML Arena: ${ports.what} went through despite the failed answer.`
+  )
+  return { value, adopted: true }
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
 export interface CreatePorts {
   create(): Promise<CreatedAgent>
   /** The caller's agents; null when the wire cannot list them (legacy). */
@@ -48,51 +132,48 @@ export async function createWithoutDuplicates(
   name: string,
   attempts: number
 ): Promise<CreateResult> {
-  for (let attempt = 1; ; attempt++) {
-    let failure: ArenaError
-    try {
-      return { ...(await ports.create()), adopted: false }
-    } catch (error) {
-      if (!(error instanceof ArenaError) || !error.outcomeUnknown) throw error
-      failure = error
-    }
-    ports.logger.warning(
-      `${failure.message}; checking whether the agent was created before trying again.`
-    )
-    let mine: MyAgent[] | null
-    let orphan: MyAgent | null = null
-    try {
-      mine = await ports.mine()
-      if (mine !== null) {
-        const candidate = newestEmptyCandidate(mine, competitionId, name)
-        if (candidate && (await ports.listFiles(candidate.id)).length === 0) orphan = candidate
+  const check = `check competition ${competitionId} on ML Arena for an agent named "${name}" before running again`
+  let lastFailure = ''
+  const result = await writeWithoutDuplicates<CreatedAgent>({
+    write: async () => {
+      try {
+        return await ports.create()
+      } catch (error) {
+        if (error instanceof ArenaError) lastFailure = error.message
+        throw error
       }
-    } catch (error) {
-      throw ambiguous(
-        failure.route,
-        `The agent creation failed without a clear answer (${failure.message}) and checking your agents failed too (${error instanceof Error ? error.message : String(error)}): check competition ${competitionId} on ML Arena for an agent named "${name}" before running again`
-      )
-    }
-    if (mine === null) {
-      throw ambiguous(
-        failure.route,
-        `The agent creation failed without a clear answer (${failure.message}), and this ML Arena server cannot list your agents: check competition ${competitionId} on ML Arena for an agent named "${name}"; reuse its id or delete it, then run again`
-      )
-    }
-    if (orphan) {
-      ports.logger.info(
-        `Agent ${orphan.id} ("${name}") was created despite the failed answer: adopting it.`
-      )
-      return { id: orphan.id, name: orphan.name || name, adopted: true }
-    }
-    if (attempt >= attempts) {
-      throw ambiguous(
-        failure.route,
-        `The agent creation kept failing without a clear answer (${failure.message}; ${attempt} attempts)`
-      )
-    }
-    ports.logger.info(`No agent named "${name}" was created: creating it again.`)
-  }
+    },
+    observe: async () => {
+      let mine: MyAgent[] | null
+      let orphan: MyAgent | null = null
+      try {
+        mine = await ports.mine()
+        if (mine !== null) {
+          const candidate = newestEmptyCandidate(mine, competitionId, name)
+          if (candidate && (await ports.listFiles(candidate.id)).length === 0) orphan = candidate
+        }
+      } catch (error) {
+        throw ambiguous(
+          '',
+          `The agent creation failed without a clear answer (${lastFailure}) and checking your agents failed too (${error instanceof Error ? error.message : String(error)}): ${check}`
+        )
+      }
+      if (mine === null) {
+        throw ambiguous(
+          '',
+          `The agent creation failed without a clear answer (${lastFailure}), and this ML Arena server cannot list your agents: check competition ${competitionId} on ML Arena for an agent named "${name}"; reuse its id or delete it, then run again`
+        )
+      }
+      return orphan ? { id: orphan.id, name: orphan.name || name } : null
+    },
+    logger: ports.logger,
+    what: 'the agent creation',
+    check,
+    attempts,
+    adoptedLine: agent =>
+      `Agent ${agent.id} ("${name}") was created despite the failed answer: adopting it.`
+  })
+  return { ...result.value, adopted: result.adopted }
 }
 
 /** The newest agent of the competition with that name still in state `created`. */

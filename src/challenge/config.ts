@@ -39,6 +39,16 @@ export interface ChallengeConfig {
   challengeId: number | null
   mode: Mode
   start: boolean
+  /**
+   * A started challenge refuses a change: stop it, apply, start it again (current wire; SDK
+   * 4.4.0 `stop_challenge` / `start_challenge`). false: the plan says to set it.
+   */
+  restart: boolean
+  /**
+   * Config keys the folder's challenge.toml does not hold, written with `update_settings`
+   * (input `settings`, a JSON object); null: none.
+   */
+  settings: Record<string, unknown> | null
   timeoutMinutes: number
   pollIntervalSeconds: number
   githubToken: string
@@ -53,6 +63,7 @@ export const CHALLENGE_INPUT_DEFAULTS = {
   'api-wire': 'auto',
   directory: '.',
   start: 'false',
+  restart: 'false',
   'timeout-minutes': '30',
   'poll-interval-seconds': '10',
   comment: 'auto',
@@ -105,6 +116,8 @@ export function readChallengeConfig(
         : 'apply'
       : parseChoice('mode', modeInput, ['plan', 'apply'])
   const start = parseBoolean('start', orDefault('start'))
+  const restart = parseBoolean('restart', orDefault('restart'))
+  const settings = parseSettings(getInput('settings'))
   const timeoutMinutes = parseTimeoutMinutes(orDefault('timeout-minutes'))
   const pollIntervalSeconds = parsePollInterval(orDefault('poll-interval-seconds'), timeoutMinutes)
   const githubToken = read('github-token')
@@ -125,6 +138,8 @@ export function readChallengeConfig(
     challengeId,
     mode,
     start,
+    restart,
+    settings,
     timeoutMinutes,
     pollIntervalSeconds,
     githubToken,
@@ -156,6 +171,37 @@ export function parseCreatorKey(raw: string): string | null {
     )
   }
   return raw
+}
+
+const CONFIG_KEY = /^[a-z][a-z0-9_]{0,63}$/
+
+/** A JSON object of config keys (`{"render_delay_second": 0.2}`); empty: null. */
+export function parseSettings(raw: string): Record<string, unknown> | null {
+  const trimmed = raw.trim()
+  if (trimmed === '') return null
+  let value: unknown
+  try {
+    value = JSON.parse(trimmed)
+  } catch {
+    throw new InputError(
+      'settings',
+      'is not JSON; give an object of config keys, e.g. {"render_delay_second": 0.2, "is_stop_after_deployment": false}.'
+    )
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError(
+      'settings',
+      'must be a JSON object of config keys, e.g. {"render_delay_second": 0.2}.'
+    )
+  const entries = Object.entries(value as Record<string, unknown>)
+  const bad = entries.map(([key]) => key).filter(key => !CONFIG_KEY.test(key))
+  if (bad.length > 0)
+    throw new InputError(
+      'settings',
+      `${bad.map(k => quoteValue(k)).join(', ')} ${bad.length === 1 ? 'is not a config key' : 'are not config keys'} (lower-case letters, digits and _, as ML Arena's config_fields lists them).`
+    )
+  if (entries.length === 0) return null
+  return value as Record<string, unknown>
 }
 
 function parseChallengeId(raw: string): number | null {

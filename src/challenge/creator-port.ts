@@ -15,9 +15,21 @@ import type {
   Tag
 } from '../arena/creator-model.js'
 import type { CreatorFolder, UploadSource } from '../arena/creator.js'
+import type { ConfigFieldInfo } from '../arena/creator-wire.js'
+import type { Competition } from '../arena/model.js'
 
 export interface CreatorApi {
   myChallenges(): Promise<CreatorChallenge[]>
+  /** Your challenges with this name, as far as the wire shows them (legacy: searched, probed). */
+  challengesNamed(name: string): Promise<CreatorChallenge[]>
+  /** The public detail: all the legacy wire shows of a competition. */
+  competition(challengeId: number): Promise<Competition>
+  updateSettings(challengeId: number, settings: Record<string, unknown>): Promise<void>
+  configFields(): Promise<ConfigFieldInfo[]>
+  exportConfig(challengeId: number): Promise<string>
+  /** The cover's bytes; null when there is none. */
+  coverBytes(challengeId: number): Promise<Buffer | null>
+  stop(challengeId: number): Promise<void>
   editorView(challengeId: number): Promise<ChallengeEditorView>
   kinds(): Promise<ChallengeKind[]>
   configSchema(): Promise<Record<string, unknown>>

@@ -63,7 +63,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       const pipeline = runChallenge(
         config,
         {
-          api: new CreatorClient(client),
+          api: new CreatorClient(client, {
+            logger: { debug: core.debug, info: m => log.info(m), warning: m => log.warning(m) }
+          }),
           wire: () => client.wire(),
           clock: systemClock,
           log,

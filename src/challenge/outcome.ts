@@ -50,6 +50,8 @@ export interface ChallengeOutcome {
   applied: number
   failure: string | null
   notes: string[]
+  /** The workspace path the resolved challenge.toml was exported to (export_config), if any. */
+  exportedConfig: string | null
 }
 
 export function newChallengeOutcome(mode: 'plan' | 'apply', name: string): ChallengeOutcome {
@@ -69,7 +71,8 @@ export function newChallengeOutcome(mode: 'plan' | 'apply', name: string): Chall
     blockers: null,
     applied: 0,
     failure: null,
-    notes: []
+    notes: [],
+    exportedConfig: null
   }
 }
 

@@ -11,13 +11,30 @@ import type { Logger } from '../logger.js'
 import type { ChallengeConfig } from './config.js'
 import type { CreatorApi } from './creator-port.js'
 import { hasErrors, whereOf, type Finding } from './findings.js'
-import { CONFIG_FILE, ENV_ENTRY, readChallengeFolder } from './folder.js'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  CONFIG_FILE,
+  ENV_DIR,
+  ENV_ENTRY,
+  readChallengeFolder,
+  type LocalChallenge
+} from './folder.js'
 import { challengeUrl, type ChallengeOutcome } from './outcome.js'
+import { metricFindings } from './metrics.js'
 import { buildPlan, envFindings, type Plan } from './plan.js'
 import { validateAgainstSchema } from './schema.js'
 import { applyPlan, RefusedError, type ApplyProgress } from './steps/apply.js'
 import { runBenchmark } from './steps/benchmark.js'
-import { checkKind, findChallenge, readRemote, resolveTags } from './steps/resolve.js'
+import {
+  checkKind,
+  findChallenge,
+  readLegacyRemote,
+  readRemote,
+  resolveTags
+} from './steps/resolve.js'
+import { buildLegacyPlan } from './legacy.js'
+import { ArenaError } from '../arena/errors.js'
 import { parseChallengeToml, TomlSyntaxError, type ParsedToml } from './toml.js'
 
 export interface ChallengeDeps {
@@ -45,11 +62,7 @@ export async function runChallenge(
 
   const wire = await deps.wire()
   outcome.wire = wire
-  if (wire === 'legacy') {
-    throw new ActionError(
-      'This ML Arena server speaks the legacy API wire, whose creator routes have no editor view, env check or benchmark status: plan and apply need the current wire (ML Arena 2.x and later).'
-    )
-  }
+  if (wire === 'legacy') return runLegacyChallenge(config, deps, outcome, local)
 
   // Inputs against ML Arena: the kind, the tags. Then challenge.toml against the schema.
   if (config.kernelVersion !== null) checkKind(config.kernelVersion, await api.kinds())
@@ -60,7 +73,11 @@ export async function runChallenge(
   if (tomlFile) {
     try {
       toml = parseChallengeToml(tomlFile.text ?? '')
-      findings.push(...validateAgainstSchema(toml, await api.configSchema(), tomlFile.shown))
+      const own = metricFindings(toml, tomlFile.shown)
+      const ownLines = new Set(own.map(f => f.line))
+      // The plan's own MetricSpec messages say more than a schema's: one per line.
+      const schema = validateAgainstSchema(toml, await api.configSchema(), tomlFile.shown)
+      findings.push(...schema.filter(f => !ownLines.has(f.line)), ...own)
     } catch (error) {
       if (!(error instanceof TomlSyntaxError)) throw error
       findings.push({
@@ -72,6 +89,13 @@ export async function runChallenge(
       })
     }
   }
+
+  // The config keys (SDK 4.4.0 config_fields, public): which a file may hold, which a started
+  // challenge still takes. A server that does not serve them leaves the plan to the view's list.
+  const fields = await api.configFields().catch((error: unknown) => {
+    if (error instanceof ArenaError && (error.status === 404 || error.status === 405)) return null
+    throw error
+  })
 
   // The challenge, its state, and the env check of the local env.py.
   const id = await findChallenge(api, config.challengeId, config.name)
@@ -99,10 +123,14 @@ export async function runChallenge(
     toml,
     findings,
     envCheck,
-    remote
+    remote,
+    fields,
+    settings: config.settings,
+    restart: config.restart
   })
   outcome.plan = plan
   log.info(describePlan(plan))
+  if (remote && !tomlFile) await exportConfig(api, remote.view.id, config.directory, deps, outcome)
 
   if (config.mode === 'plan') {
     outcome.blockers = null
@@ -137,6 +165,15 @@ export async function runChallenge(
       )
     }
   }
+  if (plan.restart && id !== null) {
+    log.notice(
+      `restart is true: stopping challenge ${id} to apply what a started challenge refuses, then starting it again.`
+    )
+    await api.stop(id)
+    outcome.notes.push(
+      `Stopped challenge ${id} to apply the plan (restart: true); started again below.`
+    )
+  }
   try {
     await applyPlan(api, plan, progress, log, deps.signal, checkNewEnv)
   } catch (error) {
@@ -160,9 +197,10 @@ export async function runChallenge(
 
   let view = await api.editorView(cid)
   outcome.status = view.status
+  const wantStart = config.start || plan.restart
   const unscored = (view.startBlockers ?? []).some(b => b.code === 'benchmark_unscored')
   const hasBenchmark = local.benchmark.length > 0 || (remote?.benchmark.length ?? 0) > 0
-  if (plan.runsBenchmark || (config.start && unscored && hasBenchmark)) {
+  if (plan.runsBenchmark || (wantStart && unscored && hasBenchmark)) {
     const result = await log.group('Benchmark', () =>
       runBenchmark(api, cid, {
         clock: deps.clock,
@@ -195,7 +233,7 @@ export async function runChallenge(
   outcome.status = view.status
   outcome.blockers = view.startBlockers
 
-  if (config.start && view.status !== 'started') {
+  if (wantStart && view.status !== 'started') {
     const blockers = view.startBlockers ?? []
     if (blockers.length > 0) {
       outcome.kind = 'blocked'
@@ -231,4 +269,178 @@ function firstErrors(plan: Plan): string {
     .map(f => (whereOf(f) ? `${whereOf(f)}: ${f.message}` : f.message))
     .join('; ')
   return `the plan has ${errors.length} error(s): ${shown}${errors.length > 3 ? '; …' : ''}`
+}
+
+/**
+ * The same sequence on the legacy wire (SDK 0.2.0): no kinds, schema, editor view or env check
+ * to read, so the plan is the legacy one (see legacy.ts) and the state after apply comes from
+ * the public detail; a start refusal (400) is reported as the server's blocker.
+ */
+async function runLegacyChallenge(
+  config: ChallengeConfig,
+  deps: ChallengeDeps,
+  outcome: ChallengeOutcome,
+  local: LocalChallenge
+): Promise<void> {
+  const { api, log } = deps
+  const tags = resolveTags(config.tags, config.tags === null ? [] : await api.tagCatalog())
+  const findings: Finding[] = []
+  const tomlFile = local.env.find(file => file.name === CONFIG_FILE) ?? null
+  let toml: ParsedToml | null = null
+  if (tomlFile) {
+    try {
+      toml = parseChallengeToml(tomlFile.text ?? '')
+      findings.push(...metricFindings(toml, tomlFile.shown))
+    } catch (error) {
+      if (!(error instanceof TomlSyntaxError)) throw error
+      findings.push({
+        severity: 'error',
+        file: tomlFile.shown,
+        line: error.line,
+        message: `not valid TOML: ${error.message} (column ${error.column})`,
+        source: 'toml'
+      })
+    }
+  }
+  if (config.restart)
+    findings.push({
+      severity: 'error',
+      file: null,
+      line: null,
+      message:
+        "Input 'restart': the legacy wire (SDK 0.2.0) has no stop route, so a started competition cannot be restarted; remove the input.",
+      source: 'plan'
+    })
+  if (config.settings !== null)
+    findings.push({
+      severity: 'error',
+      file: null,
+      line: null,
+      message:
+        "Input 'settings': on the legacy wire the settings come from challenge.toml's keys (mapped to SDK 0.2.0's keywords); remove the input.",
+      source: 'plan'
+    })
+
+  const id = await findChallenge(api, config.challengeId, config.name)
+  const remote = id === null ? null : { ...(await readLegacyRemote(api, id)), id }
+  outcome.challengeId = id
+  outcome.status = remote?.status ?? 'new'
+  if (remote) {
+    outcome.name = config.name ?? remote.name
+    outcome.url = challengeUrl(config.baseUrl, 'legacy', id as number)
+  }
+  const plan = buildLegacyPlan({
+    identity: {
+      name: config.name,
+      kernelVersion: config.kernelVersion,
+      description: config.description,
+      isPublic: config.isPublic,
+      tags
+    },
+    local,
+    toml,
+    findings,
+    remote
+  })
+  outcome.plan = plan
+  log.info(describePlan(plan))
+  if (config.mode === 'plan') {
+    if (hasErrors(plan.findings)) {
+      outcome.kind = 'plan-failed'
+      throw new PlanError(firstErrors(plan))
+    }
+    outcome.kind = 'planned'
+    return
+  }
+  if (hasErrors(plan.findings)) {
+    outcome.kind = 'refused'
+    throw new PlanError(`Nothing was written: ${firstErrors(plan)}`)
+  }
+  const progress: ApplyProgress = { challengeId: id, created: false, applied: 0 }
+  try {
+    await applyPlan(api, plan, progress, log, deps.signal)
+  } finally {
+    outcome.applied = progress.applied
+    outcome.created = progress.created
+    if (progress.challengeId !== null) {
+      outcome.challengeId = progress.challengeId
+      outcome.url = challengeUrl(config.baseUrl, 'legacy', progress.challengeId)
+    }
+  }
+  const cid = progress.challengeId
+  if (cid === null) throw new Error('apply ended without a challenge id')
+  if (plan.runsBenchmark) {
+    const result = await log.group('Benchmark', () =>
+      runBenchmark(api, cid, {
+        clock: deps.clock,
+        timeoutMs: config.timeoutMinutes * 60_000,
+        intervalMs: config.pollIntervalSeconds * 1000,
+        signal: deps.signal,
+        log
+      })
+    )
+    outcome.benchmark = result.status
+    outcome.benchmarkEnd = result.end
+    if (result.end === 'interrupted') {
+      outcome.kind = 'cancelled'
+      return
+    }
+    if (result.end === 'timeout') {
+      outcome.kind = 'timeout'
+      return
+    }
+    if (result.end !== 'completed') {
+      outcome.kind = 'benchmark-failed'
+      return
+    }
+  }
+  let status = (await api.competition(cid)).status
+  outcome.status = status
+  if (config.start && status !== 'started') {
+    try {
+      await api.start(cid)
+    } catch (error) {
+      if (error instanceof ArenaError && (error.status === 400 || error.status === 409)) {
+        outcome.kind = 'blocked'
+        outcome.blockers = [{ code: 'refused', message: error.serverMessage ?? error.message }]
+        return
+      }
+      throw error
+    }
+    status = (await api.competition(cid)).status
+    outcome.status = status
+    outcome.kind = 'started'
+    log.info(`Started competition ${cid}.`)
+    return
+  }
+  outcome.kind = 'applied'
+}
+
+/**
+ * SDK 4.4.0 `export_config`: an existing challenge and a folder without env/challenge.toml: the
+ * resolved config is written there (this run does not upload it) for the creator to commit and
+ * own from then on. Never overwrites a file.
+ */
+async function exportConfig(
+  api: CreatorApi,
+  id: number,
+  directory: string,
+  deps: ChallengeDeps,
+  outcome: ChallengeOutcome
+): Promise<void> {
+  const target = path.join(directory, ENV_DIR, CONFIG_FILE)
+  const shown = path.relative(deps.workspace, target).split(path.sep).join('/')
+  try {
+    const text = await api.exportConfig(id)
+    await writeFile(target, text, { flag: 'wx' })
+    outcome.exportedConfig = shown
+    outcome.notes.push(
+      `The folder had no ${ENV_DIR}/${CONFIG_FILE}: ML Arena's resolved config (export_config) was written to ${shown}; this run did not upload it. Commit it to keep the config as code: from then on the file owns every key it sets.`
+    )
+    deps.log.notice(`Wrote ML Arena's resolved config to ${shown} (not uploaded by this run).`)
+  } catch (error) {
+    deps.log.warning(
+      `Could not write ML Arena's resolved config to ${shown}: ${error instanceof Error ? error.message : String(error)}`
+    )
+  }
 }

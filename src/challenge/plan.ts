@@ -15,9 +15,11 @@ import type {
   Tag
 } from '../arena/creator-model.js'
 import type { CreatorFolder } from '../arena/creator.js'
+import type { ConfigFieldInfo } from '../arena/creator-wire.js'
 import { formatBytes as formatSize, plural } from '../format.js'
 import { CONFIG_FILE, ENV_ENTRY, type LocalChallenge, type LocalFile } from './folder.js'
 import type { Finding } from './findings.js'
+import { metricsChangeAllowedWhileStarted } from './metrics.js'
 import { lineOf, toPointer, type ParsedToml } from './toml.js'
 
 /** The challenge as it is on ML Arena (null in PlanInput when it does not exist yet). */
@@ -28,6 +30,8 @@ export interface RemoteState {
   overview: string
   /** null: the server did not say (the tags are then set whenever the input gives them). */
   tags: Tag[] | null
+  /** The cover's bytes (SDK 4.4.0 `challenge_image`); null: no cover, or not read. */
+  coverBytes?: Buffer | null
 }
 
 export interface Identity {
@@ -50,15 +54,31 @@ export interface PlanInput {
   /** null: not run (the challenge does not exist yet). */
   envCheck: EnvCheck | null
   remote: RemoteState | null
+  /** SDK 4.4.0 `config_fields`; null: not known (the legacy wire, or not served). */
+  fields?: ConfigFieldInfo[] | null
+  /** Input `settings`: config keys the file does not hold, for `update_settings`. */
+  settings?: Record<string, unknown> | null
+  /** Input `restart`: a started challenge that refuses a change is stopped, applied, started. */
+  restart?: boolean
 }
 
 export type StepKind =
-  'create' | 'metadata' | 'tags' | 'upload' | 'delete' | 'overview' | 'cover' | 'benchmark'
+  | 'create'
+  | 'metadata'
+  | 'settings'
+  | 'tags'
+  | 'upload'
+  | 'delete'
+  | 'overview'
+  | 'cover'
+  | 'benchmark'
 
 /** One write apply makes, with what the plan shows for it. */
 export type Step =
   | { kind: 'create'; spec: NewChallenge }
   | { kind: 'metadata'; update: ChallengeUpdate }
+  /** `PUT .../settings` with the wire's own keywords. */
+  | { kind: 'settings'; settings: Record<string, unknown> }
   | { kind: 'tags'; tags: Tag[] }
   | { kind: 'upload'; folder: CreatorFolder; file: LocalFile; change: 'add' | 'update' }
   | { kind: 'delete'; folder: CreatorFolder; name: string }
@@ -69,7 +89,8 @@ export type Step =
 export interface Change {
   /** What the change is about: `env/env.py`, `description`, `config simulation_timeout_sec`. */
   subject: string
-  action: 'create' | 'add' | 'update' | 'remove' | 'set'
+  /** `send`: written because the wire cannot show what is there to compare (legacy). */
+  action: 'create' | 'add' | 'update' | 'remove' | 'set' | 'send'
   /** Short text: `12 → 30`, `3 lines changed`, `+2 −1 tags`. */
   detail: string
   /** A started challenge refuses this change (it needs stop → apply → start). */
@@ -98,8 +119,10 @@ export interface Plan {
   /** The blockers this plan would leave; `resolvedIfScored` go away once the benchmark scores. */
   blockersAfter: StartIssue[] | null
   resolvedIfScored: StartIssue[]
-  /** Changes a started challenge refuses (apply then writes nothing). */
+  /** Changes a started challenge refuses (apply then writes nothing, unless `restart`). */
   refused: Change[]
+  /** Apply stops the started challenge, applies, and starts it again (input `restart`). */
+  restart: boolean
   notes: string[]
 }
 
@@ -118,7 +141,12 @@ export function buildPlan(input: PlanInput): Plan {
   const steps: Step[] = []
   const changes: Change[] = []
   const started = remote?.view.status === 'started'
-  const editable = new Set(remote?.view.runningEditableFields ?? [])
+  const fields = input.fields ?? null
+  // What stays editable once started: the view's list, and config_fields' running_editable.
+  const editable = new Set([
+    ...(remote?.view.runningEditableFields ?? []),
+    ...(fields ?? []).filter(f => f.runningEditable).map(f => f.key)
+  ])
   const refusedField = (field: string): boolean =>
     started && GOVERNED_FIELDS.has(field) && !editable.has(field)
 
@@ -257,7 +285,22 @@ export function buildPlan(input: PlanInput): Plan {
     notes.push('The folder has no overview.md: the overview on ML Arena is kept as it is.')
   }
   if (local.cover) {
-    if (!remote || remote.view.hasCover !== true) {
+    const there = remote?.coverBytes ?? null
+    if (remote && remote.view.hasCover === true && there !== null) {
+      // SDK 4.4.0 `challenge_image` serves the bytes: replace the cover only when they differ.
+      if (sha256(there) !== sha256(local.cover.bytes)) {
+        steps.push({ kind: 'cover', file: local.cover })
+        changes.push(
+          change(
+            local.cover.name,
+            'update',
+            `${formatSize(there.length)} → ${formatSize(local.cover.size)}, another image`,
+            refusedField('cover'),
+            local.cover.shown
+          )
+        )
+      }
+    } else if (!remote || remote.view.hasCover !== true) {
       steps.push({ kind: 'cover', file: local.cover })
       changes.push(
         change(
@@ -275,6 +318,33 @@ export function buildPlan(input: PlanInput): Plan {
     }
   }
 
+  // config_fields: keys a file may not hold, and what a started challenge still takes.
+  if (fields && input.toml && tomlFile) {
+    const byKey = new Map(fields.map(f => [f.key, f]))
+    for (const key of Object.keys(input.toml.values)) {
+      const field = byKey.get(key)
+      const line = lineOf(input.toml, toPointer([key]))
+      // The schema's own "unknown key" on that line says it already.
+      const said = findings.some(f => f.file === tomlFile.shown && f.line === line)
+      if (field && !field.inFile && !said)
+        findings.push({
+          severity: 'error',
+          file: tomlFile.shown,
+          line,
+          message: `'${key}' may not be written in challenge.toml (ML Arena's config_fields: in_file is false)${field.writer === 'admin' ? '; it is an admin-only key' : '; set it with the settings input or in the console'}`,
+          source: 'plan'
+        })
+    }
+  }
+  if (started && fields)
+    notes.push(
+      `Once started, ML Arena still takes changes to: ${[...editable].sort().join(', ') || 'nothing'} (config_fields, running_editable); the metrics only in label, unit, precision, format and visible.`
+    )
+  const settingsChanges = diffSettings(input, fields, started, editable, findings)
+  if (settingsChanges.changed !== null)
+    steps.push({ kind: 'settings', settings: settingsChanges.changed })
+  changes.push(...settingsChanges.changes)
+
   // Env check findings on env.py.
   const envPy = local.env.find(file => file.name === ENV_ENTRY)
   if (input.envCheck && envPy) {
@@ -286,14 +356,21 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   const refused = [...changes, ...configChanges].filter(c => c.refusedWhileStarted)
-  for (const c of refused) {
-    findings.push({
-      severity: 'error',
-      file: c.file,
-      line: c.line,
-      message: `The challenge is started: ML Arena refuses this change (${c.subject}) until it is stopped (stop → apply → start).`,
-      source: 'plan'
-    })
+  const restart = started && refused.length > 0 && input.restart === true
+  if (restart) {
+    notes.push(
+      `restart is true: apply stops the challenge, applies the ${plural(refused.length, 'change')} a started challenge refuses, and starts it again (no new submissions meanwhile).`
+    )
+  } else {
+    for (const c of refused) {
+      findings.push({
+        severity: 'error',
+        file: c.file,
+        line: c.line,
+        message: `The challenge is started: ML Arena refuses this change (${c.subject}) until it is stopped; set restart: true to let apply stop → apply → start.`,
+        source: 'plan'
+      })
+    }
   }
 
   const runsBenchmark =
@@ -314,8 +391,65 @@ export function buildPlan(input: PlanInput): Plan {
     blockersAfter: blockers.after,
     resolvedIfScored: blockers.ifScored,
     refused,
+    restart,
     notes
   }
+}
+
+/**
+ * Input `settings` (SDK 4.4.0 `update_settings`, for keys the file does not hold): each key
+ * against challenge.toml (a key the file holds is the file's), config_fields (known, not
+ * admin-only) and the stored value; the keys that differ are written in one call.
+ */
+function diffSettings(
+  input: PlanInput,
+  fields: ConfigFieldInfo[] | null,
+  started: boolean,
+  editable: ReadonlySet<string>,
+  findings: Finding[]
+): { changed: Record<string, unknown> | null; changes: Change[] } {
+  const wanted = input.settings ?? null
+  if (wanted === null) return { changed: null, changes: [] }
+  const byKey = fields ? new Map(fields.map(f => [f.key, f])) : null
+  const stored = input.remote?.view.config.values ?? {}
+  const changed: Record<string, unknown> = {}
+  const changes: Change[] = []
+  const refuse = (message: string): void => {
+    findings.push({ severity: 'error', file: null, line: null, message, source: 'plan' })
+  }
+  for (const [key, value] of Object.entries(wanted)) {
+    if (input.toml && key in input.toml.values) {
+      refuse(
+        `Input 'settings': '${key}' is in challenge.toml, which owns it; change it there (or remove it from the file).`
+      )
+      continue
+    }
+    const field = byKey?.get(key)
+    if (byKey && !field) {
+      refuse(
+        `Input 'settings': '${key}' is not a config key ML Arena lists (config_fields): use one of ${[...byKey.keys()].slice(0, 12).join(', ')}, …`
+      )
+      continue
+    }
+    if (field?.writer === 'admin') {
+      refuse(`Input 'settings': '${key}' is an admin-only key (config_fields).`)
+      continue
+    }
+    const before = stored[key]
+    if (input.remote && sameValue(before, value)) continue
+    changed[key] = value
+    const frozen =
+      !editable.has(key) || (key === 'metrics' && !metricsChangeAllowedWhileStarted(before, value))
+    changes.push(
+      change(
+        `setting ${key}`,
+        before === undefined ? 'add' : 'set',
+        `${show(before)} → ${show(value)}`,
+        started && frozen
+      )
+    )
+  }
+  return { changed: Object.keys(changed).length > 0 ? changed : null, changes }
 }
 
 /** The env check's findings on env.py's lines. */
@@ -414,12 +548,14 @@ export function diffConfig(
       )
       continue
     }
+    const frozen =
+      !editable.has(key) || (key === 'metrics' && !metricsChangeAllowedWhileStarted(before, value))
     out.push(
       change(
         `config ${key}`,
         before === undefined ? 'add' : 'set',
         `${show(before)} → ${show(value)}`,
-        started && !editable.has(key),
+        started && frozen,
         file,
         line(key)
       )

@@ -124,7 +124,8 @@ const ACTION_WORDS: Record<Change['action'], string> = {
   add: '➕ add',
   update: '✏️ update',
   remove: '➖ remove',
-  set: '✏️ set'
+  set: '✏️ set',
+  send: '📤 send (cannot compare)'
 }
 
 export function changesSection(

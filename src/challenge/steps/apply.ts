@@ -37,6 +37,7 @@ export interface ApplyProgress {
 /** Writes go in this order; challenge.toml first among the uploads. */
 const ORDER: Record<Step['kind'], number> = {
   create: 0,
+  settings: 2,
   upload: 2,
   metadata: 3,
   tags: 4,
@@ -94,6 +95,9 @@ async function applyStep(api: CreatorApi, id: number, step: Step, log: Logger): 
     case 'metadata':
       log.info(`Updating ${Object.keys(step.update).join(', ')}.`)
       return api.updateChallenge(id, step.update)
+    case 'settings':
+      log.info(`Updating the settings: ${Object.keys(step.settings).join(', ')}.`)
+      return api.updateSettings(id, step.settings)
     case 'tags':
       log.info(`Setting the tags: ${oneLine(step.tags.map(t => t.name).join(', ')) || 'none'}.`)
       return api.setTags(

@@ -1,10 +1,10 @@
 /**
  * The benchmark: start a run, then poll its status until the run is done, the deadline passes or
- * the run is cancelled. The start is not idempotent: when its answer is lost, the status is read
- * and a pending or running run is adopted rather than a second one started.
+ * the run is cancelled. The start is not idempotent: the client never starts a second run when
+ * the answer to the first is lost (it reads the status and adopts the run; see arena/creator.ts).
  */
 import { BENCHMARK_DONE, type BenchmarkStatus } from '../../arena/creator-model.js'
-import { ArenaError } from '../../arena/errors.js'
+import { ArenaError, type ArenaErrorKind } from '../../arena/errors.js'
 import type { Clock } from '../../clock.js'
 import { oneLine } from '../../format.js'
 import type { Logger } from '../../logger.js'
@@ -25,26 +25,40 @@ export interface BenchmarkResult {
   status: BenchmarkStatus | null
 }
 
-const RUNNING: ReadonlySet<string> = new Set(['pending', 'running'])
+const TRANSIENT: ReadonlySet<ArenaErrorKind> = new Set([
+  'server',
+  'network',
+  'timeout',
+  'protocol',
+  'rate-limited',
+  'maintenance'
+])
 
 export async function runBenchmark(
   api: CreatorApi,
   challengeId: number,
   wait: BenchmarkWait
 ): Promise<BenchmarkResult> {
-  try {
-    await api.runBenchmark(challengeId)
-  } catch (error) {
-    if (!(error instanceof ArenaError && error.outcomeUnknown)) throw error
-    const now = await api.benchmarkStatus(challengeId)
-    if (!now.run || !RUNNING.has(now.run.jobStatus)) throw error
-    wait.log.warning(
-      'The benchmark start got no clear answer, but a run is under way: following it.'
-    )
-  }
+  await api.runBenchmark(challengeId)
   wait.log.info('Benchmark started; waiting for it to finish.')
+  // A status read that fails after the transport's own retries is read again at the next
+  // interval (it changes nothing; the deadline bounds the wait), a few times in a row at most.
+  let last: BenchmarkStatus = { run: null, checks: [] }
+  let failedReads = 0
+  const read = async (): Promise<BenchmarkStatus> => {
+    try {
+      last = await api.benchmarkStatus(challengeId)
+      failedReads = 0
+      return last
+    } catch (error) {
+      if (!(error instanceof ArenaError) || !TRANSIENT.has(error.kind) || ++failedReads > 3)
+        throw error
+      wait.log.warning(`${error.message}; reading the benchmark status again.`)
+      return last
+    }
+  }
   const result = await pollUntil(
-    () => api.benchmarkStatus(challengeId),
+    read,
     status => status.run !== null && BENCHMARK_DONE.has(status.run.jobStatus),
     {
       clock: wait.clock,

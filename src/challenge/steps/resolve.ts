@@ -3,6 +3,7 @@
  * or by name among the creator's own), and its current state read. Reads only.
  */
 import type { ChallengeKind, Tag } from '../../arena/creator-model.js'
+import type { Competition } from '../../arena/model.js'
 import { ArenaError } from '../../arena/errors.js'
 import { InputError } from '../../errors.js'
 import { quoteValue } from '../../format.js'
@@ -50,7 +51,7 @@ export async function findChallenge(
   name: string | null
 ): Promise<number | null> {
   if (challengeId !== null) return challengeId
-  const mine = await api.myChallenges()
+  const mine = await api.challengesNamed(name ?? '')
   const same = mine.filter(c => c.name === name && (c.role === null || c.role === 'owner'))
   if (same.length > 1) {
     throw new InputError(
@@ -81,5 +82,29 @@ export async function readRemote(api: CreatorApi, challengeId: number): Promise<
     api.overview(challengeId)
   ])
   const tags = view.tags ?? (await api.challengeTags(challengeId))
-  return { view, env, benchmark, overview, tags }
+  // SDK 4.4.0 `challenge_image`: the cover's bytes, so the plan replaces it only when it differs.
+  const coverBytes = view.hasCover === true ? await api.coverBytes(challengeId) : null
+  return { view, env, benchmark, overview, tags, coverBytes }
+}
+
+/**
+ * The legacy wire's view of a competition: its public detail, and a creator-only read (the
+ * benchmark status) that proves it is yours, since 0.2.0 has no editor view.
+ */
+export async function readLegacyRemote(api: CreatorApi, challengeId: number): Promise<Competition> {
+  const refuse = (status: number | undefined): InputError =>
+    new InputError(
+      'challenge-id',
+      `${challengeId}: ML Arena has no competition of yours with this id (${status ?? '?'}); give the id of a competition you own, or leave it empty to find yours by name.`
+    )
+  let detail: Competition
+  try {
+    detail = await api.competition(challengeId)
+    await api.benchmarkStatus(challengeId)
+  } catch (error) {
+    if (error instanceof ArenaError && (error.status === 404 || error.status === 403))
+      throw refuse(error.status)
+    throw error
+  }
+  return detail
 }
