@@ -125,7 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   seedCreatorChallenges(creators, clock.now())
   const wireApi = config.wire === 'current' ? currentRoutes(world, courses) : legacyRoutes(world)
   const routes = [
-    ...courseRoutes(courses, config.wire),
+    ...courseRoutes(courses, config.wire, world),
     ...wireApi.routes,
     ...creatorRoutes(world, creators)
   ]

@@ -105,7 +105,7 @@ describe.each(WIRES)('public reads on the %s wire', wire => {
     expect(mineOf(alice.body.leaders)).toEqual([1002])
     const me = await call(emu, 'GET', `${board}?me=true`, { token: null })
     expect(me.body.me).toEqual(
-      expect.objectContaining({ rank: null, position: null, row: null, neighbours: [] })
+      expect.objectContaining({ rank: null, position: null, row: null, neighbors: [] })
     )
     const aliceMe = await call(emu, 'GET', `${board}?me=true`)
     expect(aliceMe.body.me.row.submission_id).toBe(1002)

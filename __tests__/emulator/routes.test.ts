@@ -183,7 +183,8 @@ describe.each(WIRES)('every route on the %s wire', wire => {
         created_at_ts: null,
         status: null,
         finished_at_ts: null,
-        failure_message: null
+        failure_message: null,
+        failure_owner: null
       })
     } else {
       expect(before.body.dailyDeploysUsed).toBe(0)

@@ -135,12 +135,22 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
   const cid = COMPETITIONS.normal
 
   /** A run's error type, whichever wire. */
-  const runErrors = (body: { run_info: { results: Record<string, unknown>[] } }): unknown[] =>
-    body.run_info.results.map(run =>
-      wire === 'current'
-        ? (run.submission_results as Record<string, unknown>[])[0]?.agent_error_type
-        : run.error_type
-    )
+  /**
+   * Why each run ended. Current (README "Why a run ended"): the own row's `agent_error_type`, else
+   * the run's `env_error_type`, else its `job_error_type`; legacy: `error_type`.
+   */
+  const runErrors = (body: {
+    submission_id?: number
+    id?: number
+    run_info: { results: Record<string, unknown>[] }
+  }): unknown[] =>
+    body.run_info.results.map(run => {
+      if (wire === 'legacy') return run.error_type
+      const own = (run.submission_results as Record<string, unknown>[]).find(
+        row => row.submission_id === body.id
+      )
+      return own?.agent_error_type ?? run.env_error_type ?? run.job_error_type
+    })
 
   it('reads deploying (legacy) or upload_validated (current) right after the deploy', async () => {
     emu = await start({ wire })
@@ -182,9 +192,11 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
         true
       )
     else {
+      // An outcome arrived for each run (`completed`); the agent is why it ended.
       expect(
-        body.run_info.results.every((x: { job_status: string }) => x.job_status === 'failed')
+        body.run_info.results.every((x: { job_status: string }) => x.job_status === 'completed')
       ).toBe(true)
+      expect(body.latest_deploy.failure_owner).toBe('participant')
       expect(body.is_settled).toBe(true)
       expect(body.phase).toBe('terminal')
     }
@@ -283,12 +295,14 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
     const failed = (await readStatus(emu, down, aid)).body
     expect(failed.status).toBe('deploy_failed')
     expect(failed.last_status_message).toMatch(/simulator/i)
+    if (wire === 'current') expect(failed.latest_deploy.failure_owner).toBe('platform')
     const runs = failed.run_info.results as Record<string, unknown>[]
     expect(runs).toHaveLength(3)
     for (const run of runs) {
+      // The runners never ran it: a failed job the platform lost (`job_error_type` lost).
       if (wire === 'current')
         expect(run).toEqual(
-          expect.objectContaining({ job_status: 'cancelled', job_error_type: 'simulation_error' })
+          expect.objectContaining({ job_status: 'failed', job_error_type: 'lost' })
         )
       else
         expect(run).toEqual(
