@@ -149,6 +149,48 @@ describe.each(WIRES)('%s wire', wire => {
   // The documented workflow of both SDKs (0.2.0: submit, then update_agent_file_content and
   // deploy_agent; 4.4.0 README "Full participant workflow": submit, then
   // update_submission_file_content and deploy_submission "redeploy after edit").
+  it('the seed’s workflow as written: submit, then at once a file change and a deploy', async () => {
+    emu = await start({ wire })
+    const cid = COMPETITIONS.normal
+    // submit(...): create, upload, deploy
+    const aid = await deployedAgent(emu, cid, 'seed-workflow', { 'agent.py': 'v = 1\n' })
+    // update_agent_file_content(...) / update_submission_file_content(...), with no wait
+    const edit = await uploadFile(emu, cid, aid, 'agent.py', 'v = 2\n')
+    expect(edit.status).toBe(200)
+    expect(edit.body.validation_message).toBeNull()
+    // deploy_agent(...) / deploy_submission(...)
+    const redeploy = await call(emu, 'PUT', r.deploy(cid, aid))
+    expect(redeploy.status).toBe(wire === 'current' ? 202 : 200)
+    emu.settle(aid)
+    expect((await readStatus(emu, cid, aid)).body.status).toBe('active')
+    expect(
+      emu
+        .state()
+        .deploys.filter(d => d.agentId === aid)
+        .map(d => d.status)
+    ).toEqual(['cancelled', 'succeeded'])
+  })
+
+  it('deletes one file with a form-urlencoded delete_file, as both SDKs send it', async () => {
+    emu = await start({ wire })
+    const cid = COMPETITIONS.normal
+    const aid = await createAgent(emu, cid, 'urlencoded-delete')
+    await uploadFile(emu, cid, aid, 'agent.py', 'a\n')
+    await uploadFile(emu, cid, aid, 'helper.py', 'b\n')
+    const res = await call(emu, 'PUT', r.files(cid, aid), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ delete_file: 'helper.py' }).toString()
+    })
+    expect(res.status).toBe(200)
+    const files = await call(emu, 'GET', r.files(cid, aid))
+    expect(Object.keys(files.body.files)).toEqual(['agent.py'])
+    const missing = await call(emu, 'PUT', r.files(cid, aid), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'delete_file=nope.py'
+    })
+    expect(missing.status).toBe(404)
+  })
+
   it('accepts a file change right after a deploy, and the redeploy that follows', async () => {
     emu = await start({ wire })
     const cid = COMPETITIONS.normal
