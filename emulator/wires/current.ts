@@ -32,13 +32,41 @@ import { metricDeclarations } from './metric-spec.ts'
 import { gameRow, numberOfAgents, runResult, runsContext } from './runs.ts'
 import type { CourseBoard, CourseBook } from '../courses/store.ts'
 
+/** A code challenge runs on `flex_v1`, a file challenge on `file_v1` (`upload_submission_file`). */
+function kernelVersion(comp: CompetitionConfig): string {
+  return comp.submissionFilename === null ? 'flex_v1' : 'file_v1'
+}
+
+/**
+ * Where the challenge runs (`challenge` docstring): `{id, name, runtime, vm_health_ok,
+ * vm_health_checked_at_ts}`, the health keys set only on a `vm` machine. The emulator's GPU
+ * machines and the machine that is down are VMs; the rest are Kubernetes pools.
+ */
+function machine(comp: CompetitionConfig, world: World): Record<string, unknown> {
+  const vm = comp.hasGpu || !comp.vmHealthOk
+  return {
+    id: comp.id * 10,
+    name: comp.machineName,
+    runtime: vm ? 'vm' : 'k8s',
+    vm_health_ok: vm ? comp.vmHealthOk : null,
+    vm_health_checked_at_ts: vm ? iso(world.clock.now() - 30_000) : null
+  }
+}
+
+/** `GET /challenges/{id}`: the keys the `challenge` docstring and README 4.1.0 name. */
 function challenge(comp: CompetitionConfig, world: World): Record<string, unknown> {
+  const code = comp.submissionFilename === null
   return {
     id: comp.id,
-    challenge_id: comp.id,
     name: comp.name,
     description: comp.description,
+    status: comp.status,
+    miniature: null,
+    kernel_version: kernelVersion(comp),
     kind_label: comp.kindLabel,
+    agent_template: code
+      ? 'class Agent:\n    def act(self, observation):\n        return 0\n'
+      : null,
     submission_layout: comp.submissionLayout && {
       columns: comp.submissionLayout.columns,
       separator: comp.submissionLayout.separator,
@@ -49,22 +77,20 @@ function challenge(comp: CompetitionConfig, world: World): Record<string, unknow
     submission_filename: comp.submissionFilename,
     max_upload_size_bytes: comp.maxUploadSizeBytes,
     max_upload_files: comp.maxUploadFiles,
-    is_public: comp.isPublic,
-    status: comp.status,
-    tags: comp.tags,
-    machine: { name: comp.machineName, vm_health_ok: comp.vmHealthOk, has_gpu: comp.hasGpu },
-    metrics: metricDeclarations(comp),
-    daily_deploy_limit: comp.dailyDeployLimit,
-    max_active_submissions: comp.maxActiveAgents,
-    window_days: comp.windowDays,
-    created_at_ts: iso(world.startTime - 90 * 86_400_000)
+    machine: machine(comp, world),
+    number_of_agents: numberOfAgents(comp),
+    agent_cpu_limit: code ? '1' : null,
+    agent_memory_limit: code ? '2Gi' : null,
+    gpu_memory_limit: comp.hasGpu ? '8Gi' : null,
+    has_gpu: comp.hasGpu
   }
 }
 
 /**
- * A row of the challenge list: the detail plus what SDK 4.4.0 documents for list rows, `my_rank`
- * (the caller's participant rank on the default board; null when anonymous or not on it) and
- * `course` (always null on these rows).
+ * A row of the challenge list (`challenges` docstring): `id`, `name`, `description`,
+ * `miniature`, `status`, `is_award_points`, `number_of_agents`, `tags`, `statistics`,
+ * `kernel_version`, `kind_label`, `my_rank` (the caller's participant rank on the default
+ * board; null when anonymous or not on it) and `course` (always null on these rows).
  */
 function listRow(
   world: World,
@@ -73,7 +99,22 @@ function listRow(
 ): Record<string, unknown> {
   const rank =
     viewer === null ? null : meView(world.rankedBoard(comp, 'user').rows, viewer.user.id, 0).rank
-  return { ...challenge(comp, world), my_rank: rank, course: null }
+  return {
+    id: comp.id,
+    name: comp.name,
+    description: comp.description,
+    miniature: null,
+    status: comp.status,
+    is_award_points: comp.isPublic,
+    number_of_agents: numberOfAgents(comp),
+    tags: comp.tags,
+    // No SDK names the keys inside `statistics`: the emulator serves none.
+    statistics: {},
+    kernel_version: kernelVersion(comp),
+    kind_label: comp.kindLabel,
+    my_rank: rank,
+    course: null
+  }
 }
 
 function runtime(r: Runtime): Record<string, unknown> {
