@@ -147,12 +147,17 @@ export function pageCompetitions(
   const items = matching.slice((page - 1) * perPage, page * perPage)
   return json(200, {
     items: items.map(shape),
-    metadata: {
-      page,
-      per_page: perPage,
-      total: matching.length,
-      has_next: page * perPage < matching.length
-    }
+    // SDK 4.4.0 `challenges` pages on `metadata.has_next` and documents no other key of it;
+    // the legacy wire keeps the page figures it always served.
+    metadata:
+      world.wire === 'current'
+        ? { has_next: page * perPage < matching.length }
+        : {
+            page,
+            per_page: perPage,
+            total: matching.length,
+            has_next: page * perPage < matching.length
+          }
   })
 }
 
