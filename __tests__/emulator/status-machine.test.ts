@@ -68,15 +68,18 @@ describe('current wire: the whole machine', () => {
     expect((await readStatus(emu, cid, aid)).body.status).toBe('upload_validated')
 
     expect((await call(emu, 'PUT', routes('current').deploy(cid, aid))).status).toBe(202)
-    // The grace period: still upload_validated, but not settled any more.
-    const grace = await readStatus(emu, cid, aid)
-    expect(grace.body).toEqual(
+    // README 2.0: a deploy goes from upload_validated straight to deploy_queue in one
+    // transaction (no grace period on the current wire).
+    const queuedAtOnce = await readStatus(emu, cid, aid)
+    expect(queuedAtOnce.body).toEqual(
       expect.objectContaining({
-        status: 'upload_validated',
+        status: 'deploy_queue',
+        phase: 'deployment',
         is_settled: false,
         is_deployable: false
       })
     )
+    expect(queuedAtOnce.body.queue_info.queue_position).toBeGreaterThan(0)
 
     emu.advance(TIMING.graceMs)
     const positions: number[] = []
@@ -152,11 +155,11 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
       return own?.agent_error_type ?? run.env_error_type ?? run.job_error_type
     })
 
-  it('reads deploying (legacy) or upload_validated (current) right after the deploy', async () => {
+  it('reads deploying (legacy) or deploy_queue (current, README 2.0) right after the deploy', async () => {
     emu = await start({ wire })
     const aid = await deployedAgent(emu, cid, 'grace')
     const body = (await readStatus(emu, cid, aid)).body
-    expect(body.status).toBe(wire === 'legacy' ? 'deploying' : 'upload_validated')
+    expect(body.status).toBe(wire === 'legacy' ? 'deploying' : 'deploy_queue')
     emu.advance(TIMING.graceMs)
     const queued = (await readStatus(emu, cid, aid)).body
     expect(queued.status).toBe('deploy_queue')

@@ -718,26 +718,15 @@ export class World {
     const since = phaseSince(plan, t)
     switch (deployPhase(plan, t)) {
       case 'grace':
-        // Right after a deploy the status still reads as before (legacy: deploying).
-        return this.wire === 'legacy'
-          ? { ...base('deploying', plan.createdAt, 'Deploying'), phase: 'deployment' }
-          : base(agent.baseStatus, agent.baseSince, agent.baseMessage)
-      case 'queue': {
-        const position = queuePosition(plan, t)
-        const reason = plan.queueStuck ? ': the simulator machine is unavailable' : ''
-        return {
-          ...base(
-            'deploy_queue',
-            since,
-            `Waiting in the deploy queue (${position}/${plan.queueTotal})${reason}`
-          ),
-          queue: {
-            position,
-            total: plan.queueTotal,
-            seconds: Math.floor((t - plan.queueStart) / 1000)
-          }
-        }
-      }
+        // Legacy: right after a deploy the status reads `deploying` for a while (the contract).
+        // Current: README 2.0 "a deploy goes from upload_validated straight to deploy_queue in
+        // one transaction" (the `deploy_submission` docstring: the 202 says deploy_queue), so
+        // the grace period is queue time there.
+        if (this.wire === 'legacy')
+          return { ...base('deploying', plan.createdAt, 'Deploying'), phase: 'deployment' }
+        return this.queuedView(plan, t, since, base)
+      case 'queue':
+        return this.queuedView(plan, t, this.wire === 'current' ? plan.createdAt : since, base)
       default: {
         const runs = visibleRuns(plan, t)
         const finished = runs.filter(r => r.state === 'completed' || r.state === 'failed').length
@@ -749,6 +738,31 @@ export class World {
           ),
           runs
         }
+      }
+    }
+  }
+
+  private queuedView(
+    plan: DeployPlan,
+    t: number,
+    since: number,
+    base: (status: DerivedStatus, since: number, message: string) => StatusView
+  ): StatusView {
+    const position = queuePosition(plan, t)
+    const reason = plan.queueStuck ? ': the simulator machine is unavailable' : ''
+    return {
+      ...base(
+        'deploy_queue',
+        since,
+        `Waiting in the deploy queue (${position}/${plan.queueTotal})${reason}`
+      ),
+      queue: {
+        position,
+        total: plan.queueTotal,
+        // Current wire: queued from the deploy itself (no grace period there).
+        seconds: Math.floor(
+          Math.max(0, t - (this.wire === 'current' ? plan.createdAt : plan.queueStart)) / 1000
+        )
       }
     }
   }

@@ -215,7 +215,7 @@ function statusPayload(world: World, agent: Agent, view: StatusView): Record<str
     queue_info: {
       queue_position: view.queue?.position ?? null,
       queue_total: view.queue?.total ?? null,
-      created_at_ts: view.queue && latest ? iso(latest.plan.queueStart) : null,
+      created_at_ts: view.queue && latest ? iso(latest.plan.createdAt) : null,
       in_queue_for_second: view.queue?.seconds ?? null
     },
     latest_deploy: latestDeploy(world, latest),
