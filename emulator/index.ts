@@ -1,6 +1,6 @@
 /**
  * The ML Arena emulator: an HTTP server on 127.0.0.1 that speaks one wire of the ML Arena API
- * (current or legacy), a separate storage origin for signed log URLs, a clock it owns, injectable
+ * (current or legacy), a separate storage origin for signed URLs (legacy logs, current replays), a clock it owns, injectable
  * faults and inspection routes. See emulator/README.md.
  */
 import { randomBytes } from 'node:crypto'
@@ -36,8 +36,9 @@ export { COMPETITIONS, TOKENS, USERS, RUNTIMES, HOSTILE_NAMES } from './platform
 export { MARKERS, MARKER_PREFIX } from './platform/markers.ts'
 export { TIMING } from './platform/timeline.ts'
 export { SPEED_FACTORS } from './plumbing/clock.ts'
-export { SIGNED_URL_TTL_SECONDS } from './plumbing/storage.ts'
-export { FIRST_AGENT_ID } from './platform/store.ts'
+export { SIGNED_URL_TTL_SECONDS, REPLAY_URL_TTL_SECONDS } from './plumbing/storage.ts'
+export { REPLAY_SUFFIXES, type RenderFormat } from './plumbing/replays.ts'
+export { FIRST_AGENT_ID, LOG_RETENTION_MS, REPLAY_RETENTION_MS } from './platform/store.ts'
 export { COURSES, COURSE_TOKENS, COURSE_USERS, FIRST_COURSE_ID } from './courses/seeds.ts'
 export { CREATOR_CHALLENGES } from './creators/seed.ts'
 export { BENCHMARK_MARKERS, BENCHMARK_PENDING_MS } from './creators/benchmark.ts'
