@@ -228,12 +228,22 @@ async function currentScenario(emu: Emulator): Promise<Answers> {
 async function legacyScenario(emu: Emulator): Promise<Answers> {
   const answers: Answers = new Map()
   const cid = COMPETITIONS.normal
-  const aid = await createAgent(emu, cid, 'legacy-keys')
+  const r = routes('legacy')
+  const created = await call(emu, 'POST', r.create(cid), { json: { agent_name: 'legacy-keys' } })
+  add(answers, 'legacy_create_attached_agent', await ok(created, [200, 201]))
+  const aid = (created.body as { attache_agent_id: number }).attache_agent_id
+  add(answers, 'legacy_agent_status', (await readStatus(emu, cid, aid)).body)
   add(
     answers,
     'legacy_update_agent_file_content',
     await ok(await uploadFile(emu, cid, aid, 'agent.py', 'a = 1\n'), [200])
   )
+  await ok(await call(emu, 'PUT', r.deploy(cid, aid)), [200])
+  emu.advance(TIMING.graceMs)
+  add(answers, 'legacy_agent_status', (await readStatus(emu, cid, aid)).body) // deploy_queue
+  emu.settle(aid)
+  add(answers, 'legacy_agent_status', (await readStatus(emu, cid, aid)).body)
+  add(answers, 'legacy_agent_games', await ok(await call(emu, 'GET', r.games(aid)), [200]))
   return answers
 }
 

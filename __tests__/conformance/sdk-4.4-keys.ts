@@ -716,6 +716,93 @@ export const SDK_44_KEYS: readonly RouteFact[] = [
   },
   // ---------------------------------------------------------------- legacy wire (0.2.0)
   {
+    id: 'legacy_create_attached_agent',
+    wire: 'legacy',
+    side: 'participant',
+    method: 'POST',
+    route: '/api/direct_attache_agents/competition/{cid}',
+    sdk: 'create_attached_agent (0.2.0)',
+    shapes: [
+      {
+        at: '',
+        keys: ['attache_agent_id'],
+        chosen: ['agent_name', 'competition_id', 'status'],
+        source: 'client.py 0.2.0 submit (reads attach["attache_agent_id"])'
+      }
+    ]
+  },
+  {
+    id: 'legacy_agent_status',
+    wire: 'legacy',
+    side: 'participant',
+    method: 'GET',
+    route: '/api/direct_attache_agents/competition/{cid}/{aid}/status',
+    sdk: 'agent_status (0.2.0)',
+    shapes: [
+      {
+        at: '',
+        keys: ['status', 'last_status_message', 'queue_info', 'run_info'],
+        source: 'client.py 0.2.0 agent_status docstring and tail_logs'
+      },
+      {
+        at: 'queue_info',
+        keys: ['position_in_queue', 'in_queue_for_second'],
+        nullable: true,
+        source: 'client.py 0.2.0 tail_logs'
+      },
+      { at: 'run_info', keys: ['results'], source: 'client.py 0.2.0 tail_logs' },
+      {
+        at: 'run_info.results[]',
+        keys: [
+          'status',
+          'steps_completed',
+          'current_reward',
+          'game_outcome',
+          'error_type',
+          'error_message'
+        ],
+        source: 'client.py 0.2.0 tail_logs'
+      }
+    ]
+  },
+  {
+    id: 'legacy_agent_games',
+    wire: 'legacy',
+    side: 'participant',
+    method: 'GET',
+    route: '/api/direct_attache_agents/agent/{aid}/games',
+    sdk: 'agent_games (0.2.0)',
+    shapes: [
+      {
+        at: '',
+        keys: ['games'],
+        chosen: ['competition_context'],
+        source: 'client.py 0.2.0 agent_games docstring and tail_logs'
+      },
+      {
+        at: 'games[]',
+        keys: ['signed_url', 'reward'],
+        chosen: [
+          'id',
+          'attache_agent_id',
+          'deploy_id',
+          'env_nb_steps',
+          'game_outcome',
+          'created_at',
+          'render_delay_second'
+        ],
+        source:
+          'client.py 0.2.0 agent_games docstring ("a signed_url to the GCS render log plus reward/outcome"); the rest is the contract'
+      },
+      {
+        at: 'competition_context',
+        keys: [],
+        chosen: ['competition_id', 'metric', 'frontend_precision'],
+        source: 'the contract; no SDK names it'
+      }
+    ]
+  },
+  {
     id: 'legacy_update_agent_file_content',
     wire: 'legacy',
     side: 'participant',
