@@ -18,43 +18,7 @@ import {
 } from '../../emulator/index.ts'
 import { call, createAgent, readStatus, routes, start, uploadFile } from '../emulator/helpers.ts'
 import { SDK_44_KEYS, type KeyList, type RouteFact } from './sdk-4.4-keys.ts'
-
-type Json = unknown
-
-/** The objects a key list applies to (see sdk-4.4-keys.ts for the `at` syntax). */
-export function objectsAt(body: Json, at: string): Json[] {
-  let current: Json[] = [body]
-  if (at === '') return current
-  for (const segment of at.split('.')) {
-    const each = segment.endsWith('[]')
-    const key = each ? segment.slice(0, -2) : segment
-    const next: Json[] = []
-    for (const value of current) {
-      if (value === null || typeof value !== 'object') continue
-      const inner = key === '' ? value : (value as Record<string, unknown>)[key]
-      if (each) {
-        if (Array.isArray(inner)) next.push(...(inner as Json[]))
-      } else if (inner !== undefined) next.push(inner)
-    }
-    current = next
-  }
-  return current
-}
-
-/** What is wrong with one object against its key list: missing and undocumented keys. */
-export function keyProblems(value: Json, list: KeyList): string[] {
-  if (value === null) return list.nullable ? [] : [`${list.at || '(answer)'} is null`]
-  if (typeof value !== 'object' || Array.isArray(value))
-    return [`${list.at || '(answer)'} is not an object`]
-  const served = Object.keys(value)
-  const allowed = new Set([...list.keys, ...(list.optional ?? []), ...(list.chosen ?? [])])
-  const problems: string[] = []
-  for (const key of [...list.keys, ...(list.chosen ?? [])])
-    if (!served.includes(key)) problems.push(`${list.at || '(answer)'}: missing ${key}`)
-  for (const key of served)
-    if (!allowed.has(key)) problems.push(`${list.at || '(answer)'}: undocumented ${key}`)
-  return problems
-}
+import { keyProblems, objectsAt, type Json } from './check.ts'
 
 describe('the key checker', () => {
   const list: KeyList = { at: 'a[]', keys: ['x', 'y'], optional: ['z'], source: 'test' }
