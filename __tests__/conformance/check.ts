@@ -18,6 +18,10 @@ export function objectsAt(body: Json, at: string): Json[] {
     const next: Json[] = []
     for (const value of current) {
       if (value === null || typeof value !== 'object') continue
+      if (segment === '*') {
+        next.push(...Object.values(value as Record<string, unknown>))
+        continue
+      }
       const inner = key === '' ? value : (value as Record<string, unknown>)[key]
       if (each) {
         if (Array.isArray(inner)) next.push(...(inner as Json[]))

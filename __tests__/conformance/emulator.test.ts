@@ -37,6 +37,12 @@ describe('the key checker', () => {
     expect(keyProblems(null, list)).toEqual(['a[] is null'])
     expect(keyProblems(null, { ...list, nullable: true })).toEqual([])
   })
+  it('walks map values', () => {
+    expect(objectsAt({ files: { 'a.py': { n: 1 }, 'b.py': { n: 2 } } }, 'files.*')).toEqual([
+      { n: 1 },
+      { n: 2 }
+    ])
+  })
   it('walks nested arrays', () => {
     expect(objectsAt([{ p: [{ n: 1 }, { n: 2 }] }, { p: [] }], '[].p[]')).toEqual([
       { n: 1 },
@@ -83,6 +89,12 @@ async function currentScenario(emu: Emulator): Promise<Answers> {
     answers,
     'upload_submission_file',
     await ok(await uploadFile(emu, cid, aid, 'agent.py', 'a = 1\n'), [200])
+  )
+  add(answers, 'list_submission_files', await ok(await call(emu, 'GET', r.files(cid, aid)), [200]))
+  add(
+    answers,
+    'get_submission_file_content',
+    await ok(await call(emu, 'GET', r.content(cid, aid, 'agent.py')), [200])
   )
   add(answers, 'deploy_submission', await ok(await call(emu, 'PUT', r.deploy(cid, aid)), [202]))
   add(

@@ -7,7 +7,7 @@
  * emulator serves exactly these keys; the client's parser tests can read the same list.
  *
  * `at` addresses the objects a key list applies to: `''` is the answer itself, `a.b` a nested
- * object, `a[]` every element of an array (`a[].b[]` nests). Maps of `{key: value}` (`metrics`,
+ * object, `a[]` every element of an array (`a[].b[]` nests), `a.*` every value of a map. Maps of `{key: value}` (`metrics`,
  * `metrics_window`, `deployment_limits` of `my_submissions`) are values, not key lists.
  */
 
@@ -322,6 +322,39 @@ export const SDK_44_KEYS: readonly RouteFact[] = [
         at: '',
         keys: ['message', 'validation_message', ...STATUS_BLOCK],
         source: 'client.py upload_submission_file docstring'
+      }
+    ]
+  },
+  {
+    id: 'list_submission_files',
+    wire: 'current',
+    side: 'participant',
+    method: 'GET',
+    route: `${S}/challenge/{cid}/{sid}/file`,
+    sdk: 'list_submission_files',
+    shapes: [
+      { at: '', keys: ['files'], source: 'client.py list_submission_files docstring' },
+      {
+        at: 'files.*',
+        keys: ['content', 'language', 'is_binary', 'size'],
+        chosen: ['sha256', 'is_truncated'],
+        source: 'client.py list_submission_files docstring'
+      }
+    ]
+  },
+  {
+    id: 'get_submission_file_content',
+    wire: 'current',
+    side: 'participant',
+    method: 'GET',
+    route: `${S}/challenge/{cid}/{sid}/file/{filename}/content`,
+    sdk: 'get_submission_file_content',
+    shapes: [
+      {
+        at: '',
+        keys: ['content'],
+        chosen: ['encoding', 'is_binary', 'size', 'is_truncated'],
+        source: 'client.py get_submission_file_content (reads resp.json()["content"])'
       }
     ]
   },
