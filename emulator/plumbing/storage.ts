@@ -71,6 +71,18 @@ export class LogStorage {
     return `${this.baseUrl}${path}?expires=${expires}&signature=${this.sign(path, expires)}`
   }
 
+  private readonly stdouts = new Map<number, string>()
+
+  /** A finished run's stdout, rendered once (a status poll serves every run's). */
+  stdout(ref: StdoutRef): string {
+    let text = this.stdouts.get(ref.simulationResultId)
+    if (text === undefined) {
+      text = renderStdout(ref, this.logBytes)
+      this.stdouts.set(ref.simulationResultId, text)
+    }
+    return text
+  }
+
   /** The bytes of a run's replay (kept per key so `render_size_bytes` is what the URL serves). */
   replayFile(ref: ReplayRef): Buffer {
     return this.replayEntry(ref).bytes

@@ -17,7 +17,6 @@ import {
 import type { RunView } from '../platform/timeline.ts'
 import type { CompetitionConfig } from '../platform/world.ts'
 import type { RenderFormat } from '../plumbing/replays.ts'
-import { renderStdout } from '../plumbing/storage.ts'
 
 /** Agent-side failures (README "Why a run ended": `agent_error_type`). */
 const AGENT_ERRORS: ReadonlySet<string> = new Set(['code_error', 'timeout', 'oom_killed'])
@@ -117,24 +116,21 @@ export function runResult(
   const agentError = v.agentErrorType
   const stdout =
     v.finished && run.state !== 'cancelled'
-      ? renderStdout(
-          {
-            simulationResultId: srid,
-            challengeId: comp.id,
-            challengeName: comp.name,
-            submissionId: agent.id,
-            submissionName: agent.name,
-            runIndex: run.plan.index,
-            runCount: record.plan.runs.length,
-            outcome: duel.outcome,
-            score: scored ? run.plan.reward : null,
-            steps: run.stepsDone,
-            errorType: agentError ?? v.envErrorType,
-            errorMessage: run.plan.errorMessage,
-            createdAt: run.plan.startAt
-          },
-          world.logStorage.logBytes
-        )
+      ? world.logStorage.stdout({
+          simulationResultId: srid,
+          challengeId: comp.id,
+          challengeName: comp.name,
+          submissionId: agent.id,
+          submissionName: agent.name,
+          runIndex: run.plan.index,
+          runCount: record.plan.runs.length,
+          outcome: duel.outcome,
+          score: scored ? run.plan.reward : null,
+          steps: run.stepsDone,
+          errorType: agentError ?? v.envErrorType,
+          errorMessage: run.plan.errorMessage,
+          createdAt: run.plan.startAt
+        })
       : null
   const own: Record<string, unknown> = {
     id: srid * 10 + (elo ? 2 : 1),
