@@ -142,7 +142,22 @@ async function currentScenario(emu: Emulator): Promise<Answers> {
     json: { student_email: 'alice@uni.example', student_number: 'S2000' }
   })
   add(answers, 'enroll_in_course', await ok(enrol, [200, 201]))
+  add(
+    answers,
+    'enrollment_info',
+    await ok(await call(emu, 'GET', '/api/academic_courses/enroll/LUNAR7K2'), [200])
+  )
+  add(
+    answers,
+    'list_courses',
+    await ok(await call(emu, 'GET', '/api/academic_courses/?show_all=true'), [200])
+  )
   const teacher = { token: COURSE_TOKENS.teacher }
+  add(
+    answers,
+    'teacher_courses',
+    await ok(await call(emu, 'GET', '/api/teacher/courses', teacher), [200])
+  )
   add(
     answers,
     'course_leaderboard',

@@ -175,6 +175,28 @@ export const BOARD_ROW = [
   'metrics_window'
 ] as const
 
+/**
+ * A course row as the emulator serves it: `update_course`'s fields (`name`, `code`,
+ * `description`, `visibility`, `instructor_name`, `start_date`, `end_date`) and `has_cover`
+ * (README "Course consumption") are the SDK's words, but no docstring lists a row's keys.
+ */
+const COURSE_ROW = [
+  'id',
+  'name',
+  'code',
+  'slug',
+  'description',
+  'visibility',
+  'instructor_name',
+  'start_date',
+  'end_date',
+  'teacher_user_id',
+  'teacher_username',
+  'challenge_ids',
+  'has_cover',
+  'created_at_ts'
+] as const
+
 const S = '/api/submissions'
 
 export const SDK_44_KEYS: readonly RouteFact[] = [
@@ -605,6 +627,60 @@ export const SDK_44_KEYS: readonly RouteFact[] = [
         at: '',
         keys: ['message', 'challenge_ids', 'course_slug'],
         source: 'client.py enroll_in_course docstring'
+      }
+    ]
+  },
+  {
+    id: 'enrollment_info',
+    wire: 'current',
+    side: 'course',
+    method: 'GET',
+    route: '/api/academic_courses/enroll/{join_code}',
+    sdk: 'enrollment_info',
+    shapes: [
+      {
+        at: '',
+        keys: ['course', 'challenge_names', 'lesson_count', 'already_enrolled', 'has_student_info'],
+        chosen: ['challenge_ids'],
+        source: 'client.py enrollment_info docstring'
+      },
+      {
+        at: 'course',
+        keys: ['id', 'name', 'code', 'slug'],
+        chosen: ['description', 'visibility', 'instructor_name', 'start_date', 'end_date'],
+        source: 'client.py enrollment_info docstring ("id, name, code, slug, ...")'
+      }
+    ]
+  },
+  {
+    id: 'list_courses',
+    wire: 'current',
+    side: 'course',
+    method: 'GET',
+    route: '/api/academic_courses/',
+    sdk: 'list_courses',
+    shapes: [
+      {
+        at: '[]',
+        keys: ['is_enrolled', 'join_code'],
+        chosen: [...COURSE_ROW],
+        source: 'client.py list_courses docstring (the course row’s own keys are not listed)'
+      }
+    ]
+  },
+  {
+    id: 'teacher_courses',
+    wire: 'current',
+    side: 'course',
+    method: 'GET',
+    route: '/api/teacher/courses',
+    sdk: 'teacher_courses',
+    shapes: [
+      {
+        at: '[]',
+        keys: ['role', 'has_cover'],
+        chosen: [...COURSE_ROW.filter(k => k !== 'has_cover'), 'join_code', 'student_count'],
+        source: 'client.py teacher_courses docstring ("a course plus role and has_cover")'
       }
     ]
   },
