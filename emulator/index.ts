@@ -1,6 +1,6 @@
 /**
  * The ML Arena emulator: an HTTP server on 127.0.0.1 that speaks one wire of the ML Arena API
- * (current or legacy), a separate storage origin for signed log URLs, a clock it owns, injectable
+ * (current or legacy), a separate storage origin for signed URLs (legacy logs, current replays), a clock it owns, injectable
  * faults and inspection routes. See emulator/README.md.
  */
 import { randomBytes } from 'node:crypto'
@@ -38,8 +38,9 @@ export { COMPETITIONS, TOKENS, USERS, RUNTIMES, HOSTILE_NAMES } from './platform
 export { MARKERS, MARKER_PREFIX } from './platform/markers.ts'
 export { TIMING } from './platform/timeline.ts'
 export { SPEED_FACTORS } from './plumbing/clock.ts'
-export { SIGNED_URL_TTL_SECONDS } from './plumbing/storage.ts'
-export { FIRST_AGENT_ID } from './platform/store.ts'
+export { SIGNED_URL_TTL_SECONDS, REPLAY_URL_TTL_SECONDS } from './plumbing/storage.ts'
+export { REPLAY_SUFFIXES, type RenderFormat } from './plumbing/replays.ts'
+export { FIRST_AGENT_ID, LOG_RETENTION_MS, REPLAY_RETENTION_MS } from './platform/store.ts'
 export { COURSES, COURSE_TOKENS, COURSE_USERS, FIRST_COURSE_ID } from './courses/seeds.ts'
 export { CREATOR_CHALLENGES } from './creators/seed.ts'
 export { SEEDED_MODULES, FIRST_LESSON_ID } from './courses/authoring-seed.ts'
@@ -131,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Course content is current-wire only (SDK 0.2.0 has none of it: those routes are 404 there).
   const authoring = config.wire === 'current' ? new CourseAuthoring(world, courses) : null
   const routes = [
-    ...courseRoutes(courses, config.wire),
+    ...courseRoutes(courses, config.wire, world),
     ...(authoring ? authoringRoutes(authoring, world) : []),
     ...wireApi.routes,
     ...creatorRoutes(world, creators)

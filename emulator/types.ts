@@ -23,7 +23,7 @@ export interface EmulatorOptions {
   faultKinds?: string[]
   /** Rows of the big board (competition 6), 1..100000. Default 1000. */
   leaderboardSize?: number
-  /** Bytes of each game log, 256..1048576. Default 4096. */
+  /** Bytes of each legacy game log and each current-wire agent stdout, 256..1048576. Default 4096. */
   logBytes?: number
   /** Random faults (faultRate) also hit the storage origin. Default false. */
   storageFaults?: boolean

@@ -276,7 +276,10 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
     const status = await client.status(NORMAL, aid)
     expect(status).toMatchObject({ state: 'deploy_failed', terminal: true, settled: true })
     expect(status.runs.length).toBeGreaterThan(0)
-    expect(status.runs.every(r => r.failed && r.status === 'failed')).toBe(true)
+    // Legacy: the run's status is `error`; 4.4 (README "Why a run ended"): an outcome arrived
+    // (`completed`) and the own row's `agent_error_type` says the agent failed.
+    const jobStatus = wire === 'legacy' ? 'failed' : 'completed'
+    expect(status.runs.every(r => r.failed && r.status === jobStatus)).toBe(true)
     expect(status.runs[0]?.errorType).toBe('code_error')
   })
 

@@ -249,7 +249,18 @@ describe('current wire: the teacher reads', () => {
       { id: COMPETITIONS.normal, name: 'Lunar Lander', pass_threshold: 150 }
     ])
     const students = res.body.students as Row[]
-    expect(students.map(s => s.username)).toEqual(['carol', 'dave', 'erin', 'frank'])
+    // `course_students` docstring: no username, the student is `user_id`.
+    expect(students.map(s => s.user_id)).toEqual([12, 13, 14, 15])
+    for (const student of students)
+      expect(Object.keys(student).sort()).toEqual([
+        'enrolled_at_ts',
+        'project_url',
+        'student_email',
+        'student_number',
+        'team_id',
+        'team_name',
+        'user_id'
+      ])
     expect(students[0]).toMatchObject({
       user_id: 12,
       student_number: 'S1001',
@@ -257,7 +268,7 @@ describe('current wire: the teacher reads', () => {
       project_url: 'https://github.com/cs101-classroom/lunar-carol',
       team_id: null
     })
-    expect(students.find(s => s.username === 'erin')?.project_url).toBeNull()
+    expect(students.find(s => s.user_id === 14)?.project_url).toBeNull()
     expect(Date.parse(students[0]?.enrolled_at_ts as string)).not.toBeNaN()
   })
 
@@ -293,7 +304,7 @@ describe('current wire: the teacher reads', () => {
       token: COURSE_TOKENS.teacher
     })
     expect((res.body.students as Row[]).at(-1)).toMatchObject({
-      username: 'alice',
+      user_id: 1,
       student_number: 'S2000',
       project_url: 'https://github.com/alice/lunar'
     })
@@ -386,5 +397,93 @@ describe('current wire: the teacher reads', () => {
     expect(none.body).toEqual([])
     const user = await call(emu, 'GET', '/api/teacher/courses', { token: TOKENS.user })
     expect(user.status).toBe(403)
+  })
+})
+
+describe('current wire: the teacher follows the class (course_progress, export_course_csv)', () => {
+  let emu: Emulator
+  beforeEach(async () => {
+    emu = await start({ wire: 'current' })
+  })
+  afterEach(() => emu.close())
+
+  it('the progress dashboard gives every student’s best value, bar and passed, by user_id', async () => {
+    const res = await call(emu, 'GET', `/api/teacher/course/${COURSES.lunar}/progress`, {
+      token: COURSE_TOKENS.teacher
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.challenges).toEqual([
+      {
+        challenge_id: COMPETITIONS.normal,
+        name: 'Lunar Lander',
+        pass_threshold: 150,
+        metric: expect.objectContaining({ key: 'mean_reward', order: 'desc', is_ranking: true })
+      }
+    ])
+    const students = res.body.students as Row[]
+    expect(students.map(s => s.user_id)).toEqual([12, 13, 14, 15])
+    const cell = (userId: number): Row =>
+      (students.find(s => s.user_id === userId)?.cells as Row[])[0] as Row
+    expect(cell(12)).toMatchObject({ value: 210.5, pass_threshold: 150, passed: true })
+    expect(cell(13)).toMatchObject({ value: 95.25, passed: false })
+    // erin has no scored agent: listed, nothing to judge.
+    expect(cell(14)).toMatchObject({ value: null, passed: null })
+    expect(cell(15)).toMatchObject({ value: 160.75, passed: true })
+    expect(Date.parse(students[0]?.last_active_at_ts as string)).not.toBeNaN()
+  })
+
+  it('a pass bar follows the ranking direction: lower is better on an asc challenge', async () => {
+    const res = await call(emu, 'GET', `/api/teacher/course/${COURSES.twoChallenges}/progress`, {
+      token: COURSE_TOKENS.teacher
+    })
+    expect(res.status).toBe(200)
+    const meta = (res.body.challenges as Row[]).find(c => c.challenge_id === 7)
+    expect(meta?.metric).toMatchObject({ key: 'rmse', order: 'asc' })
+    for (const student of res.body.students as Row[]) {
+      const cell = (student.cells as Row[]).find(c => c.challenge_id === 7) as Row
+      if (cell.value === null) expect(cell.passed).toBeNull()
+      else expect(cell.passed).toBe((cell.value as number) <= 0.3)
+    }
+  })
+
+  it('the progress dashboard needs the course’s teacher', async () => {
+    const path = `/api/teacher/course/${COURSES.lunar}/progress`
+    expect((await call(emu, 'GET', path, { token: COURSE_TOKENS.carol })).status).toBe(403)
+    expect((await call(emu, 'GET', path, { token: TOKENS.teacher })).status).toBe(403)
+  })
+
+  it('exports one attached challenge’s course board as a CSV attachment', async () => {
+    const path = `/api/teacher/export-csv/${COURSES.lunar}`
+    const res = await fetch(`${emu.baseUrl}${path}?challenge_id=1&by_participant=false`, {
+      headers: { authorization: `Bearer ${COURSE_TOKENS.teacher}` }
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/)
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="leaderboard_course_1_challenge_1.csv"'
+    )
+    const lines = (await res.text()).trimEnd().split('\r\n')
+    expect(lines[0]).toBe(
+      'rank,username,student_number,student_email,submission_id,submission_name,score,passed,last_end_run_ts'
+    )
+    // One row per submission (frank has two).
+    expect(lines.length - 1).toBe(4)
+    const byStudent = await fetch(`${emu.baseUrl}${path}?challenge_id=1&by_participant=true`, {
+      headers: { authorization: `Bearer ${COURSE_TOKENS.teacher}` }
+    })
+    const rows = (await byStudent.text()).trimEnd().split('\r\n').slice(1)
+    // One row per enrolled student, erin (no scored agent) included.
+    expect(rows.map(r => r.split(',')[1])).toEqual(['carol', 'frank', 'dave', 'erin'])
+    expect(rows[3]).toBe(',erin,S1003,erin@uni.example,,,,,')
+  })
+
+  it('the export needs challenge_id, of an attached challenge', async () => {
+    const path = `/api/teacher/export-csv/${COURSES.lunar}`
+    const token = COURSE_TOKENS.teacher
+    expect((await call(emu, 'GET', path, { token })).status).toBe(400)
+    expect((await call(emu, 'GET', `${path}?challenge_id=2`, { token })).status).toBe(400)
+    expect(
+      (await call(emu, 'GET', `${path}?challenge_id=1`, { token: COURSE_TOKENS.carol })).status
+    ).toBe(403)
   })
 })

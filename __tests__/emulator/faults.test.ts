@@ -192,7 +192,8 @@ describe('the request log and the HTTP fault routes', () => {
     await call(emu, 'PUT', routes('current').deploy(cid, aid))
     emu.settle(aid)
     const games = (await call(emu, 'GET', routes('current').games(aid))).body.games
-    const url = games.find((g: { signed_url: string | null }) => g.signed_url).signed_url as string
+    const url = games.find((g: { replay: { signed_url: string } | null }) => g.replay).replay
+      .signed_url as string
     await fetch(url)
     const entry = emu.requests().find(e => e.server === 'storage')
     expect(entry?.path).toBe(new URL(url).pathname)
@@ -241,7 +242,7 @@ describe('random faults (faultRate)', () => {
         times: 1
       })
       const games = (await call(e, 'GET', '/api/submissions/submission/1002/games')).body.games
-      const url = games.find((g: { signed_url: string | null }) => g.signed_url)
+      const url = games.find((g: { replay: { signed_url: string } | null }) => g.replay).replay
         .signed_url as string
       expect((await fetch(url)).status).toBe(200)
     } finally {
@@ -264,7 +265,7 @@ describe('random faults (faultRate)', () => {
         times: 1
       })
       const games = (await call(e, 'GET', '/api/submissions/submission/1002/games')).body.games
-      const url = games.find((g: { signed_url: string | null }) => g.signed_url)
+      const url = games.find((g: { replay: { signed_url: string } | null }) => g.replay).replay
         .signed_url as string
       expect((await fetch(url)).status).toBe(503)
     } finally {

@@ -30,6 +30,8 @@ export interface CallOptions {
   token?: string | null
   json?: unknown
   form?: FormData
+  /** A raw body (set its content-type in `headers`). */
+  body?: string
   headers?: Record<string, string>
   redirect?: 'follow' | 'manual' | 'error'
 }
@@ -48,6 +50,7 @@ export async function call(
     headers['content-type'] = 'application/json'
     body = JSON.stringify(options.json)
   } else if (options.form) body = options.form
+  else if (options.body !== undefined) body = options.body
   const response = await fetch(`${emu.baseUrl}${path}`, {
     method,
     headers,

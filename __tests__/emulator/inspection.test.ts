@@ -24,7 +24,7 @@ describe('inspection', () => {
         name: 'inspected',
         owner: 'alice',
         competitionId: COMPETITIONS.normal,
-        status: 'upload_validated',
+        status: 'deploy_queue', // current wire: queued at once (README 2.0)
         files: [
           {
             name: 'agent.py',

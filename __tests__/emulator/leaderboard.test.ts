@@ -185,22 +185,22 @@ describe('current wire', () => {
     expect(me.position).toBeGreaterThanOrEqual(me.rank)
     expect(me.percentile).toBeGreaterThan(0)
     expect(me.percentile).toBeLessThanOrEqual(100)
-    expect(me.neighbours).toHaveLength(6)
+    expect(me.neighbors).toHaveLength(6)
     const all = (await call(emu, 'GET', `${board(COMPETITIONS.bigBoard)}?aggregate=submission`))
       .body.leaders
     expect(all[me.position - 1].submission_id).toBe(best)
-    expect(me.neighbours[0]).toEqual(all[me.position - 4])
-    expect(me.neighbours[5]).toEqual(all[me.position + 2])
+    expect(me.neighbors[0]).toEqual(all[me.position - 4])
+    expect(me.neighbors[5]).toEqual(all[me.position + 2])
 
     const wide = await call(
       emu,
       'GET',
       `${board(COMPETITIONS.bigBoard)}?aggregate=submission&me=true&window=100`
     )
-    expect(wide.body.me.neighbours).toHaveLength(50)
+    expect(wide.body.me.neighbors).toHaveLength(50)
     const byUser = await call(emu, 'GET', `${board(COMPETITIONS.bigBoard)}?me=true&window=1`)
     expect(byUser.body.me.row.submission_id).toBe(best)
-    expect(byUser.body.me.neighbours).toHaveLength(2)
+    expect(byUser.body.me.neighbors).toHaveLength(2)
   })
 
   it('me=true for a participant with no row gives nulls', async () => {

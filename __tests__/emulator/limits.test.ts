@@ -1,6 +1,6 @@
 /** Upload limits and deploy refusals (409 on the current wire, a 4xx with error on legacy). */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { COMPETITIONS, type Emulator } from '../../emulator/index.ts'
+import { COMPETITIONS, TIMING, type Emulator } from '../../emulator/index.ts'
 import {
   HOUR,
   WIRES,
@@ -138,14 +138,77 @@ describe.each(WIRES)('%s wire', wire => {
       )
   })
 
-  it('refuses a deploy while one is in progress, and file changes too', async () => {
+  it('refuses a second deploy while one is in progress, with the files unchanged', async () => {
     emu = await start({ wire })
     const aid = await deployedAgent(emu, COMPETITIONS.normal, 'busy')
     const again = await call(emu, 'PUT', r.deploy(COMPETITIONS.normal, aid))
     expect(again.status).toBe(refusal)
-    const upload = await uploadFile(emu, COMPETITIONS.normal, aid, 'agent.py', 'new\n')
-    expect(upload.status).toBe(409)
     expect(emu.state().deploys.filter(d => d.agentId === aid)).toHaveLength(1)
+  })
+
+  // The documented workflow of both SDKs (0.2.0: submit, then update_agent_file_content and
+  // deploy_agent; 4.4.0 README "Full participant workflow": submit, then
+  // update_submission_file_content and deploy_submission "redeploy after edit").
+  it('the seed’s workflow as written: submit, then at once a file change and a deploy', async () => {
+    emu = await start({ wire })
+    const cid = COMPETITIONS.normal
+    // submit(...): create, upload, deploy
+    const aid = await deployedAgent(emu, cid, 'seed-workflow', { 'agent.py': 'v = 1\n' })
+    // update_agent_file_content(...) / update_submission_file_content(...), with no wait
+    const edit = await uploadFile(emu, cid, aid, 'agent.py', 'v = 2\n')
+    expect(edit.status).toBe(200)
+    expect(edit.body.validation_message).toBeNull()
+    // deploy_agent(...) / deploy_submission(...)
+    const redeploy = await call(emu, 'PUT', r.deploy(cid, aid))
+    expect(redeploy.status).toBe(wire === 'current' ? 202 : 200)
+    emu.settle(aid)
+    expect((await readStatus(emu, cid, aid)).body.status).toBe('active')
+    expect(
+      emu
+        .state()
+        .deploys.filter(d => d.agentId === aid)
+        .map(d => d.status)
+    ).toEqual(['cancelled', 'succeeded'])
+  })
+
+  it('deletes one file with a form-urlencoded delete_file, as both SDKs send it', async () => {
+    emu = await start({ wire })
+    const cid = COMPETITIONS.normal
+    const aid = await createAgent(emu, cid, 'urlencoded-delete')
+    await uploadFile(emu, cid, aid, 'agent.py', 'a\n')
+    await uploadFile(emu, cid, aid, 'helper.py', 'b\n')
+    const res = await call(emu, 'PUT', r.files(cid, aid), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ delete_file: 'helper.py' }).toString()
+    })
+    expect(res.status).toBe(200)
+    const files = await call(emu, 'GET', r.files(cid, aid))
+    expect(Object.keys(files.body.files)).toEqual(['agent.py'])
+    const missing = await call(emu, 'PUT', r.files(cid, aid), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'delete_file=nope.py'
+    })
+    expect(missing.status).toBe(404)
+  })
+
+  it('accepts a file change right after a deploy, and the redeploy that follows', async () => {
+    emu = await start({ wire })
+    const cid = COMPETITIONS.normal
+    const aid = await deployedAgent(emu, cid, 'edit-after-submit', {
+      'agent.py': 'class Agent:\n    epsilon = 0.1\n'
+    })
+    emu.advance(TIMING.graceMs) // the first deploy is queued
+    const edit = await uploadFile(emu, cid, aid, 'agent.py', 'class Agent:\n    epsilon = 0.05\n')
+    expect(edit.status).toBe(200)
+    const redeploy = await call(emu, 'PUT', r.deploy(cid, aid))
+    expect([200, 202]).toContain(redeploy.status)
+    const deploys = emu.state().deploys.filter(d => d.agentId === aid)
+    expect(deploys.map(d => d.status)).toEqual(['cancelled', 'queued'])
+    expect(deploys[0]?.failureMessage).toMatch(/files changed/)
+    emu.settle(aid)
+    expect((await readStatus(emu, cid, aid)).body.status).toBe('active')
+    const files = await call(emu, 'GET', r.files(cid, aid))
+    expect(files.body.files['agent.py'].content).toContain('epsilon = 0.05')
   })
 
   it('the file challenge takes only its submission_filename', async () => {

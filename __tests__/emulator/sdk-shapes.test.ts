@@ -32,6 +32,7 @@ describe('the current wire as SDK 4.4.0 documents it', () => {
     expect(status.queue_info).toEqual({
       queue_position: null,
       queue_total: null,
+      created_at_ts: null,
       in_queue_for_second: null
     })
     expect(status.latest_deploy).toEqual({
@@ -39,7 +40,15 @@ describe('the current wire as SDK 4.4.0 documents it', () => {
       created_at_ts: null,
       status: null,
       finished_at_ts: null,
-      failure_message: null
+      failure_message: null,
+      failure_owner: null
+    })
+    expect(status.run_info).toEqual({
+      submission_deploy_id: null,
+      number_of_agents: 1,
+      has_gpu: false,
+      metrics: null,
+      results: []
     })
   })
 

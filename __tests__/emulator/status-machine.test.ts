@@ -68,15 +68,18 @@ describe('current wire: the whole machine', () => {
     expect((await readStatus(emu, cid, aid)).body.status).toBe('upload_validated')
 
     expect((await call(emu, 'PUT', routes('current').deploy(cid, aid))).status).toBe(202)
-    // The grace period: still upload_validated, but not settled any more.
-    const grace = await readStatus(emu, cid, aid)
-    expect(grace.body).toEqual(
+    // README 2.0: a deploy goes from upload_validated straight to deploy_queue in one
+    // transaction (no grace period on the current wire).
+    const queuedAtOnce = await readStatus(emu, cid, aid)
+    expect(queuedAtOnce.body).toEqual(
       expect.objectContaining({
-        status: 'upload_validated',
+        status: 'deploy_queue',
+        phase: 'deployment',
         is_settled: false,
         is_deployable: false
       })
     )
+    expect(queuedAtOnce.body.queue_info.queue_position).toBeGreaterThan(0)
 
     emu.advance(TIMING.graceMs)
     const positions: number[] = []
@@ -135,18 +138,28 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
   const cid = COMPETITIONS.normal
 
   /** A run's error type, whichever wire. */
-  const runErrors = (body: { run_info: { results: Record<string, unknown>[] } }): unknown[] =>
-    body.run_info.results.map(run =>
-      wire === 'current'
-        ? (run.submission_results as Record<string, unknown>[])[0]?.agent_error_type
-        : run.error_type
-    )
+  /**
+   * Why each run ended. Current (README "Why a run ended"): the own row's `agent_error_type`, else
+   * the run's `env_error_type`, else its `job_error_type`; legacy: `error_type`.
+   */
+  const runErrors = (body: {
+    submission_id?: number
+    id?: number
+    run_info: { results: Record<string, unknown>[] }
+  }): unknown[] =>
+    body.run_info.results.map(run => {
+      if (wire === 'legacy') return run.error_type
+      const own = (run.submission_results as Record<string, unknown>[]).find(
+        row => row.submission_id === body.id
+      )
+      return own?.agent_error_type ?? run.env_error_type ?? run.job_error_type
+    })
 
-  it('reads deploying (legacy) or upload_validated (current) right after the deploy', async () => {
+  it('reads deploying (legacy) or deploy_queue (current, README 2.0) right after the deploy', async () => {
     emu = await start({ wire })
     const aid = await deployedAgent(emu, cid, 'grace')
     const body = (await readStatus(emu, cid, aid)).body
-    expect(body.status).toBe(wire === 'legacy' ? 'deploying' : 'upload_validated')
+    expect(body.status).toBe(wire === 'legacy' ? 'deploying' : 'deploy_queue')
     emu.advance(TIMING.graceMs)
     const queued = (await readStatus(emu, cid, aid)).body
     expect(queued.status).toBe('deploy_queue')
@@ -182,9 +195,11 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
         true
       )
     else {
+      // An outcome arrived for each run (`completed`); the agent is why it ended.
       expect(
-        body.run_info.results.every((x: { job_status: string }) => x.job_status === 'failed')
+        body.run_info.results.every((x: { job_status: string }) => x.job_status === 'completed')
       ).toBe(true)
+      expect(body.latest_deploy.failure_owner).toBe('participant')
       expect(body.is_settled).toBe(true)
       expect(body.phase).toBe('terminal')
     }
@@ -283,12 +298,14 @@ describe.each(WIRES)('%s wire: statuses and failure markers', wire => {
     const failed = (await readStatus(emu, down, aid)).body
     expect(failed.status).toBe('deploy_failed')
     expect(failed.last_status_message).toMatch(/simulator/i)
+    if (wire === 'current') expect(failed.latest_deploy.failure_owner).toBe('platform')
     const runs = failed.run_info.results as Record<string, unknown>[]
     expect(runs).toHaveLength(3)
     for (const run of runs) {
+      // The runners never ran it: a failed job the platform lost (`job_error_type` lost).
       if (wire === 'current')
         expect(run).toEqual(
-          expect.objectContaining({ job_status: 'cancelled', job_error_type: 'simulation_error' })
+          expect.objectContaining({ job_status: 'failed', job_error_type: 'lost' })
         )
       else
         expect(run).toEqual(

@@ -5,7 +5,8 @@
 import type { Course, CourseBook, Preview } from './store.ts'
 import { ApiError, json, readJson } from '../plumbing/http.ts'
 import { publicRoute, route, type Route, type RouteContext } from '../plumbing/router.ts'
-import { iso } from '../platform/store.ts'
+import { iso, type World } from '../platform/store.ts'
+import { followRoutes } from './follow.ts'
 import type { EmulatorCourse, WireName } from '../types.ts'
 import type { TokenRecord } from '../platform/world.ts'
 
@@ -169,37 +170,13 @@ function teacherRoutes(book: CourseBook): Route[] {
           student_count: book.roster(course).length
         }))
       )
-    ),
-    route('GET', '/api/teacher/students/:courseId', ctx => {
-      const course = book.managedCourse(ctx.token, courseIdParam(ctx))
-      const { challengeId } = listQuery(ctx)
-      if (challengeId !== null) book.link(course, challengeId)
-      return json(200, {
-        challenges: book.challengesOf(course).map(comp => ({
-          id: comp.id,
-          name: comp.name,
-          pass_threshold: book.link(course, comp.id).passThreshold
-        })),
-        selected_challenge_id: challengeId,
-        students: book.roster(course).map(s => ({
-          user_id: s.user.id,
-          username: s.user.username,
-          student_number: s.identity.studentNumber,
-          student_email: s.identity.studentEmail,
-          project_url: s.enrolment.projectUrl,
-          enrolled_at_ts: iso(s.enrolment.enrolledAt),
-          // Teams are not emulated: with a challenge, every student is on no team.
-          team_id: null,
-          team_name: null
-        }))
-      })
-    })
+    )
   ]
 }
 
-export function courseRoutes(book: CourseBook, wire: WireName): Route[] {
+export function courseRoutes(book: CourseBook, wire: WireName, world: World): Route[] {
   return wire === 'current'
-    ? [...sharedRoutes(book, CURRENT), ...teacherRoutes(book)]
+    ? [...sharedRoutes(book, CURRENT), ...teacherRoutes(book), ...followRoutes(book, world)]
     : sharedRoutes(book, LEGACY)
 }
 

@@ -44,6 +44,8 @@ import {
 export const DAY_MS = 86_400_000
 /** Logs older than this have no signed URL (the storage deletes them). */
 export const LOG_RETENTION_MS = 60 * DAY_MS
+/** Replays older than this are null (SDK 4.4.0 `submission_games`: "the 365-day retention"). */
+export const REPLAY_RETENTION_MS = 365 * DAY_MS
 export const FIRST_AGENT_ID = 2001
 /** Seeded agents: 1001 bob-baseline (competition 1), 1002 alice-main (1), 1003 bob-course-entry (3). */
 export const SEEDED_AGENT_ID = 1001
@@ -60,8 +62,9 @@ export interface StoredFile extends ReceivedFile {
 export interface DeployRecord {
   plan: DeployPlan
   ownerId: number
-  /** Set when the agent was deleted while this deploy was in progress. */
+  /** Set when the agent was deleted, or its files changed, while this deploy was in progress. */
   cancelledAt: number | null
+  cancelReason: string | null
 }
 
 export type DeployState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -458,7 +461,20 @@ export class World {
     const t = this.now()
     agent.deleted = true
     agent.deletedAt = t
-    if (agent.current) agent.current.cancelledAt = t
+    this.cancelCurrent(agent, t, `Cancelled: the ${this.words.agent.toLowerCase()} was deleted`)
+    agent.baseSince = t
+  }
+
+  /**
+   * Ends the deploy in progress, if any. No SDK documents what a file change during a deploy
+   * does; both SDKs' documented workflows change a file right after `submit()` and deploy again,
+   * so the change is accepted and the deploy it makes stale is cancelled (emulator/README.md,
+   * "Behaviours no SDK documents").
+   */
+  private cancelCurrent(agent: Agent, t: number, reason: string): void {
+    if (!agent.current) return
+    agent.current.cancelledAt = t
+    agent.current.cancelReason = reason
     agent.current = null
     agent.baseSince = t
   }
@@ -481,18 +497,9 @@ export class World {
 
   // ---------------------------------------------------------------- files
 
-  private assertNotDeploying(agent: Agent): void {
-    if (agent.current)
-      throw new ApiError(
-        409,
-        `A deployment of ${this.words.agent.toLowerCase()} ${agent.id} is in progress: change files once it has settled`
-      )
-  }
-
   /** The limits an upload to this agent must respect (checked while it streams). */
   uploadRules(agent: Agent): UploadRules {
     this.now()
-    this.assertNotDeploying(agent)
     const comp = this.competitions.get(agent.competitionId) as CompetitionConfig
     const totalWithout = (name: string): number => {
       let total = 0
@@ -516,7 +523,7 @@ export class World {
   /** Stores an uploaded file; returns the validation message when the validator refused it. */
   storeFile(agent: Agent, received: ReceivedFile): string | null {
     const t = this.now()
-    this.assertNotDeploying(agent)
+    this.cancelCurrent(agent, t, 'Cancelled: the files changed during the deployment')
     const isBinary = received.head.includes(0)
     const extension = received.name.includes('.') ? (received.name.split('.').pop() ?? '') : ''
     agent.files.set(received.name, {
@@ -530,12 +537,13 @@ export class World {
 
   deleteFile(agent: Agent, name: string): void {
     const t = this.now()
-    this.assertNotDeploying(agent)
-    if (!agent.files.delete(name))
+    if (!agent.files.has(name))
       throw new ApiError(
         404,
         `File "${name}" not found in ${this.words.agent.toLowerCase()} ${agent.id}`
       )
+    this.cancelCurrent(agent, t, 'Cancelled: the files changed during the deployment')
+    agent.files.delete(name)
     this.revalidate(agent, t)
   }
 
@@ -637,7 +645,12 @@ export class World {
       markers,
       scoreOverride: override
     })
-    const record: DeployRecord = { plan, ownerId: agent.owner.id, cancelledAt: null }
+    const record: DeployRecord = {
+      plan,
+      ownerId: agent.owner.id,
+      cancelledAt: null,
+      cancelReason: null
+    }
     agent.deploys.push(record)
     agent.current = record
     this.deploys.push(record)
@@ -650,7 +663,7 @@ export class World {
       return {
         status: 'cancelled',
         finishedAt: cancelled,
-        failureMessage: 'Cancelled: the agent was deleted'
+        failureMessage: record.cancelReason ?? 'Cancelled'
       }
     const phase = deployPhase(record.plan, t)
     if (phase === 'done')
@@ -705,26 +718,15 @@ export class World {
     const since = phaseSince(plan, t)
     switch (deployPhase(plan, t)) {
       case 'grace':
-        // Right after a deploy the status still reads as before (legacy: deploying).
-        return this.wire === 'legacy'
-          ? { ...base('deploying', plan.createdAt, 'Deploying'), phase: 'deployment' }
-          : base(agent.baseStatus, agent.baseSince, agent.baseMessage)
-      case 'queue': {
-        const position = queuePosition(plan, t)
-        const reason = plan.queueStuck ? ': the simulator machine is unavailable' : ''
-        return {
-          ...base(
-            'deploy_queue',
-            since,
-            `Waiting in the deploy queue (${position}/${plan.queueTotal})${reason}`
-          ),
-          queue: {
-            position,
-            total: plan.queueTotal,
-            seconds: Math.floor((t - plan.queueStart) / 1000)
-          }
-        }
-      }
+        // Legacy: right after a deploy the status reads `deploying` for a while (the contract).
+        // Current: README 2.0 "a deploy goes from upload_validated straight to deploy_queue in
+        // one transaction" (the `deploy_submission` docstring: the 202 says deploy_queue), so
+        // the grace period is queue time there.
+        if (this.wire === 'legacy')
+          return { ...base('deploying', plan.createdAt, 'Deploying'), phase: 'deployment' }
+        return this.queuedView(plan, t, since, base)
+      case 'queue':
+        return this.queuedView(plan, t, this.wire === 'current' ? plan.createdAt : since, base)
       default: {
         const runs = visibleRuns(plan, t)
         const finished = runs.filter(r => r.state === 'completed' || r.state === 'failed').length
@@ -736,6 +738,31 @@ export class World {
           ),
           runs
         }
+      }
+    }
+  }
+
+  private queuedView(
+    plan: DeployPlan,
+    t: number,
+    since: number,
+    base: (status: DerivedStatus, since: number, message: string) => StatusView
+  ): StatusView {
+    const position = queuePosition(plan, t)
+    const reason = plan.queueStuck ? ': the simulator machine is unavailable' : ''
+    return {
+      ...base(
+        'deploy_queue',
+        since,
+        `Waiting in the deploy queue (${position}/${plan.queueTotal})${reason}`
+      ),
+      queue: {
+        position,
+        total: plan.queueTotal,
+        // Current wire: queued from the deploy itself (no grace period there).
+        seconds: Math.floor(
+          Math.max(0, t - (this.wire === 'current' ? plan.createdAt : plan.queueStart)) / 1000
+        )
       }
     }
   }
@@ -775,6 +802,41 @@ export class World {
       }
     }
     return views
+  }
+
+  /**
+   * Current wire: the runs of the latest deploy as its status shows them (SDK 4.4.0: `run_info`
+   * is served in every post-deploy state); a cancelled deploy keeps the runs that had finished.
+   */
+  latestRuns(agent: Agent): RunView[] {
+    const latest = this.latestDeploy(agent)
+    if (!latest) return []
+    return this.runsOf(latest, this.clock.now())
+  }
+
+  private runsOf(record: DeployRecord, t: number): RunView[] {
+    const cut = record.cancelledAt
+    if (cut === null || cut > t) return visibleRuns(record.plan, t)
+    return visibleRuns(record.plan, cut).filter(
+      r => r.state === 'completed' || r.state === 'failed'
+    )
+  }
+
+  /** Current wire `submission_games`: every finished run of every deploy, newest first. */
+  finishedRuns(agent: Agent): { record: DeployRecord; run: RunView }[] {
+    const t = this.now()
+    const out: { record: DeployRecord; run: RunView }[] = []
+    for (const record of [...agent.deploys].reverse()) {
+      const runs = this.runsOf(record, t).filter(
+        r => r.state === 'completed' || r.state === 'failed' || r.state === 'cancelled'
+      )
+      for (const run of runs.reverse()) out.push({ record, run })
+    }
+    return out
+  }
+
+  get logStorage(): LogStorage {
+    return this.storage
   }
 
   // ---------------------------------------------------------------- boards

@@ -311,7 +311,7 @@ export function phaseSince(plan: DeployPlan, t: number): number {
 
 export function queuePosition(plan: DeployPlan, t: number): number {
   if (plan.queueStuck) return plan.queueAhead + 1
-  const moved = Math.floor((t - plan.queueStart) / TIMING.queueStepMs)
+  const moved = Math.floor(Math.max(0, t - plan.queueStart) / TIMING.queueStepMs)
   return Math.max(1, plan.queueAhead + 1 - moved)
 }
 

@@ -1,6 +1,7 @@
 /**
  * Streams a multipart upload: one part named `file` (its filename is the file's name inside the
- * agent), or a form field `delete_file=<name>`. The bytes are hashed and counted as they pass;
+ * agent), or a form field `delete_file=<name>` (both SDKs send that one form-urlencoded:
+ * `requests`' `data={"delete_file": name}`; a multipart field is accepted too). The bytes are hashed and counted as they pass;
  * only the first 64 KiB are kept (for `content` reads and binary detection). Nothing is written
  * to disk and memory does not grow with the file's size.
  */
@@ -41,13 +42,14 @@ export interface UploadRules {
 export function receiveUpload(req: IncomingMessage, rules: UploadRules): Promise<UploadForm> {
   return new Promise((resolve, reject) => {
     const contentType = req.headers['content-type'] ?? ''
-    if (!/^multipart\/form-data/i.test(contentType)) {
+    if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType)) {
       req.resume()
       req.once('end', () =>
         resolve({
           kind: 'refused',
           status: 400,
-          error: 'An upload must be multipart/form-data with one part named "file"'
+          error:
+            'An upload must be multipart/form-data with one part named "file" (a delete: a delete_file form field)'
         })
       )
       return

@@ -1,14 +1,18 @@
 /**
- * The log storage origin: game logs behind signed URLs, on its own port, behaving like cloud
- * storage. `GET /logs/<key>?expires=<unix s>&signature=<hex HMAC-SHA256 of "<path>\n<expires>">`.
- * A request with an Authorization header is refused (400), a tampered or expired one too (403).
- * Logs are rendered on demand from the game they belong to: nothing is stored.
+ * The storage origin, on its own port, behaving like cloud storage: the legacy wire's game logs
+ * (`/logs/<key>`) and the current wire's replay files (`/replays/<key>`), each behind a signed URL
+ * `?expires=<unix s>&signature=<hex HMAC-SHA256 of "<path>\n<expires>">`. A request with an
+ * Authorization header is refused (400), a tampered or expired one too (403). Files are rendered
+ * on demand from the game or run they belong to: nothing is stored.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Reply } from './http.ts'
+import { REPLAY_CONTENT_TYPES, REPLAY_SUFFIXES, renderReplay, type ReplayRef } from './replays.ts'
 
-/** Signed URLs live this long (simulated time). */
+/** Legacy log URLs live this long (simulated time). */
 export const SIGNED_URL_TTL_SECONDS = 24 * 3600
+/** Replay URLs live 6 h (SDK 4.4.0 `replay` docstring: "once one has expired (6 h)"). */
+export const REPLAY_URL_TTL_SECONDS = 6 * 3600
 
 export interface LogRef {
   gameId: number
@@ -37,8 +41,9 @@ function xmlError(status: number, code: string, message: string): Reply {
 export class LogStorage {
   baseUrl = ''
   private readonly secret: Buffer
-  private readonly logBytes: number
+  readonly logBytes: number
   private readonly logs = new Map<string, LogRef>()
+  private readonly replays = new Map<string, { ref: ReplayRef; bytes: Buffer }>()
 
   constructor(secret: Buffer, logBytes: number) {
     this.secret = secret
@@ -66,10 +71,53 @@ export class LogStorage {
     return `${this.baseUrl}${path}?expires=${expires}&signature=${this.sign(path, expires)}`
   }
 
+  private readonly stdouts = new Map<number, string>()
+
+  /** A finished run's stdout, rendered once (a status poll serves every run's). */
+  stdout(ref: StdoutRef): string {
+    let text = this.stdouts.get(ref.simulationResultId)
+    if (text === undefined) {
+      text = renderStdout(ref, this.logBytes)
+      this.stdouts.set(ref.simulationResultId, text)
+    }
+    return text
+  }
+
+  /** The bytes of a run's replay (kept per key so `render_size_bytes` is what the URL serves). */
+  replayFile(ref: ReplayRef): Buffer {
+    return this.replayEntry(ref).bytes
+  }
+
+  private replayKey(ref: ReplayRef): string {
+    const tag = createHmac('sha256', this.secret)
+      .update(`replay:${ref.simulationResultId}`)
+      .digest('hex')
+      .slice(0, 12)
+    return `r${ref.simulationResultId}-${tag}${REPLAY_SUFFIXES[ref.format]}`
+  }
+
+  private replayEntry(ref: ReplayRef): { ref: ReplayRef; bytes: Buffer } {
+    const key = this.replayKey(ref)
+    let entry = this.replays.get(key)
+    if (!entry) {
+      entry = { ref, bytes: renderReplay(ref) }
+      this.replays.set(key, entry)
+    }
+    return entry
+  }
+
+  replaySignedUrl(ref: ReplayRef, nowMs: number): string {
+    const path = `/replays/${this.replayKey(ref)}`
+    this.replayEntry(ref)
+    const expires = Math.floor(nowMs / 1000) + REPLAY_URL_TTL_SECONDS
+    return `${this.baseUrl}${path}?expires=${expires}&signature=${this.sign(path, expires)}`
+  }
+
   handle(method: string, url: URL, hasAuthorization: boolean, nowMs: number): Reply {
     if (method !== 'GET' && method !== 'HEAD')
       return xmlError(405, 'MethodNotAllowed', 'Only GET and HEAD are allowed on signed URLs.')
-    if (!url.pathname.startsWith('/logs/'))
+    const isReplay = url.pathname.startsWith('/replays/')
+    if (!url.pathname.startsWith('/logs/') && !isReplay)
       return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
     if (hasAuthorization)
       return xmlError(
@@ -90,6 +138,18 @@ export class LogStorage {
       )
     if (Number(expiresText) * 1000 < nowMs)
       return xmlError(403, 'ExpiredToken', 'Request has expired.')
+    if (isReplay) {
+      const entry = this.replays.get(url.pathname.slice('/replays/'.length))
+      if (!entry) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
+      return {
+        status: 200,
+        headers: {
+          'content-type': REPLAY_CONTENT_TYPES[entry.ref.format],
+          'cache-control': 'private, max-age=0'
+        },
+        body: entry.bytes
+      }
+    }
     const ref = this.logs.get(url.pathname.slice('/logs/'.length))
     if (!ref) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
     const body = renderLog(ref, this.logBytes)
@@ -114,6 +174,69 @@ const TRACEBACKS: Record<string, string[]> = {
   timeout: ['TimeoutError: the agent did not answer within 300 s (action time limit exceeded)'],
   oom_killed: ['Killed', 'The agent process exceeded its 2 GiB memory limit (OOMKilled)'],
   crash: ['Fatal Python error: Segmentation fault', 'Simulator worker exited with signal 11']
+}
+
+export interface StdoutRef {
+  simulationResultId: number
+  challengeId: number
+  challengeName: string
+  submissionId: number
+  submissionName: string
+  runIndex: number
+  runCount: number
+  outcome: string | null
+  score: number | null
+  steps: number
+  errorType: string | null
+  errorMessage: string | null
+  createdAt: number
+}
+
+/**
+ * The agent's stdout of one run (current wire: `agent_stdout_logs` on the agent's own
+ * `submission_results` row), exactly `bytes` bytes: a header that names the game, step lines,
+ * and a tail ending `END OF AGENT STDOUT <simulation_result_id>`.
+ */
+export function renderStdout(ref: StdoutRef, bytes: number): string {
+  const header = [
+    `[mlarena] challenge ${ref.challengeId} (${ref.challengeName})`,
+    `[mlarena] submission ${ref.submissionId} (${ref.submissionName})`,
+    `[mlarena] game ${ref.simulationResultId}: run ${ref.runIndex + 1} of ${ref.runCount}`,
+    `[mlarena] started ${new Date(ref.createdAt).toISOString()}`,
+    ''
+  ].join('\n')
+  const failed = ref.errorType !== null
+  const tail = [
+    '--- tail ---',
+    // Stdout is untrusted: a report that shows it must escape it.
+    "agent says: <script>alert('log')</script> | `tick` @everyone #1 -->",
+    ...(failed ? (TRACEBACKS[ref.errorType ?? ''] ?? [ref.errorMessage ?? 'error']) : []),
+    failed
+      ? `game over: error_type=${ref.errorType} steps=${ref.steps}`
+      : `game over: outcome=${ref.outcome ?? 'none'} score=${ref.score} steps=${ref.steps}`,
+    `END OF AGENT STDOUT ${ref.simulationResultId}`,
+    ''
+  ].join('\n')
+  return header + stepLines(bytes - header.length - tail.length) + tail
+}
+
+/** Step lines filling `budget` bytes exactly (dots pad the rest). */
+function stepLines(budget: number): string {
+  const lines: string[] = []
+  let used = 0
+  let step = 0
+  let total = 0
+  while (true) {
+    const reward = ((step * 37) % 23) / 10 - 1
+    total += reward
+    const line = `step ${String(step).padStart(6, '0')} action=${step % 4} reward=${reward.toFixed(2)} total=${total.toFixed(2)}\n`
+    if (used + line.length > budget) break
+    lines.push(line)
+    used += line.length
+    step += 1
+  }
+  const padding = budget - used > 0 ? `${'.'.repeat(budget - used - 1)}\n` : ''
+  return lines.join('') + padding
 }
 
 /**

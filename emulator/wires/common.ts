@@ -6,8 +6,21 @@ import type { Agent, World } from '../platform/store.ts'
 import { receiveUpload } from '../platform/upload.ts'
 import type { CompetitionConfig, CompetitionStatus, TokenRecord } from '../platform/world.ts'
 
-/** Upload or delete one file (multipart PUT); answers `{status, message, validation_message}`. */
-export async function handleFilePut(world: World, ctx: RouteContext, agent: Agent): Promise<Reply> {
+export interface FilePut {
+  message: string
+  validationMessage: string | null
+  file: { name: string; size: number; sha256: string } | null
+}
+
+/**
+ * Upload one file (multipart PUT, one part `file`) or delete one (a `delete_file` field, sent
+ * form-urlencoded by both SDKs, or multipart); each wire shapes the answer.
+ */
+export async function handleFilePut(
+  world: World,
+  ctx: RouteContext,
+  agent: Agent
+): Promise<FilePut> {
   const rules = world.uploadRules(agent)
   if (world.wire === 'legacy') agent.uploading = true
   let form
@@ -20,22 +33,20 @@ export async function handleFilePut(world: World, ctx: RouteContext, agent: Agen
   if (form.kind === 'refused') throw new ApiError(form.status, form.error)
   if (form.kind === 'delete') {
     world.deleteFile(agent, form.name)
-    return json(200, {
-      status: world.statusView(agent).status,
+    return {
       message: `File "${form.name}" deleted from ${noun} ${agent.id}`,
-      validation_message: null
-    })
+      validationMessage: null,
+      file: null
+    }
   }
   const failure = world.storeFile(agent, form.file)
-  const status = world.statusView(agent).status
-  return json(200, {
-    status,
+  return {
     message: failure
       ? `File "${form.file.name}" received, but the ${noun} failed validation`
       : `File "${form.file.name}" uploaded (${form.file.size} bytes)`,
-    validation_message: failure,
+    validationMessage: failure,
     file: { name: form.file.name, size: form.file.size, sha256: form.file.sha256 }
-  })
+  }
 }
 
 export function listFiles(world: World, agent: Agent): Reply {
@@ -136,12 +147,17 @@ export function pageCompetitions(
   const items = matching.slice((page - 1) * perPage, page * perPage)
   return json(200, {
     items: items.map(shape),
-    metadata: {
-      page,
-      per_page: perPage,
-      total: matching.length,
-      has_next: page * perPage < matching.length
-    }
+    // SDK 4.4.0 `challenges` pages on `metadata.has_next` and documents no other key of it;
+    // the legacy wire keeps the page figures it always served.
+    metadata:
+      world.wire === 'current'
+        ? { has_next: page * perPage < matching.length }
+        : {
+            page,
+            per_page: perPage,
+            total: matching.length,
+            has_next: page * perPage < matching.length
+          }
   })
 }
 

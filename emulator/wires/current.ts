@@ -27,17 +27,46 @@ import {
   type StatusView,
   type World
 } from '../platform/store.ts'
-import type { RunView } from '../platform/timeline.ts'
 import type { CompetitionConfig, Runtime, TokenRecord } from '../platform/world.ts'
+import { metricDeclarations } from './metric-spec.ts'
+import { gameRow, numberOfAgents, runResult, runsContext } from './runs.ts'
 import type { CourseBoard, CourseBook } from '../courses/store.ts'
 
+/** A code challenge runs on `flex_v1`, a file challenge on `file_v1` (`upload_submission_file`). */
+function kernelVersion(comp: CompetitionConfig): string {
+  return comp.submissionFilename === null ? 'flex_v1' : 'file_v1'
+}
+
+/**
+ * Where the challenge runs (`challenge` docstring): `{id, name, runtime, vm_health_ok,
+ * vm_health_checked_at_ts}`, the health keys set only on a `vm` machine. The emulator's GPU
+ * machines and the machine that is down are VMs; the rest are Kubernetes pools.
+ */
+function machine(comp: CompetitionConfig, world: World): Record<string, unknown> {
+  const vm = comp.hasGpu || !comp.vmHealthOk
+  return {
+    id: comp.id * 10,
+    name: comp.machineName,
+    runtime: vm ? 'vm' : 'k8s',
+    vm_health_ok: vm ? comp.vmHealthOk : null,
+    vm_health_checked_at_ts: vm ? iso(world.clock.now() - 30_000) : null
+  }
+}
+
+/** `GET /challenges/{id}`: the keys the `challenge` docstring and README 4.1.0 name. */
 function challenge(comp: CompetitionConfig, world: World): Record<string, unknown> {
+  const code = comp.submissionFilename === null
   return {
     id: comp.id,
-    challenge_id: comp.id,
     name: comp.name,
     description: comp.description,
+    status: comp.status,
+    miniature: null,
+    kernel_version: kernelVersion(comp),
     kind_label: comp.kindLabel,
+    agent_template: code
+      ? 'class Agent:\n    def act(self, observation):\n        return 0\n'
+      : null,
     submission_layout: comp.submissionLayout && {
       columns: comp.submissionLayout.columns,
       separator: comp.submissionLayout.separator,
@@ -48,22 +77,20 @@ function challenge(comp: CompetitionConfig, world: World): Record<string, unknow
     submission_filename: comp.submissionFilename,
     max_upload_size_bytes: comp.maxUploadSizeBytes,
     max_upload_files: comp.maxUploadFiles,
-    is_public: comp.isPublic,
-    status: comp.status,
-    tags: comp.tags,
-    machine: { name: comp.machineName, vm_health_ok: comp.vmHealthOk, has_gpu: comp.hasGpu },
-    metrics: metricDeclarations(comp),
-    daily_deploy_limit: comp.dailyDeployLimit,
-    max_active_submissions: comp.maxActiveAgents,
-    window_days: comp.windowDays,
-    created_at_ts: iso(world.startTime - 90 * 86_400_000)
+    machine: machine(comp, world),
+    number_of_agents: numberOfAgents(comp),
+    agent_cpu_limit: code ? '1' : null,
+    agent_memory_limit: code ? '2Gi' : null,
+    gpu_memory_limit: comp.hasGpu ? '8Gi' : null,
+    has_gpu: comp.hasGpu
   }
 }
 
 /**
- * A row of the challenge list: the detail plus what SDK 4.4.0 documents for list rows, `my_rank`
- * (the caller's participant rank on the default board; null when anonymous or not on it) and
- * `course` (always null on these rows).
+ * A row of the challenge list (`challenges` docstring): `id`, `name`, `description`,
+ * `miniature`, `status`, `is_award_points`, `number_of_agents`, `tags`, `statistics`,
+ * `kernel_version`, `kind_label`, `my_rank` (the caller's participant rank on the default
+ * board; null when anonymous or not on it) and `course` (always null on these rows).
  */
 function listRow(
   world: World,
@@ -72,17 +99,22 @@ function listRow(
 ): Record<string, unknown> {
   const rank =
     viewer === null ? null : meView(world.rankedBoard(comp, 'user').rows, viewer.user.id, 0).rank
-  return { ...challenge(comp, world), my_rank: rank, course: null }
-}
-
-function metricDeclarations(comp: CompetitionConfig): unknown[] {
-  return comp.metrics.map(m => ({
-    key: m.key,
-    name: m.name,
-    is_ranking: m.isRanking,
-    order: m.order,
-    precision: m.precision
-  }))
+  return {
+    id: comp.id,
+    name: comp.name,
+    description: comp.description,
+    miniature: null,
+    status: comp.status,
+    is_award_points: comp.isPublic,
+    number_of_agents: numberOfAgents(comp),
+    tags: comp.tags,
+    // No SDK names the keys inside `statistics`: the emulator serves none.
+    statistics: {},
+    kernel_version: kernelVersion(comp),
+    kind_label: comp.kindLabel,
+    my_rank: rank,
+    course: null
+  }
 }
 
 function runtime(r: Runtime): Record<string, unknown> {
@@ -116,6 +148,18 @@ function activeLimits(limits: Limits): Record<string, unknown> {
   }
 }
 
+/**
+ * Who a failed attempt's verdict blames (`submission_deploy_status` docstring): the agent's own
+ * errors → `participant`, the env's crash → `challenge`, runs the runners lost → `platform`.
+ */
+function failureOwner(record: DeployRecord): string {
+  const outcomes = record.plan.runs.map(r => r.outcome)
+  if (outcomes.some(o => o === 'code_error' || o === 'timeout' || o === 'oom_killed'))
+    return 'participant'
+  if (outcomes.some(o => o === 'crash')) return 'challenge'
+  return 'platform'
+}
+
 /** SDK 4.4.0: the block has its keys in every state, all null before the first deploy. */
 function latestDeploy(world: World, record: DeployRecord | null): Record<string, unknown> {
   if (!record)
@@ -124,7 +168,8 @@ function latestDeploy(world: World, record: DeployRecord | null): Record<string,
       created_at_ts: null,
       status: null,
       finished_at_ts: null,
-      failure_message: null
+      failure_message: null,
+      failure_owner: null
     }
   const outcome = world.deployOutcome(record, world.clock.now())
   return {
@@ -132,69 +177,56 @@ function latestDeploy(world: World, record: DeployRecord | null): Record<string,
     created_at_ts: iso(record.plan.createdAt),
     status: outcome.status,
     finished_at_ts: outcome.finishedAt === null ? null : iso(outcome.finishedAt),
-    failure_message: outcome.failureMessage
+    failure_message: outcome.failureMessage,
+    failure_owner: outcome.status === 'failed' ? failureOwner(record) : null
   }
 }
 
-function runResult(world: World, agent: Agent, comp: CompetitionConfig, run: RunView): unknown {
-  const plan = run.plan
-  const done = run.state === 'completed' || run.state === 'failed'
-  const failed = run.state === 'failed'
-  const lastGame = plan.games[plan.games.length - 1]
-  const own = {
-    submission_id: agent.id,
-    score: run.state === 'completed' ? plan.reward : null,
-    agent_nb_steps: run.stepsDone,
-    game_outcome: done ? (lastGame?.outcome ?? null) : null,
-    final_rank: done ? (lastGame?.finalRank ?? null) : null,
-    agent_error_type: failed ? plan.outcome : null,
-    agent_error_message: failed ? plan.errorMessage : null
-  }
-  const results: unknown[] = [own]
-  if (comp.ranking === 'elo') {
-    // Two-player games: the opponent's row comes first; a client must pick its own by id.
-    results.unshift({
-      submission_id: comp.id * 1_000_000 + 1 + plan.index,
-      score: run.state === 'completed' && plan.reward !== null ? -plan.reward : null,
-      agent_nb_steps: run.stepsDone,
-      game_outcome: null,
-      final_rank: done && lastGame?.finalRank ? 3 - lastGame.finalRank : null,
-      agent_error_type: null,
-      agent_error_message: null
-    })
-  }
+/**
+ * The status block every submission reply carries (README "Submission status block"; the
+ * `submission_status` docstring).
+ */
+export function statusBlock(view: StatusView, agent: Agent): Record<string, unknown> {
   return {
-    job_status: run.state,
-    // A cancelled run (simulator down) is the platform's failure, not the agent's.
-    job_error_type: failed ? plan.outcome : run.state === 'cancelled' ? 'simulation_error' : null,
-    env_nb_steps: run.stepsDone,
-    submission_results: results
+    status: view.status,
+    phase: view.phase,
+    last_status_message: view.message,
+    status_update_ts: iso(view.since),
+    // Files may be changed in every state but deleted (a change cancels a deploy in progress).
+    is_uploadable: !agent.deleted,
+    is_deployable: view.isDeployable,
+    is_settled: view.isSettled
   }
 }
 
 function statusPayload(world: World, agent: Agent, view: StatusView): Record<string, unknown> {
   const comp = world.competitions.get(agent.competitionId) as CompetitionConfig
-  const metric = comp.metrics.find(m => m.isRanking)
+  const latest = world.latestDeploy(agent)
   return {
-    submission_id: agent.id,
+    id: agent.id,
+    challenge_id: comp.id,
     submission_name: agent.name,
-    status: view.status,
-    phase: view.phase,
-    is_settled: view.isSettled,
-    is_deployable: view.isDeployable,
-    status_update_ts: iso(view.since),
-    last_status_message: view.message,
+    user_id: agent.owner.id,
+    created_at_ts: iso(agent.createdAt),
+    is_public: true,
+    is_owner: true,
+    ...statusBlock(view, agent),
     // SDK 4.4.0: the same keys in every state, all null when nothing is queued.
     queue_info: {
       queue_position: view.queue?.position ?? null,
       queue_total: view.queue?.total ?? null,
+      created_at_ts: view.queue && latest ? iso(latest.plan.createdAt) : null,
       in_queue_for_second: view.queue?.seconds ?? null
     },
-    latest_deploy: latestDeploy(world, view.latest),
+    latest_deploy: latestDeploy(world, latest),
     run_info: {
-      metric: metric?.name ?? null,
-      frontend_precision: metric?.precision ?? 2,
-      results: view.runs.map(run => runResult(world, agent, comp, run))
+      submission_deploy_id: latest?.plan.id ?? null,
+      number_of_agents: numberOfAgents(comp),
+      has_gpu: comp.hasGpu,
+      metrics: latest ? metricDeclarations(comp) : null,
+      results: latest
+        ? world.latestRuns(agent).map(run => runResult(world, agent, latest, run))
+        : []
     }
   }
 }
@@ -226,28 +258,35 @@ function boardFields(
     team_id: e.teamId,
     team_name: e.teamName,
     team_members: e.teamMembers,
+    // The platform maxima (README 3.0.0: "now filled for every challenge"); emulated figures.
+    action_time_max_sec: Math.round(((e.agentId % 7) + 1) * 12.5) / 1000,
+    agent_metric_total_ram_max_bytes: 200 * 1024 * 1024 + (e.agentId % 13) * 1024 * 1024,
+    agent_metric_vram_max_bytes: comp.hasGpu
+      ? 1024 * 1024 * 1024 + (e.agentId % 5) * 1024 * 1024
+      : null,
     metrics,
+    // README "Leaderboard": with window_days set, the same fold over the window (every seeded
+    // run falls inside it, so the values are the board's).
+    metrics_window: metrics,
     is_public: e.isPublic
   }
 }
 
+/** A `my_submissions()` row (its docstring lists every key). */
 function submissionSummary(world: World, agent: Agent): Record<string, unknown> {
   const comp = world.competitions.get(agent.competitionId) as CompetitionConfig
   const view = world.statusView(agent)
-  const row = world.board(comp, 'submission').find(r => r.entry.agentId === agent.id)
+  const row = world.board(comp, 'user').find(r => r.entry.agentId === agent.id)
   return {
     id: agent.id,
-    submission_id: agent.id,
     submission_name: agent.name,
     challenge_id: comp.id,
     challenge_name: comp.name,
-    status: view.status,
-    is_settled: view.isSettled,
     rank: row?.rank ?? null,
-    score: row?.entry.score ?? null,
-    file_count: agent.files.size,
     created_at_ts: iso(agent.createdAt),
-    status_update_ts: iso(view.since)
+    challenge_start_date_ts: iso(world.startTime - 90 * 86_400_000),
+    last_end_run_ts: agent.lastSuccess ? iso(agent.lastSuccess.endsAt) : null,
+    ...statusBlock(view, agent)
   }
 }
 
@@ -260,13 +299,8 @@ function courseSerializer(comp: CompetitionConfig, course: CourseBoard): RowSeri
 }
 
 function courseContext(course: CourseBoard): Record<string, unknown> {
-  return {
-    course_id: course.course.id,
-    course_name: course.course.name,
-    challenge_id: course.link.challengeId,
-    pass_threshold: course.link.passThreshold,
-    enrolled_count: course.enrolledCount
-  }
+  // README 3.0.0: `course_context` is `{course_id, pass_threshold}`.
+  return { course_id: course.course.id, pass_threshold: course.link.passThreshold }
 }
 
 function serializerFor(
@@ -312,6 +346,7 @@ export function currentRoutes(world: World, courses: CourseBook): WireApi {
         limits[String(agent.competitionId)] ??= deploymentLimits(world.limits(agent))
       return json(200, {
         submissions: agents.map(a => submissionSummary(world, a)),
+        started_submissions_count: agents.filter(a => a.deploys.length > 0).length,
         deployment_limits: limits
       })
     }),
@@ -323,11 +358,14 @@ export function currentRoutes(world: World, courses: CourseBook): WireApi {
         body?.submission_name,
         body?.copy_from_submission_id
       )
+      // `create_submission` docstring: message, submission_id, status, validation_message,
+      // template_source; README 2.0: every reply about a submission carries the status block.
       return json(201, {
+        message: `Submission ${agent.id} created`,
         submission_id: agent.id,
-        submission_name: agent.name,
-        challenge_id: agent.competitionId,
-        status: world.statusView(agent).status
+        validation_message: null,
+        template_source: null,
+        ...statusBlock(world.statusView(agent), agent)
       })
     }),
     route('GET', `${S}/agent_runtime/:aid`, ctx => {
@@ -349,7 +387,16 @@ export function currentRoutes(world: World, courses: CourseBook): WireApi {
         message: `Runtime pinned: ${r.displayName}`
       })
     }),
-    route('PUT', `${S}/challenge/:cid/:aid/file`, ctx => handleFilePut(world, ctx, agentIn(ctx))),
+    route('PUT', `${S}/challenge/:cid/:aid/file`, async ctx => {
+      const agent = agentIn(ctx)
+      // `upload_submission_file` docstring: message, validation_message and the status block.
+      const put = await handleFilePut(world, ctx, agent)
+      return json(200, {
+        message: put.message,
+        validation_message: put.validationMessage,
+        ...statusBlock(world.statusView(agent), agent)
+      })
+    }),
     route('GET', `${S}/challenge/:cid/:aid/file`, ctx => listFiles(world, agentIn(ctx))),
     route('GET', `${S}/challenge/:cid/:aid/file/:filename/content`, ctx =>
       readFile(world, agentIn(ctx), ctx.params.filename ?? '')
@@ -358,19 +405,19 @@ export function currentRoutes(world: World, courses: CourseBook): WireApi {
       const agent = agentIn(ctx)
       try {
         const record = world.deploy(agent)
+        // `deploy_submission` docstring: 202 with message, deployment_id and the status block.
         return json(202, {
           message: `Deployment ${record.plan.id} queued`,
           deployment_id: record.plan.id,
-          deploy_id: record.plan.id,
-          submission_id: agent.id
+          ...statusBlock(world.statusView(agent), agent)
         })
       } catch (error) {
         if (!(error instanceof DeployRefused)) throw error
+        // `deploy_submission` docstring: {error, deployment_limits, active_submission_limits}.
         return json(409, {
           error: error.message,
           deployment_limits: deploymentLimits(error.limits),
-          active_submission_limits: activeLimits(error.limits),
-          latest_deploy: latestDeploy(world, error.latest)
+          active_submission_limits: activeLimits(error.limits)
         })
       }
     }),
@@ -391,27 +438,12 @@ export function currentRoutes(world: World, courses: CourseBook): WireApi {
     route('GET', `${S}/submission/:aid/games`, ctx => {
       const agent = world.ownAgent(ctx.token, intParam(ctx, 'aid'), { allowDeleted: true })
       const comp = world.competitions.get(agent.competitionId) as CompetitionConfig
-      const metric = comp.metrics.find(m => m.isRanking)
+      // `submission_games` docstring: {games: [RunResult + replay], challenge_context}.
       return json(200, {
-        games: world.games(agent).map(({ game, plan, signedUrl }) => ({
-          id: game.id,
-          submission_id: agent.id,
-          deploy_id: plan.id,
-          run_index: game.runIndex,
-          score: game.reward,
-          env_nb_steps: game.steps,
-          game_outcome: game.outcome,
-          final_rank: game.finalRank,
-          metrics: game.reward === null ? {} : { [metric?.key ?? 'mean_reward']: game.reward },
-          created_at: iso(game.createdAt),
-          render_delay_second: game.hasLog ? 4 : null,
-          signed_url: signedUrl
-        })),
-        competition_context: {
-          challenge_id: comp.id,
-          metric: metric?.name ?? null,
-          frontend_precision: metric?.precision ?? 2
-        }
+        games: world
+          .finishedRuns(agent)
+          .map(({ record, run }) => gameRow(world, agent, record, run)),
+        challenge_context: runsContext(comp, metricDeclarations(comp))
       })
     }),
     publicRoute('GET', '/api/leaderboard/challenge/:cid', ctx =>
@@ -459,7 +491,7 @@ function leaderboard(
     const view = meView(board.rows, userId, query.window)
     me = `{"rank":${view.rank},"position":${view.position},"percentile":${view.percentile},"row":${
       view.row ? rows.row(view.row, userId) : 'null'
-    },"neighbours":${rows.array(view.neighbours, userId)}}`
+    },"neighbors":${rows.array(view.neighbours, userId)}}`
   }
   const matches = query.q === null ? 'null' : rows.array(searchBoard(board.rows, query.q), userId)
   const head = JSON.stringify({
@@ -472,7 +504,7 @@ function leaderboard(
     total: board.rows.length
   }).slice(0, -1)
   const tail = `,"me":${me},"matches":${matches},"course_context":${JSON.stringify(
-    course ? courseContext(course) : { course_id: null }
+    course ? courseContext(course) : { course_id: null, pass_threshold: null }
   )}}`
   return {
     status: 200,

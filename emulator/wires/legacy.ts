@@ -202,7 +202,16 @@ export function legacyRoutes(world: World): WireApi {
         message: 'Runtime updated'
       })
     }),
-    route('PUT', `${D}/competition/:cid/:aid/file`, ctx => handleFilePut(world, ctx, agentIn(ctx))),
+    route('PUT', `${D}/competition/:cid/:aid/file`, async ctx => {
+      const agent = agentIn(ctx)
+      const put = await handleFilePut(world, ctx, agent)
+      return json(200, {
+        status: world.statusView(agent).status,
+        message: put.message,
+        validation_message: put.validationMessage,
+        ...(put.file ? { file: put.file } : {})
+      })
+    }),
     route('GET', `${D}/competition/:cid/:aid/file`, ctx => listFiles(world, agentIn(ctx))),
     route('GET', `${D}/competition/:cid/:aid/file/:filename/content`, ctx =>
       readFile(world, agentIn(ctx), ctx.params.filename ?? '')
