@@ -207,7 +207,7 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
       true
     )
 
-    const games = await client.games(aid)
+    const games = (await client.games(aid)).games
     const logged = games.filter(g => g.logUrl !== null)
     expect(logged.length).toBeGreaterThan(0)
     const url = logged[0]?.logUrl as string
@@ -492,7 +492,7 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
       await client.uploadFile(NORMAL, aid, await agentFile('agent.py', '# logs\n'))
       await client.deploy(NORMAL, aid)
       emu.settle(aid)
-      const url = (await client.games(aid)).find(g => g.logUrl)?.logUrl as string
+      const url = (await client.games(aid)).games.find(g => g.logUrl)?.logUrl as string
       const tampered = url.replace(
         /signature=([0-9a-f])/,
         (_m, c: string) => `signature=${c === '0' ? '1' : '0'}`

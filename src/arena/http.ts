@@ -80,7 +80,8 @@ export interface ApiRequest {
   /** Opens the body for one attempt; `progress` must be called as bytes are handed over. */
   body?: (progress: () => void) => Promise<OpenedBody>
   /** 'json': the answer must be JSON. 'optional': JSON or nothing. 'none': ignored. */
-  expect: 'json' | 'optional' | 'none'
+  /** `text`: the answer is a document (a CSV export), returned as it came in `text`. */
+  expect: 'json' | 'optional' | 'none' | 'text'
   /** A deploy: a 409 carries the deploy limits, parsed by `refusal`. */
   deploy?: boolean
   refusal?: (body: unknown) => DeployQuota | undefined
@@ -419,6 +420,7 @@ export class Transport {
 
   #success(req: ApiRequest, ctx: RequestContext, status: number, text: string): ApiResponse {
     if (req.expect === 'none') return { status, data: null, text: '' }
+    if (req.expect === 'text') return { status, data: null, text: this.#options.redact(text) }
     const trimmed = text.trim()
     if (trimmed === '' && req.expect === 'optional') return { status, data: null, text: '' }
     if (req.expect === 'optional' && !/^[{["]/.test(trimmed)) {
