@@ -10,6 +10,7 @@ import type { ClassReport } from './class-report.js'
 export const CSV_COLUMNS = [
   'rank',
   'student',
+  'user_id',
   'student_number',
   'repository',
   'best_agent',
@@ -33,11 +34,12 @@ export function renderClassCsv(report: ClassReport): string {
     return [
       row?.rank ?? '',
       student.username ?? '',
+      student.userId ?? '',
       student.studentNumber ?? '',
       student.projectUrl ?? '',
       row?.agentName ?? '',
       row?.agentId ?? '',
-      row?.score ?? '',
+      student.score ?? '',
       student.passed === null ? '' : String(student.passed),
       student.enrolledAt ?? ''
     ]
