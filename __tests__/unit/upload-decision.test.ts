@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ArenaError } from '../../src/arena/errors.js'
 import type { AgentStatus, UploadResult } from '../../src/arena/model.js'
 import type { ArenaApi } from '../../src/submit/arena-port.js'
 import { readConfig } from '../../src/submit/config.js'
@@ -57,6 +58,28 @@ describe('checkDeployable', () => {
       { validationMessage: null, log: quiet }
     )
     expect(fallback.deployable === false && fallback.message).toContain(': agent.py is missing;')
+  })
+
+  it('goes on to the deploy when the status read fails after its retries, but not on a refusal', async () => {
+    const failing = (kind: 'server' | 'auth') => ({
+      status: async (): Promise<never> => {
+        throw new ArenaError(`ML Arena answered 503 (${kind})`, {
+          kind,
+          route: 'GET /s',
+          status: 503
+        })
+      }
+    })
+    const warnings: string[] = []
+    const verdict = await checkDeployable(failing('server'), 1, 2, {
+      validationMessage: null,
+      log: { info: () => undefined, warning: m => void warnings.push(m) }
+    })
+    expect(verdict).toEqual({ deployable: true, status: null })
+    expect(warnings[0]).toMatch(/^Could not read the agent's status after the upload .*; deploying/)
+    await expect(
+      checkDeployable(failing('auth'), 1, 2, { validationMessage: null, log: quiet })
+    ).rejects.toThrow('(auth)')
   })
 
   it('on the legacy wire (no is_deployable) refuses upload_failed only', async () => {

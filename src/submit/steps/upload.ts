@@ -4,6 +4,7 @@ import type { PlannedFile } from '../outcome.js'
 import type { ArenaApi } from '../arena-port.js'
 import type { Logger } from '../../logger.js'
 import { ActionError } from '../../errors.js'
+import { ArenaError } from '../../arena/errors.js'
 import { formatBytes } from '../../format.js'
 
 export interface UploadOptions {
@@ -85,8 +86,18 @@ export async function uploadAll(
   return uploaded
 }
 
+/** Failures of a read that may pass (the same kinds the watch polls through). */
+const PASSING_KINDS: ReadonlySet<string> = new Set([
+  'rate-limited',
+  'maintenance',
+  'server',
+  'network',
+  'timeout',
+  'protocol'
+])
+
 export type DeployableVerdict =
-  | { deployable: true; status: AgentStatus }
+  | { deployable: true; status: AgentStatus | null }
   | { deployable: false; status: AgentStatus; message: string }
 
 /**
@@ -103,7 +114,19 @@ export async function checkDeployable(
   agentId: number,
   options: { validationMessage: string | null; log: Pick<Logger, 'info' | 'warning'> }
 ): Promise<DeployableVerdict> {
-  const status = await arena.status(competitionId, agentId)
+  let status: AgentStatus
+  try {
+    status = await arena.status(competitionId, agentId)
+  } catch (error) {
+    // The check is the early, clear refusal; the deploy route refuses a submission that is not
+    // deployable anyway (409), and the watch reads the state after. A status read that fails
+    // after its retries does not end a run that the next reads can finish.
+    if (!(error instanceof ArenaError) || !PASSING_KINDS.has(error.kind)) throw error
+    options.log.warning(
+      `Could not read the agent's status after the upload (${error.message}); deploying, as ML Arena refuses a deploy of files it rejected.`
+    )
+    return { deployable: true, status: null }
+  }
   const refused =
     status.deployable === false || (status.deployable === null && status.state === 'upload_failed')
   if (!refused) return { deployable: true, status }
