@@ -198,13 +198,12 @@ describe('uploadFile', () => {
 })
 
 describe('deleteFile', () => {
-  it('sends the form field delete_file and no file part', async () => {
+  it('sends the form field delete_file, form-urlencoded as both SDKs send it, and no file part', async () => {
     const { server, client } = await setup(json(200, { message: 'deleted' }))
-    await client.deleteFile(1, 5, 'old.py')
+    await client.deleteFile(1, 5, 'old model.py')
     const request = server.requests[0]!
     expect(`${request.method} ${request.url}`).toBe('PUT /api/submissions/challenge/1/5/file')
-    expect(await parts(request.headers, request.body)).toEqual([
-      { field: 'delete_file', filename: null, sha256: null, value: 'old.py', bytes: 6 }
-    ])
+    expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(request.body.toString('utf8')).toBe('delete_file=old+model.py')
   })
 })
