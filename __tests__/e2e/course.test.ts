@@ -278,7 +278,7 @@ describe.each(['current', 'legacy'] as const)("the teacher's class report on the
       expect(run.summary).toMatch(/### No scored agent yet\n\n- erin · S1003 · no repository given/)
       const csv = await readFile(run.outputs['report-path'] as string, 'utf8')
       expect(csv.split('\n')[0]).toBe(
-        'rank,student,student_number,repository,best_agent,agent_id,score,passed,enrolled_at'
+        'rank,student,user_id,student_number,repository,best_agent,agent_id,score,passed,enrolled_at'
       )
       expect(csv).toMatch(
         /^1,carol,S1001,https:\/\/github\.com\/cs101-classroom\/lunar-carol,carol-lander,1101,210\.5,true,/m
