@@ -244,23 +244,19 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
     expect(emu.state().agents.find(a => a.id === aid)?.status).toBe('deleted')
   })
 
-  it('fails a 2xx upload the server marks upload_failed, with its validation message', async () => {
+  it('takes a 2xx upload the server marks upload_failed as saved; the status then refuses the deploy', async () => {
     const { client } = connect({ wire })
     const aid = await freshAgent(client, `invalid-${wire}`)
-    const error = arenaError(
-      await caught(
-        client.uploadFile(
-          NORMAL,
-          aid,
-          await agentFile('agent.py', '# MLARENA_EMULATOR:UPLOAD_INVALID\n')
-        )
-      )
+    const result = await client.uploadFile(
+      NORMAL,
+      aid,
+      await agentFile('agent.py', '# MLARENA_EMULATOR:UPLOAD_INVALID\n')
     )
-    expect(error.kind).toBe('validation')
-    expect(error.status).toBe(200)
-    expect(error.message).toMatch(
-      /^ML Arena refused the upload of agent\.py \(200 on PUT \S+\): ".+"$/
-    )
+    expect(result.state).toBe('upload_failed')
+    expect(result.validationMessage ?? result.message).toMatch(/.+/)
+    const after = await client.status(NORMAL, aid)
+    expect(after.state).toBe('upload_failed')
+    if (wire === 'current') expect(after.deployable).toBe(false)
   })
 
   it('reports failed runs of an agent that cannot import', async () => {
