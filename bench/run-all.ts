@@ -20,6 +20,7 @@ const SCRIPTS: readonly { name: string; args: string[] }[] = [
   { name: 'cold-start', args: [] },
   { name: 'upload-throughput', args: [] },
   { name: 'upload-memory', args: [] },
+  { name: 'replay-memory', args: [] },
   { name: 'pipeline', args: [] },
   { name: 'pipeline', args: ['20', '200', '20'] },
   { name: 'polling', args: [] },

@@ -125,7 +125,7 @@ describe('downloadLog', () => {
     const error = await caught(arena.downloadLog(url, path.join(dir, 'e.log'), { maxBytes: 100 }))
     expect((error as ArenaError).kind).toBe('auth')
     expect(error.message).toBe(
-      `The log storage refused the game log download (403 on GET ${storage.url}/logs/abc?…): "Signature *** expired"; the signed URL has expired or is invalid (logs are kept 60 days): read the games again for fresh URLs`
+      `The storage refused the game log download (403 on GET ${storage.url}/logs/abc?…): "Signature *** expired"; the signed URL has expired or is invalid (logs are kept 60 days): read the games again for fresh URLs`
     )
     for (const shown of [error.message, inspect(error), ...logs]) {
       expect(shown).not.toContain(ENCODED)
@@ -153,35 +153,40 @@ describe('downloadLog', () => {
 })
 
 describe('games', () => {
-  it('reports each signed URL signature to onSecret as soon as the games are read', async () => {
+  it('reports each signed URL signature (3.x log, 4.4 replay) to onSecret as soon as the games are read', async () => {
+    const REPLAY_SIG = 'cmVwbGF5LXNpZw=='
     const api = await serve(
       json(200, {
         games: [
           {
-            id: 1,
-            score: 3.5,
+            simulation_result_id: 1,
+            job_status: 'completed',
             env_nb_steps: 200,
-            outcome: 'win',
+            submission_results: [{ submission_id: 5, score: 3.5, game_outcome: 'winner' }],
             signed_url: `https://storage.example/logs/1?expires=9&signature=${ENCODED}`
           },
-          { id: 2, score: null, signed_url: null }
+          {
+            simulation_result_id: 2,
+            job_status: 'completed',
+            submission_results: [{ submission_id: 5, score: null }],
+            replay: {
+              render_format: 'video_mp4',
+              signed_url: `https://storage.example/replays/2.mp4?signature=${REPLAY_SIG}`,
+              render_size_bytes: 10
+            }
+          }
         ]
       })
     )
     const { client: arena, secrets } = client(api.url)
-    const games = await arena.games(5)
-    expect(games).toEqual([
-      {
-        id: 1,
-        score: 3.5,
-        steps: 200,
-        outcome: 'win',
-        logUrl: `https://storage.example/logs/1?expires=9&signature=${ENCODED}`,
-        createdAt: null
-      },
-      { id: 2, score: null, steps: null, outcome: null, logUrl: null, createdAt: null }
-    ])
-    expect(secrets).toEqual(expect.arrayContaining([SIGNATURE, ENCODED]))
+    const { games } = await arena.games(5)
+    expect(games.map(g => [g.id, g.score, g.outcome, g.logUrl !== null, g.replay?.format])).toEqual(
+      [
+        [1, 3.5, 'winner', true, undefined],
+        [2, null, null, false, 'video_mp4']
+      ]
+    )
+    expect(secrets).toEqual(expect.arrayContaining([SIGNATURE, ENCODED, REPLAY_SIG]))
     expect(api.requests[0]?.url).toBe('/api/submissions/submission/5/games')
   })
 })

@@ -11,7 +11,7 @@ import { inspect } from 'node:util'
 import { startEmulator, type Emulator } from '../../emulator/index.ts'
 import type { ArenaClient, ArenaClientOptions } from '../../src/arena/client.js'
 import { ArenaError } from '../../src/arena/errors.js'
-import type { Wire } from '../../src/arena/model.js'
+import type { Game, Wire } from '../../src/arena/model.js'
 import { caught, harness, type Harness } from './support.js'
 
 const NORMAL = 1
@@ -207,10 +207,13 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
       true
     )
 
-    const games = await client.games(aid)
-    const logged = games.filter(g => g.logUrl !== null)
+    const games = (await client.games(aid)).games
+    // Legacy: each game's log is a signed URL. SDK 4.4.0: the agent's stdout is on its own row
+    // and the signed URL is the replay's.
+    if (wire === 'current') expect(games.some(g => g.stdout && g.stdout.length > 0)).toBe(true)
+    const logged = games.filter(g => signedUrlOf(g) !== null)
     expect(logged.length).toBeGreaterThan(0)
-    const url = logged[0]?.logUrl as string
+    const url = signedUrlOf(logged[0]) as string
     const signature = new URL(url).searchParams.get('signature') as string
     expect(secrets).toContain(signature)
     const file = path.join(dir, `log-${wire}.txt`)
@@ -244,23 +247,19 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
     expect(emu.state().agents.find(a => a.id === aid)?.status).toBe('deleted')
   })
 
-  it('fails a 2xx upload the server marks upload_failed, with its validation message', async () => {
+  it('takes a 2xx upload the server marks upload_failed as saved; the status then refuses the deploy', async () => {
     const { client } = connect({ wire })
     const aid = await freshAgent(client, `invalid-${wire}`)
-    const error = arenaError(
-      await caught(
-        client.uploadFile(
-          NORMAL,
-          aid,
-          await agentFile('agent.py', '# MLARENA_EMULATOR:UPLOAD_INVALID\n')
-        )
-      )
+    const result = await client.uploadFile(
+      NORMAL,
+      aid,
+      await agentFile('agent.py', '# MLARENA_EMULATOR:UPLOAD_INVALID\n')
     )
-    expect(error.kind).toBe('validation')
-    expect(error.status).toBe(200)
-    expect(error.message).toMatch(
-      /^ML Arena refused the upload of agent\.py \(200 on PUT \S+\): ".+"$/
-    )
+    expect(result.state).toBe('upload_failed')
+    expect(result.validationMessage ?? result.message).toMatch(/.+/)
+    const after = await client.status(NORMAL, aid)
+    expect(after.state).toBe('upload_failed')
+    if (wire === 'current') expect(after.deployable).toBe(false)
   })
 
   it('reports failed runs of an agent that cannot import', async () => {
@@ -495,7 +494,7 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
       await client.uploadFile(NORMAL, aid, await agentFile('agent.py', '# logs\n'))
       await client.deploy(NORMAL, aid)
       emu.settle(aid)
-      const url = (await client.games(aid)).find(g => g.logUrl)?.logUrl as string
+      const url = (await client.games(aid)).games.map(signedUrlOf).find(Boolean) as string
       const tampered = url.replace(
         /signature=([0-9a-f])/,
         (_m, c: string) => `signature=${c === '0' ? '1' : '0'}`
@@ -514,6 +513,11 @@ describe.each(['current', 'legacy'] as const)('on the %s wire', (wire: Wire) => 
     })
   })
 })
+
+/** A game's signed URL: its log (legacy, 3.0–4.3) or its replay (SDK 4.4.0). */
+function signedUrlOf(game: Game | undefined): string | null {
+  return game?.logUrl ?? game?.replay?.url ?? null
+}
 
 describe('a 1 GiB upload', () => {
   let emu: Emulator

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { ArenaClient } from '../../src/arena/client.js'
-import { ArenaError, LocalFileError } from '../../src/arena/errors.js'
+import { LocalFileError } from '../../src/arena/errors.js'
 import {
   caught,
   harness,
@@ -100,7 +100,7 @@ describe('uploadFile', () => {
     const { server, client } = await setup(json(201, { status: 'ok', message: 'stored' }))
     const progress: number[] = []
     const result = await client.uploadFile(1, 5, file, sent => progress.push(sent))
-    expect(result).toEqual({ message: 'ok: stored', validationMessage: null })
+    expect(result).toEqual({ message: 'ok: stored', validationMessage: null, state: 'ok' })
     const request = server.requests[0]
     expect(request?.method).toBe('PUT')
     expect(request?.url).toBe('/api/submissions/challenge/1/5/file')
@@ -161,21 +161,21 @@ describe('uploadFile', () => {
     )
     await expect(client.uploadFile(1, 5, file)).resolves.toEqual({
       message: 'uploaded',
-      validationMessage: 'requirements.txt not found; defaults used'
+      validationMessage: 'requirements.txt not found; defaults used',
+      state: 'uploaded'
     })
   })
 
-  it('fails a 2xx upload whose answer says it failed', async () => {
+  it('takes a 2xx upload that reads upload_failed as saved: the status after the last file decides', async () => {
     const file = await fixture('agent.py', Buffer.from('x'))
     const { client } = await setup(
       json(200, { status: 'upload_failed', validation_message: 'SyntaxError in agent.py line 3' })
     )
-    const error = await caught(client.uploadFile(1, 5, file))
-    expect(error).toBeInstanceOf(ArenaError)
-    expect((error as ArenaError).kind).toBe('validation')
-    expect(error.message).toBe(
-      'ML Arena refused the upload of agent.py (200 on PUT /api/submissions/challenge/1/5/file): "SyntaxError in agent.py line 3"'
-    )
+    await expect(client.uploadFile(1, 5, file)).resolves.toEqual({
+      message: 'upload_failed',
+      validationMessage: 'SyntaxError in agent.py line 3',
+      state: 'upload_failed'
+    })
   })
 
   it('names the file in a refusal', async () => {
@@ -198,13 +198,12 @@ describe('uploadFile', () => {
 })
 
 describe('deleteFile', () => {
-  it('sends the form field delete_file and no file part', async () => {
+  it('sends the form field delete_file, form-urlencoded as both SDKs send it, and no file part', async () => {
     const { server, client } = await setup(json(200, { message: 'deleted' }))
-    await client.deleteFile(1, 5, 'old.py')
+    await client.deleteFile(1, 5, 'old model.py')
     const request = server.requests[0]!
     expect(`${request.method} ${request.url}`).toBe('PUT /api/submissions/challenge/1/5/file')
-    expect(await parts(request.headers, request.body)).toEqual([
-      { field: 'delete_file', filename: null, sha256: null, value: 'old.py', bytes: 6 }
-    ])
+    expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(request.body.toString('utf8')).toBe('delete_file=old+model.py')
   })
 })

@@ -174,14 +174,14 @@ describe('agents', () => {
         ctx
       )
     ).toEqual([{ name: 'agent.py', size: 1, isBinary: false, language: 'python' }])
+    // A 2xx upload is a saved file: its state is carried, not judged (the status decides).
     expect(parseUpload({ status: 'upload_failed', validation_message: 'bad' }, '')).toMatchObject({
-      failed: true,
+      state: 'upload_failed',
       validationMessage: 'bad'
     })
-    expect(parseUpload(null, '')).toEqual({ message: null, validationMessage: null, failed: false })
-    // The agent's earlier deploy failed; this upload did not.
-    expect(parseUpload({ status: 'deploy_failed', message: 'File uploaded' }, '').failed).toBe(
-      false
+    expect(parseUpload(null, '')).toEqual({ message: null, validationMessage: null, state: null })
+    expect(parseUpload({ status: 'deploy_failed', message: 'File uploaded' }, '').state).toBe(
+      'deploy_failed'
     )
   })
 })
@@ -278,7 +278,7 @@ describe('status', () => {
       metric: 'reward',
       updatedAt: '2027-01-15T08:00:00Z'
     })
-    expect(status.runs).toEqual([
+    expect(status.runs).toMatchObject([
       {
         status: 'completed',
         failed: false,
@@ -354,7 +354,8 @@ describe('deploy quota', () => {
         status: 'succeeded',
         createdAt: '2026-11-25T10:00:00Z',
         finishedAt: null,
-        failureMessage: null
+        failureMessage: null,
+        failureOwner: null
       }
     })
   })
@@ -401,30 +402,37 @@ describe('deploy quota', () => {
       status: 'running',
       createdAt: '2026-11-25T10:00:00Z',
       finishedAt: null,
-      failureMessage: null
+      failureMessage: null,
+      failureOwner: null
     })
   })
 })
 
 describe('games', () => {
-  it('reads reward (legacy) or score (current), and null signed URLs', () => {
+  it('reads reward (legacy) and null signed URLs', () => {
     expect(
       parseGames(
         'legacy',
         { games: [{ reward: 1.5, signed_url: null, created_at: '2026-01-01T00:00:00Z' }] },
-        ctx
+        ctx,
+        7
       )
-    ).toEqual([
-      {
-        id: null,
-        score: 1.5,
-        steps: null,
-        outcome: null,
-        logUrl: null,
-        createdAt: '2026-01-01T00:00:00Z'
-      }
-    ])
-    expect(protocolFailure(() => parseGames('current', { items: [] }, ctx)).message).toContain(
+    ).toEqual({
+      games: [
+        {
+          id: null,
+          score: 1.5,
+          steps: null,
+          outcome: null,
+          logUrl: null,
+          replay: null,
+          stdout: null,
+          createdAt: '2026-01-01T00:00:00Z'
+        }
+      ],
+      context: null
+    })
+    expect(protocolFailure(() => parseGames('current', { items: [] }, ctx, 7)).message).toContain(
       '"games"'
     )
   })
@@ -505,7 +513,7 @@ describe('leaderboard', () => {
           position: 3,
           percentile: 92.5,
           row: { rank: 3, username: 'me', submission_id: 5, submission_name: 'mine', score: null },
-          neighbours: [{ rank: 1, submission_id: 4, score: 1.25 }]
+          neighbors: [{ rank: 1, submission_id: 4, score: 1.25 }]
         },
         matches: [{ rank: 1, username: 'bob', submission_id: 3, score: 1.25 }]
       },

@@ -275,15 +275,20 @@ describe.each(['current', 'legacy'] as const)("the teacher's class report on the
       )
       expect(run.summary).toContain('```mermaid')
       expect(run.summary).toContain('  line [150, 150, 150]')
-      expect(run.summary).toMatch(/### No scored agent yet\n\n- erin · S1003 · no repository given/)
+      // 4.4 `course_students` names no user and no SDK names one on the dashboard: a student is
+      // shown by the roster's e-mail, and board rows (which name users) cannot be joined.
+      expect(run.summary).toMatch(
+        /### No scored agent yet\n\n- erin@\u200d?uni\.example · S1003 · no repository given/
+      )
+      expect(run.summary).not.toContain('not on the roster')
       const csv = await readFile(run.outputs['report-path'] as string, 'utf8')
       expect(csv.split('\n')[0]).toBe(
-        'rank,student,student_number,repository,best_agent,agent_id,score,passed,enrolled_at'
+        'rank,student,user_id,student_number,repository,best_agent,agent_id,score,passed,enrolled_at'
       )
       expect(csv).toMatch(
-        /^1,carol,S1001,https:\/\/github\.com\/cs101-classroom\/lunar-carol,carol-lander,1101,210\.5,true,/m
+        /^,carol@uni\.example,12,S1001,https:\/\/github\.com\/cs101-classroom\/lunar-carol,,,210\.5,true,/m
       )
-      expect(csv).toMatch(/^,erin,S1003,,,,,false,/m)
+      expect(csv).toMatch(/^,erin@uni\.example,14,S1003,,,,,false,/m)
       expect(writes(emu)).toEqual([])
     })
 

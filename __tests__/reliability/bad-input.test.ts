@@ -321,6 +321,11 @@ const CASES: Record<string, Case> = {
     valid: /from 0 to 100/,
     inputs: { logs: '1000' }
   },
+  'replays: not a number': {
+    input: 'replays',
+    valid: /from 0 to 50; use e\.g\. 1, or 0 for none/,
+    inputs: { replays: 'all' }
+  },
   'comment: an unknown word': {
     input: 'comment',
     valid: /one of auto, on, off/,

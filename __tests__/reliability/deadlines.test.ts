@@ -81,7 +81,9 @@ describe.each(['current', 'legacy'] as const)('the deadline (%s wire)', wire => 
   it('a poll that fails after every retry is polled again at the next interval', async () => {
     const emu = await startEmulator({ wire, speed: 'manual', seed: 52, startTime: NOON_UTC })
     try {
-      emu.addFault({ route: 'GET /api/**/status', kind: 'status', status: 502, times: 6 })
+      // 6 failed attempts for the status read after the upload (the deploy goes ahead), then 6
+      // for the first poll.
+      emu.addFault({ route: 'GET /api/**/status', kind: 'status', status: 502, times: 12 })
       const run = await runPipelineOnce({
         emu,
         workspace: await workspace(AGENT_PY),
@@ -89,6 +91,9 @@ describe.each(['current', 'legacy'] as const)('the deadline (%s wire)', wire => 
       })
       expect(run.outcome.kind).toBe('success')
       expect(run.log.lines.filter(line => /502 on GET .*polling again/.test(line))).toHaveLength(1)
+      expect(
+        run.log.lines.filter(line => /status after the upload .*502 on GET.*; deploying/.test(line))
+      ).toHaveLength(1)
     } finally {
       await emu.close()
     }

@@ -3,7 +3,7 @@
  * with a course) and the teacher's (a class report with a roster and a course board).
  * Deterministic, with hostile names where the text is someone else's.
  */
-import type { CourseRoster, CourseStudent } from '../../src/arena/courses.js'
+import type { CourseProgress, CourseRoster, CourseStudent } from '../../src/arena/courses.js'
 import type { Leaderboard } from '../../src/arena/model.js'
 import type { CourseOutcome, RunOutcome } from '../../src/submit/outcome.js'
 import { buildRankReport } from '../../src/submit/steps/rank.js'
@@ -100,17 +100,27 @@ export function courseNotPassedOutcome(): RunOutcome {
   }
 }
 
+/** The sample class: user id, name (the progress dashboard's), number, repository, enrolment. */
+const CLASS: [number, string, string | null, string | null, string][] = [
+  [31, 'carol', 'S1001', 'https://github.com/cs101-classroom/lunar-carol', '2026-01-21T09:00:00Z'],
+  [32, 'dave', '+S1002', 'https://github.com/cs101-classroom/lunar-dave', '2026-01-22T09:00:00Z'],
+  [33, 'erin', 'S1003', null, '2026-01-23T09:00:00Z'],
+  [34, 'frank', 'S1004', 'javascript:alert(1)', '2026-01-24T09:00:00Z'],
+  [35, 'alice', '@S2000', 'https://github.com/alice/lunar', '2026-02-01T09:00:00Z'],
+  [36, '<b>zed</b> @octocat', null, null, '2026-02-02T09:00:00Z']
+]
+
+/** A roster row as 4.4 `course_students` serves it: a user id, no username. */
 function student(
-  username: string,
+  userId: number,
   number: string | null,
   url: string | null,
   at: string
 ): CourseStudent {
   return {
-    userId: null,
-    username,
+    userId,
     studentNumber: number,
-    studentEmail: `${username}@uni.example`,
+    studentEmail: `student${userId}@uni.example`,
     projectUrl: url,
     enrolledAt: at
   }
@@ -119,24 +129,38 @@ function student(
 export function sampleRoster(): CourseRoster {
   return {
     challenges: [{ id: 1, name: 'Lunar Lander' }],
-    students: [
-      student(
-        'carol',
-        'S1001',
-        'https://github.com/cs101-classroom/lunar-carol',
-        '2026-01-21T09:00:00Z'
-      ),
-      student(
-        'dave',
-        '+S1002',
-        'https://github.com/cs101-classroom/lunar-dave',
-        '2026-01-22T09:00:00Z'
-      ),
-      student('erin', 'S1003', null, '2026-01-23T09:00:00Z'),
-      student('frank', 'S1004', 'javascript:alert(1)', '2026-01-24T09:00:00Z'),
-      student('alice', '@S2000', 'https://github.com/alice/lunar', '2026-02-01T09:00:00Z'),
-      student('<b>zed</b> @octocat', null, null, '2026-02-02T09:00:00Z')
-    ]
+    students: CLASS.map(([id, , number, url, at]) => student(id, number, url, at))
+  }
+}
+
+/**
+ * The teacher's dashboard for the sample class: each student by user id and name, with their
+ * best value on challenge 1 (what the board shows; erin and zed have none).
+ */
+export function sampleProgress(aliceScore = 120): CourseProgress {
+  const values: Record<string, number | null> = {
+    carol: 210.5,
+    dave: 95.25,
+    frank: 160.75,
+    alice: aliceScore
+  }
+  return {
+    challenges: [{ id: 1, name: 'Lunar Lander', passThreshold: 150, order: 'desc' }],
+    students: CLASS.map(([userId, username]) => ({
+      userId,
+      username,
+      contentPercent: null,
+      lastActiveAt: null,
+      cells: [
+        {
+          challengeId: 1,
+          value: values[username] ?? null,
+          passThreshold: 150,
+          passed: values[username] == null ? null : (values[username] as number) >= 150,
+          order: 'desc' as const
+        }
+      ]
+    }))
   }
 }
 
@@ -145,6 +169,7 @@ export function sampleClassReport(): ClassReport {
     course: COURSE,
     challenge: { id: 1, name: 'Lunar Lander' },
     roster: sampleRoster(),
-    board: classBoard(120)
+    board: classBoard(120),
+    progress: sampleProgress(120)
   })
 }

@@ -387,3 +387,73 @@ export function hugeOutcome(): RunOutcome {
     notes: Array.from({ length: 1000 }, () => name)
   })
 }
+
+/**
+ * A success on a 4.4 server: games with their own-row errors (the agent's, the challenge's,
+ * the platform's), the agent's own stdout as logs, and two replays saved (`replays: 2`).
+ */
+export function replaysOutcome(): RunOutcome {
+  const dir = '/home/runner/work/_temp/mlarena-logs/1234'
+  const latest: Game[] = games(6).map((game, i) => ({ ...game, id: 6004 - i, failed: false }))
+  latest[1] = {
+    ...(latest[1] as Game),
+    score: 0,
+    outcome: 'loser',
+    failed: true,
+    agentErrorType: 'code_error',
+    agentErrorMessage: "KeyError: 'obs' | <script>@octocat"
+  }
+  latest[2] = {
+    ...(latest[2] as Game),
+    score: null,
+    outcome: null,
+    failed: true,
+    envErrorType: 'crash'
+  }
+  latest[3] = {
+    ...(latest[3] as Game),
+    score: null,
+    steps: null,
+    outcome: null,
+    failed: true,
+    jobStatus: 'failed',
+    jobErrorType: 'lost'
+  }
+  return {
+    ...successOutcome(),
+    games: latest,
+    logs: [
+      log(6004, 'game 6004: reset\nstep 500: landed', {
+        source: 'stdout',
+        bytes: 34,
+        file: `${dir}/game-6004.log`
+      }),
+      log(6003, 'game 6003: reset', { source: 'stdout', bytes: 17, file: `${dir}/game-6003.log` })
+    ],
+    replays: [
+      { gameId: 6004, file: `${dir}/replays/6004.frames.mp`, format: 'frames_v2', bytes: 20_480 },
+      { gameId: 6003, file: `${dir}/replays/6003.mp4`, format: 'video_mp4', bytes: 1_048_576 }
+    ],
+    logsDir: dir
+  }
+}
+
+/** A failed deploy whose verdict (4.4 `latest_deploy.failure_owner`) blames the challenge. */
+export function blamedOutcome(): RunOutcome {
+  const failed = failureOutcome()
+  return {
+    ...failed,
+    failure: null,
+    status: {
+      ...(failed.status as AgentStatus),
+      latestDeploy: {
+        id: 90,
+        status: 'failed',
+        createdAt: '2026-03-01T11:00:00Z',
+        finishedAt: '2026-03-01T11:04:00Z',
+        failureMessage: 'env.py raised ZeroDivisionError',
+        failureOwner: 'challenge'
+      }
+    }
+  }
+}

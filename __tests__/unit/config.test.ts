@@ -66,6 +66,7 @@ describe('readConfig: a minimal run', () => {
       timeoutMinutes: 30,
       pollIntervalSeconds: 10,
       logs: 3,
+      replays: 0,
       logsDir: null,
       summary: true,
       comment: 'auto',
@@ -144,6 +145,7 @@ describe('readConfig: a minimal run', () => {
       timeoutMinutes: 2.5,
       pollIntervalSeconds: 0.05,
       logs: 0,
+      replays: 0,
       logsDir: path.join(workspace, 'out/logs'),
       summary: false,
       comment: 'on',
@@ -378,6 +380,21 @@ describe('timing and logs', () => {
       'logs',
       'is not a whole number of games from 0 to 100'
     )
+  })
+
+  it.each(['-1', '51', '2.5', 'all', '1 2'])('replays refuses %j in one line', value => {
+    const message = expectInputError(
+      () => config({ replays: value }),
+      'replays',
+      'is not a whole number of games from 0 to 50'
+    )
+    expect(message).not.toContain('\n')
+  })
+
+  it('reads replays (default 0, up to 50)', () => {
+    expect(config().replays).toBe(0)
+    expect(config({ replays: '50' }).replays).toBe(50)
+    expect(config({ replays: ' 2 ' }).replays).toBe(2)
   })
 
   it('accepts logs up to 100 and keeps an absolute logs-dir', () => {

@@ -201,7 +201,9 @@ describe('runClassReport: creating a course', () => {
         return create()
       },
       courseRoster: async () => ({ challenges: [], students: [] }),
-      leaderboard: async () => board([])
+      leaderboard: async () => board([]),
+      courseProgress: async () => ({ challenges: [], students: [] }),
+      exportCourseCsv: async () => ''
     }
     return { arena, calls, setListed: (rows: unknown[]) => (listed = rows) }
   }

@@ -3,6 +3,7 @@
  * teacher's class report (job summary and CSV), as golden files. Regenerate after an intended
  * change and review the diff: UPDATE_GOLDEN=1 npm test -- course-report
  */
+import type { CourseProgress } from '../../src/arena/courses.js'
 import { describe, expect, it } from '@jest/globals'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
@@ -20,6 +21,7 @@ import {
   courseNotPassedOutcome,
   coursePassedOutcome,
   sampleClassReport,
+  sampleProgress,
   sampleRoster
 } from '../support/course-outcomes.js'
 import { row } from '../support/outcomes.js'
@@ -75,7 +77,95 @@ describe("the student's course section", () => {
   })
 })
 
+/** A dashboard that only names students (user id → username), with no cells. */
+function named(pairs: [number, string][]): CourseProgress {
+  return {
+    challenges: [],
+    students: pairs.map(([userId, username]) => ({
+      userId,
+      username,
+      contentPercent: null,
+      lastActiveAt: null,
+      cells: []
+    }))
+  }
+}
+
 describe("the teacher's class report", () => {
+  it('joins roster students (user_id, no username) to board rows through the progress dashboard', () => {
+    const report = sampleClassReport()
+    const carol = report.students.find(s => s.userId === 31)
+    expect(carol).toMatchObject({ username: 'carol', score: 210.5, passed: true })
+    expect(carol?.row?.agentName).toBe('carol-lander')
+    // Without the dashboard nobody can be named: every student is listed, none dropped, none scored.
+    const blind = buildClassReport({
+      course: COURSE,
+      challenge: { id: 1, name: 'Lunar Lander' },
+      roster: sampleRoster(),
+      board: classBoard(120),
+      progress: null
+    })
+    expect(blind.enrolled).toBe(6)
+    expect(blind.students).toHaveLength(6)
+    expect(blind.unscored).toHaveLength(6)
+    expect(blind.strays).toBe(4)
+  })
+
+  it('lists a student whom the dashboard names but the board does not rank, never dropping them', () => {
+    const progress = sampleProgress()
+    const report = buildClassReport({
+      course: COURSE,
+      challenge: { id: 1, name: 'Lunar Lander' },
+      roster: sampleRoster(),
+      board: { ...classBoard(120), rows: [] },
+      progress
+    })
+    // The dashboard's cells are their results: scored from there, judged against the bar.
+    expect(report.enrolled).toBe(6)
+    expect(report.students.find(s => s.username === 'frank')).toMatchObject({
+      row: null,
+      score: 160.75,
+      passed: true
+    })
+    expect(report.unscored.map(s => s.username).sort()).toEqual(['<b>zed</b> @octocat', 'erin'])
+    expect(report.unscored.every(s => s.passed === false)).toBe(true)
+  })
+
+  it("judges pass in the challenge's ranking direction: >= for desc, <= for asc", () => {
+    const roster = sampleRoster()
+    const asc = (score: number) =>
+      buildClassReport({
+        course: COURSE,
+        challenge: { id: 1, name: 'Lap time' },
+        roster,
+        board: {
+          ...classBoard(120),
+          order: 'asc',
+          rows: [row(1, { username: 'carol', score })]
+        },
+        progress: {
+          ...sampleProgress(),
+          students: sampleProgress().students.map(s => ({ ...s, cells: [] }))
+        }
+      }).students.find(s => s.username === 'carol')?.passed
+    expect(asc(150)).toBe(true)
+    expect(asc(149.5)).toBe(true)
+    expect(asc(150.5)).toBe(false)
+    const desc = (score: number) =>
+      buildClassReport({
+        course: COURSE,
+        challenge: { id: 1, name: 'Lunar Lander' },
+        roster,
+        board: { ...classBoard(120), rows: [row(1, { username: 'carol', score })] },
+        progress: {
+          ...sampleProgress(),
+          students: sampleProgress().students.map(s => ({ ...s, cells: [] }))
+        }
+      }).students.find(s => s.username === 'carol')?.passed
+    expect(desc(150)).toBe(true)
+    expect(desc(149.5)).toBe(false)
+  })
+
   it('class-summary.md', () => {
     const summary = renderClassSummary({
       course: COURSE,
@@ -144,9 +234,10 @@ describe("the teacher's class report", () => {
       course: COURSE,
       challenge: null,
       roster: sampleRoster(),
-      board: { ...classBoard(120), rows: [row(1, { username: 'carol', score: -3.5 })] }
+      board: { ...classBoard(120), rows: [row(1, { username: 'carol', score: -3.5 })] },
+      progress: sampleProgress()
     })
-    expect(renderClassCsv(negative)).toMatch(/^1,carol,S1001,[^,]*,agent-1,5001,-3\.5,false,/m)
+    expect(renderClassCsv(negative)).toMatch(/^1,carol,31,S1001,[^,]*,agent-1,5001,-3\.5,false,/m)
   })
 
   it('draws each student as a bar with the threshold as a line, and a big class as a histogram', () => {
@@ -176,7 +267,8 @@ describe("the teacher's class report", () => {
         rows: Array.from({ length: 80 }, (_, i) =>
           row(i + 1, { username: `s${i}`, score: 200 - i })
         )
-      }
+      },
+      progress: named(Array.from({ length: 80 }, (_, i) => [i, `s${i}`]))
     })
     expect(scoreChart(big)).toMatch(/title "Students per score range \(pass threshold 150\)"/)
   })
@@ -197,7 +289,8 @@ describe("the teacher's class report", () => {
       board: {
         ...classBoard(0),
         rows: students.map((s, i) => row(i + 1, { username: s.username, score: 300 - i / 100 }))
-      }
+      },
+      progress: named(students.map(s => [s.userId, s.username]))
     })
     const summary = renderClassSummary(
       { course: COURSE, report, csvPath: '/tmp/x.csv', created: false },

@@ -51,7 +51,6 @@ const PAGES_OF_OTHER_BRANCHES = [
   // The demo's HTML page of a push run, as a screenshot (npm run demo -- push --html DIR).
   'docs/images/run-summary.png',
   'docs/follow-up.md',
-  'docs/logs-and-replays.md',
   'docs/course-as-code.md',
   // Generated from report/action.yml once that action is merged (npm run docs:reference).
   'docs/reference/report.md'

@@ -16,8 +16,10 @@ import { renderComment } from '../../src/submit/report/comment.js'
 import { findMarker, nextMarkerState, renderMarker } from '../../src/submit/report/marker.js'
 import { renderSummary } from '../../src/submit/report/summary.js'
 import {
+  blamedOutcome,
   dryRunOutcome,
   failureOutcome,
+  replaysOutcome,
   skippedOutcome,
   successOutcome,
   timeoutOutcome
@@ -42,7 +44,9 @@ const SAMPLES: Record<string, () => RunOutcome> = {
   failure: failureOutcome,
   timeout: timeoutOutcome,
   skipped: skippedOutcome,
-  'dry-run': dryRunOutcome
+  'dry-run': dryRunOutcome,
+  replays: replaysOutcome,
+  'deploy-blamed': blamedOutcome
 }
 
 /** The previous run's state, as the sticky comment of the samples carries it. */
@@ -56,7 +60,7 @@ describe('job summary golden files', () => {
 })
 
 describe('PR comment golden files', () => {
-  it.each(['success', 'failure', 'timeout'])('comment-%s.md', name => {
+  it.each(['success', 'failure', 'timeout', 'replays'])('comment-%s.md', name => {
     const outcome = (SAMPLES[name] as () => RunOutcome)()
     const marker = renderMarker(outcome.commentKey, nextMarkerState(outcome, PREVIOUS))
     const body = renderComment(outcome, marker)

@@ -165,6 +165,7 @@ function memoryArena(options: {
     previewCourse: unused,
     enroll: unused,
     listCourses: unused,
+    downloadReplay: unused,
     listFiles: async () => {
       calls.push('list')
       return agentFiles((options.listing ?? (names => names))([...stored].sort()))

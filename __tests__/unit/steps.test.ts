@@ -73,11 +73,12 @@ describe('downloadLogs', () => {
         file: path.join(dir, 'game-1.log'),
         bytes: 20,
         tail: 'log of https://s/1\nlast line',
-        truncated: false
+        truncated: false,
+        source: 'signed-url'
       }
     ])
     expect(warnings).toEqual([
-      'Could not download the log of game 2: 403 on https://s/2?signature=[masked]'
+      'Could not save the log of game 2: 403 on https://s/2?signature=[masked]'
     ])
   })
 })

@@ -42,6 +42,8 @@ export interface UploadRules {
 export function receiveUpload(req: IncomingMessage, rules: UploadRules): Promise<UploadForm> {
   return new Promise((resolve, reject) => {
     const contentType = req.headers['content-type'] ?? ''
+    // Both SDKs send `delete_file` as `requests`' `data=`: application/x-www-form-urlencoded
+    // (0.2.0 and 4.4.0 `delete_submission_file`); busboy reads both encodings.
     if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType)) {
       req.resume()
       req.once('end', () =>

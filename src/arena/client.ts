@@ -24,7 +24,10 @@ import {
   parseEnrolment,
   parsePreview,
   parseRoster,
+  parseProgress,
+  exportCsvQuery,
   type Course,
+  type CourseProgress,
   type CourseListing,
   type CoursePreview,
   type CourseRoster,
@@ -46,7 +49,7 @@ import type {
   AgentStatus,
   Competition,
   DeployQuota,
-  Game,
+  GameList,
   Leaderboard,
   LeaderboardQuery,
   MyAgent,
@@ -55,7 +58,8 @@ import type {
   Wire,
   WireChoice
 } from './model.js'
-import { fieldsBody, openFilePart } from './multipart.js'
+import { openFilePart } from './multipart.js'
+import { Readable } from 'node:stream'
 import {
   createWithoutDuplicates,
   deployWithoutDuplicates,
@@ -86,6 +90,7 @@ import {
   parseRuntimeOptions,
   parseStatus,
   parseUpload,
+  deleteFileForm,
   pinBody,
   type CompetitionQuery,
   type Endpoint
@@ -318,8 +323,9 @@ export class ArenaClient {
   /**
    * Streams one file from disk as the multipart part `file` (filename = `file.name`). Uploads
    * are idempotent (the same name overwrites), so they are retried, re-opening the file.
-   * `onProgress` gets the file's bytes sent so far. A 2xx whose answer says the upload failed
-   * is an error; a validation message on a success is returned.
+   * `onProgress` gets the file's bytes sent so far. A 2xx is a saved file, whatever state its
+   * answer reads (the SDK: "a 2xx here is not proof the submission is deployable; read
+   * `is_deployable`"): the caller decides on the status after the last file.
    */
   async uploadFile(
     competitionId: number,
@@ -343,30 +349,29 @@ export class ArenaClient {
       })
     )
     const result = parseUpload(a.data, a.text)
-    const message = result.message === null ? null : this.#redact(result.message)
-    const validationMessage =
-      result.validationMessage === null ? null : this.#redact(result.validationMessage)
-    if (result.failed) {
-      const said = oneLineText(validationMessage ?? message ?? '')
-      throw new ArenaError(
-        `ML Arena refused ${what} (${a.status} on ${a.ctx.route})${said ? `: "${said}"` : ''}`,
-        {
-          kind: 'validation',
-          route: a.ctx.route,
-          status: a.status,
-          serverMessage: said || undefined
-        }
-      )
+    return {
+      message: result.message === null ? null : this.#redact(result.message),
+      validationMessage:
+        result.validationMessage === null ? null : this.#redact(result.validationMessage),
+      state: result.state
     }
-    return { message, validationMessage }
   }
 
+  /** Deletes one file: the upload PUT with the form field `delete_file` (urlencoded, as both SDKs). */
   async deleteFile(competitionId: number, agentId: number, name: string): Promise<void> {
     await this.#request(
       w => endpoints.deleteFile(w, competitionId, agentId),
       () => ({
         what: `the deletion of ${oneLineText(name, 120)}`,
-        body: async () => fieldsBody({ delete_file: name }),
+        body: async () => {
+          const form = deleteFileForm(name)
+          const buffer = Buffer.from(form.text, 'utf8')
+          return {
+            stream: Readable.from([buffer]),
+            length: buffer.length,
+            contentType: form.contentType
+          }
+        },
         expect: 'optional'
       })
     )
@@ -444,15 +449,21 @@ export class ArenaClient {
     return parseStatus(a.wire, a.data, a.ctx, agentId)
   }
 
-  /** The agent's games; every signed log URL's signature goes to `onSecret` before returning. */
-  async games(agentId: number): Promise<Game[]> {
+  /**
+   * The agent's games; every signed URL's signature (logs and replays) goes to `onSecret`
+   * before returning.
+   */
+  async games(agentId: number): Promise<GameList> {
     const a = await this.#request(
       w => endpoints.games(w, agentId),
       () => ({})
     )
-    const games = parseGames(a.wire, a.data, a.ctx)
-    for (const game of games) if (game.logUrl) this.#urlSecrets(game.logUrl)
-    return games
+    const list = parseGames(a.wire, a.data, a.ctx, agentId)
+    for (const game of list.games) {
+      if (game.logUrl) this.#urlSecrets(game.logUrl)
+      if (game.replay) this.#urlSecrets(game.replay.url)
+    }
+    return list
   }
 
   /** The board; on the legacy wire the query is ignored (the server takes none). */
@@ -537,6 +548,28 @@ export class ArenaClient {
     return parseRoster(a.data, a.ctx)
   }
 
+  /** The teacher's follow dashboard (4.4 `course_progress`): each student's name and best results. */
+  async courseProgress(courseId: number): Promise<CourseProgress> {
+    const a = await this.#course(courseEndpoints.progress(courseId), {})
+    return parseProgress(a.data, a.ctx)
+  }
+
+  /**
+   * The platform's own CSV of one attached challenge's course board (4.4 `export_course_csv`),
+   * as text: a class's board is small, and the caller writes it beside the action's own.
+   */
+  async exportCourseCsv(
+    courseId: number,
+    challengeId: number,
+    options: { byParticipant?: boolean } = {}
+  ): Promise<string> {
+    const a = await this.#course(courseEndpoints.exportCsv(courseId), {
+      query: exportCsvQuery(challengeId, options.byParticipant ?? false),
+      expect: 'text'
+    })
+    return a.text
+  }
+
   /**
    * Streams a signed log URL to `destination`, at most `maxBytes` (then stops: truncated). No
    * Authorization header; at most 3 redirects, followed here only.
@@ -551,6 +584,29 @@ export class ArenaClient {
       timeoutMs: this.#timeouts.downloadMs,
       onUrl: seen => this.#urlSecrets(seen),
       now: this.#now
+    })
+  }
+
+  /**
+   * Streams a game's replay (its signed URL, fetched with no token: 4.4 `download_replay`) to
+   * `destination`, through `<destination>.partial` renamed when complete, as the SDK does; at
+   * most `maxBytes`. Memory stays constant whatever the file's size: each chunk is written
+   * before the next is read.
+   */
+  async downloadReplay(
+    url: string,
+    destination: string,
+    options: { maxBytes: number; onWritten?: (bytes: number) => void }
+  ): Promise<DownloadResult> {
+    return downloadToFile(this.#transport, url, destination, {
+      maxBytes: options.maxBytes,
+      timeoutMs: this.#timeouts.downloadMs,
+      onUrl: seen => this.#urlSecrets(seen),
+      now: this.#now,
+      what: 'the replay download',
+      expiry: 'a replay URL is signed for about 6 hours',
+      atomic: true,
+      onWritten: options.onWritten
     })
   }
 

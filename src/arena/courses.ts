@@ -15,6 +15,7 @@ import {
   isRecord,
   optBool,
   optInt,
+  optNumber,
   optString,
   optTime,
   pick,
@@ -71,9 +72,13 @@ export interface CourseChallenge {
   name: string | null
 }
 
+/**
+ * A roster row (4.4 `course_students`: `user_id`, `student_number`, `student_email`,
+ * `project_url`, `enrolled_at_ts`). No username: the roster carries none; a student's name
+ * comes from the progress dashboard (see CourseProgress).
+ */
 export interface CourseStudent {
   userId: number | null
-  username: string | null
   studentNumber: string | null
   studentEmail: string | null
   /** The repository the student enrolled from (untrusted: a URL the student gave). */
@@ -85,6 +90,44 @@ export interface CourseStudent {
 export interface CourseRoster {
   challenges: CourseChallenge[]
   students: CourseStudent[]
+}
+
+/**
+ * `GET /teacher/course/{id}/progress` (4.4 `course_progress`): "per enrolled student × (content
+ * %, per-challenge best result)"; challenge metas and cells carry `metric` (the ranking
+ * MetricSpec) next to `pass_threshold`, and each cell `value`, `pass_threshold`, `passed`
+ * (`my_progress`). The docstrings name no more of the shape: the keys that carry a student's
+ * `user_id` and name, and where the cells sit, are read leniently (see parseProgress).
+ */
+export interface CourseProgress {
+  challenges: ProgressChallenge[]
+  students: ProgressStudent[]
+}
+
+export interface ProgressChallenge {
+  id: number
+  name: string | null
+  passThreshold: number | null
+  /** The ranking spec's `order`: desc → passed is value ≥ bar, asc → value ≤ bar. */
+  order: 'asc' | 'desc' | null
+}
+
+export interface ProgressStudent {
+  userId: number | null
+  username: string | null
+  /** Content progress, a percentage, when the dashboard says. */
+  contentPercent: number | null
+  lastActiveAt: string | null
+  cells: ProgressCell[]
+}
+
+export interface ProgressCell {
+  challengeId: number
+  /** The best submission's `score` (README 4.0.0: `value`); null: nothing scored yet. */
+  value: number | null
+  passThreshold: number | null
+  passed: boolean | null
+  order: 'asc' | 'desc' | null
 }
 
 export interface NewCourse {
@@ -111,7 +154,26 @@ export const courseEndpoints = {
   /** The courses the token's user teaches or assists on (current wire). */
   taught: (): Endpoint => ep('GET', '/teacher/courses', 'the list of your courses'),
   roster: (courseId: number): Endpoint =>
-    ep('GET', `/teacher/students/${courseId}`, 'the course roster')
+    ep('GET', `/teacher/students/${courseId}`, 'the course roster'),
+  /** 4.4 `course_progress`: the teacher's follow dashboard. */
+  progress: (courseId: number): Endpoint =>
+    ep('GET', `/teacher/course/${courseId}/progress`, 'the course progress dashboard'),
+  /** 4.4 `export_course_csv`: one attached challenge's course board as the platform's CSV. */
+  exportCsv: (courseId: number): Endpoint =>
+    ep('GET', `/teacher/export-csv/${courseId}`, 'the course CSV export')
+}
+
+/** The query `export_course_csv` sends: `challenge_id` (required) and `by_participant`. */
+export function exportCsvQuery(
+  challengeId: number,
+  byParticipant: boolean
+): Record<string, string | number> {
+  return { challenge_id: challengeId, by_participant: byParticipant ? 'true' : 'false' }
+}
+
+/** The file name the SDK saves the export under (README 3.0.0: the server's attachment name). */
+export function exportCsvName(courseId: number, challengeId: number): string {
+  return `leaderboard_course_${courseId}_challenge_${challengeId}.csv`
 }
 
 // ---- request bodies ----
@@ -200,7 +262,6 @@ export function parseRoster(data: unknown, ctx: RequestContext): CourseRoster {
     const s = asRecord(item, ctx, 'students[]')
     return {
       userId: optInt(s.user_id),
-      username: optString(pick(s, 'username', 'user_name', 'name')),
       studentNumber: optString(s.student_number),
       studentEmail: optString(s.student_email),
       projectUrl: optString(s.project_url),
@@ -208,6 +269,72 @@ export function parseRoster(data: unknown, ctx: RequestContext): CourseRoster {
     }
   })
   return { challenges: challengesOf(o), students }
+}
+
+/**
+ * The progress dashboard. Documented: per student × challenge cells with `value`,
+ * `pass_threshold`, `passed`, `metric`; challenge metas with `metric` and `pass_threshold`;
+ * rows' `last_active_at_ts` (README 3.0.0). Chosen, since no docstring spells them out: the rows
+ * under `students` (else `rows`), a row's `user_id` and `username` (else `user_name`, the run
+ * rows' spelling), its cells under `challenges` (else `cells`) as a list with `challenge_id`
+ * or a map keyed by challenge id, and the content share under `content_percent` (else
+ * `content_progress`). Anything missing reads as unknown; a row without `user_id` is kept
+ * (it simply joins no roster row).
+ */
+export function parseProgress(data: unknown, ctx: RequestContext): CourseProgress {
+  const o = asRecord(data, ctx, '(course progress)')
+  const metas: ProgressChallenge[] = []
+  const rawMetas = Array.isArray(o.challenges) ? o.challenges : []
+  for (const entry of rawMetas) {
+    if (!isRecord(entry)) continue
+    const id = optInt(pick(entry, 'challenge_id', 'id'))
+    if (id === null) continue
+    metas.push({
+      id,
+      name: optString(pick(entry, 'name', 'challenge_name', 'label')),
+      passThreshold: optNumber(entry.pass_threshold),
+      order: orderOf(entry.metric)
+    })
+  }
+  const rawRows = Array.isArray(o.students) ? o.students : Array.isArray(o.rows) ? o.rows : []
+  const students: ProgressStudent[] = []
+  for (const entry of rawRows) {
+    if (!isRecord(entry)) continue
+    students.push({
+      userId: optInt(entry.user_id),
+      username: optString(pick(entry, 'username', 'user_name')),
+      contentPercent: optNumber(pick(entry, 'content_percent', 'content_progress')),
+      lastActiveAt: optTime(entry.last_active_at_ts),
+      cells: cellsOf(pick(entry, 'challenges', 'cells'))
+    })
+  }
+  return { challenges: metas, students }
+}
+
+function cellsOf(value: unknown): ProgressCell[] {
+  const cells: ProgressCell[] = []
+  const add = (cell: unknown, key: number | null): void => {
+    if (!isRecord(cell)) return
+    const challengeId = optInt(cell.challenge_id) ?? key
+    if (challengeId === null) return
+    cells.push({
+      challengeId,
+      value: optNumber(cell.value),
+      passThreshold: optNumber(cell.pass_threshold),
+      passed: optBool(cell.passed),
+      order: orderOf(cell.metric)
+    })
+  }
+  if (Array.isArray(value)) for (const cell of value) add(cell, null)
+  else if (isRecord(value))
+    for (const [key, cell] of Object.entries(value)) add(cell, optInt(Number(key)))
+  return cells
+}
+
+/** A MetricSpec's `order` (README "Metrics": `desc`, `asc` or null). */
+function orderOf(metric: unknown): 'asc' | 'desc' | null {
+  if (!isRecord(metric)) return null
+  return metric.order === 'asc' || metric.order === 'desc' ? metric.order : null
 }
 
 /** `challenges: [{id, name}]`, or `challenge_ids` (+ `challenge_names` in the same order). */

@@ -1,10 +1,10 @@
 /**
- * Game logs through signed URLs: a plain GET with no Authorization header (the URL is the
+ * Game logs and replays through signed URLs: a plain GET with no Authorization header (the URL is the
  * credential), redirects followed there and only there (at most 3), the answer streamed to a
  * file up to a size cap (then stopped and marked truncated). Messages and logs name the URL
  * without its query string.
  */
-import { open } from 'node:fs/promises'
+import { open, rename, rm } from 'node:fs/promises'
 import { request, type Dispatcher } from 'undici'
 import {
   ArenaError,
@@ -38,6 +38,14 @@ export interface DownloadOptions {
   /** Called with each URL met on the way (the first one and every redirect target). */
   onUrl: (url: string) => void
   now: () => number
+  /** Noun phrase for messages; default "the game log download". */
+  what?: string
+  /** Why a signed URL may be refused, for the 403 message; default the logs' 60 days. */
+  expiry?: string
+  /** Write to `<destination>.partial` and rename it when the body is complete (the SDK's way). */
+  atomic?: boolean
+  /** Bytes on disk so far, after each chunk is written. */
+  onWritten?: (bytes: number) => void
 }
 
 export async function downloadToFile(
@@ -47,8 +55,26 @@ export async function downloadToFile(
   options: DownloadOptions
 ): Promise<DownloadResult> {
   options.onUrl(url)
-  const ctx: RequestContext = { what: 'the game log download', route: routeOfUrl('GET', url) }
-  return transport.withRetries(ctx, () => attempt(transport, url, destination, options, ctx))
+  const ctx: RequestContext = {
+    what: options.what ?? 'the game log download',
+    route: routeOfUrl('GET', url)
+  }
+  if (!options.atomic) {
+    return transport.withRetries(ctx, () => attempt(transport, url, destination, options, ctx))
+  }
+  const partial = `${destination}.partial`
+  try {
+    const result = await transport.withRetries(ctx, () =>
+      attempt(transport, url, partial, options, ctx)
+    )
+    await rename(partial, destination).catch((error: unknown) => {
+      throw new LocalFileError('write', destination, error)
+    })
+    return result
+  } catch (error) {
+    await rm(partial, { force: true }).catch(() => undefined)
+    throw error
+  }
 }
 
 async function attempt(
@@ -107,12 +133,18 @@ async function attempt(
           status,
           serverTextOf(transport.redact(text)),
           response.headers['retry-after'],
-          options.now()
+          options.now(),
+          options.expiry ?? 'logs are kept 60 days'
         )
       }
       const here = ctx
-      return await streamCapped(response.body, destination, options.maxBytes, deadline, error =>
-        networkFailure(error, deadline, here, true, options.timeoutMs, transport.redact)
+      return await streamCapped(
+        response.body,
+        destination,
+        options.maxBytes,
+        deadline,
+        error => networkFailure(error, deadline, here, true, options.timeoutMs, transport.redact),
+        options.onWritten
       )
     }
   } finally {
@@ -124,7 +156,7 @@ function fatal(ctx: RequestContext, status: number, detail: string): AttemptFail
   return new AttemptFailure(
     () =>
       new ArenaError(
-        `The log storage answered ${ctx.what} with ${detail} (${status} on ${ctx.route})`,
+        `The storage answered ${ctx.what} with ${detail} (${status} on ${ctx.route})`,
         {
           kind: 'redirect',
           route: ctx.route,
@@ -142,14 +174,15 @@ function refused(
   status: number,
   serverMessage: string,
   retryAfter: string | string[] | undefined,
-  now: number
+  now: number,
+  expiry: string
 ): AttemptFailure {
   const retryable = status === 429 || status >= 500
   return new AttemptFailure(
     note => {
       if (status === 403 || status === 400) {
         return new ArenaError(
-          `The log storage refused ${ctx.what} (${status} on ${ctx.route})${serverMessage ? `: "${serverMessage}"` : ''}; the signed URL has expired or is invalid (logs are kept 60 days): read the games again for fresh URLs`,
+          `The storage refused ${ctx.what} (${status} on ${ctx.route})${serverMessage ? `: "${serverMessage}"` : ''}; the signed URL has expired or is invalid (${expiry}): read the games again for fresh URLs`,
           { kind: 'auth', route: ctx.route, status, serverMessage: serverMessage || undefined }
         )
       }
@@ -171,7 +204,8 @@ async function streamCapped(
   destination: string,
   maxBytes: number,
   deadline: Deadline,
-  onNetworkError: (error: unknown) => AttemptFailure
+  onNetworkError: (error: unknown) => AttemptFailure,
+  onWritten?: (bytes: number) => void
 ): Promise<DownloadResult> {
   const file = await open(destination, 'w').catch((error: unknown) => {
     throw new LocalFileError('write', destination, error)
@@ -197,6 +231,7 @@ async function streamCapped(
           throw new LocalFileError('write', destination, error)
         })
         bytes += piece.length
+        onWritten?.(bytes)
       }
       if (chunk.length > room) {
         truncated = true

@@ -81,9 +81,10 @@ export interface ApiRequest {
   body?: (progress: () => void) => Promise<OpenedBody>
   /**
    * 'json': the answer must be JSON. 'optional': JSON or nothing. 'none': ignored. 'bytes': the
-   * answer as it came (a file: the creator's cover image).
+   * answer as it came (a file: the creator's cover image). 'text': a document (a CSV export),
+   * returned as it came in `text`.
    */
-  expect: 'json' | 'optional' | 'none' | 'bytes'
+  expect: 'json' | 'optional' | 'none' | 'bytes' | 'text'
   /** A deploy: a 409 carries the deploy limits, parsed by `refusal`. */
   deploy?: boolean
   refusal?: (body: unknown) => DeployQuota | undefined
@@ -426,6 +427,7 @@ export class Transport {
 
   #success(req: ApiRequest, ctx: RequestContext, status: number, text: string): ApiResponse {
     if (req.expect === 'none') return { status, data: null, text: '' }
+    if (req.expect === 'text') return { status, data: null, text: this.#options.redact(text) }
     const trimmed = text.trim()
     if (trimmed === '' && req.expect === 'optional') return { status, data: null, text: '' }
     if (req.expect === 'optional' && !/^[{["]/.test(trimmed)) {

@@ -125,8 +125,9 @@ function readMe(me: Json, ctx: RequestContext, shape: BoardShape): LeaderboardMe
     position: optInt(me.position),
     percentile: optNumber(me.percentile),
     row: isRecord(me.row) ? readRow(me.row, ctx, -1, shape) : null,
-    neighbours: Array.isArray(me.neighbours)
-      ? readRows(me.neighbours, ctx, shape, 'me.neighbours')
+    // README 3.0.0: `me["neighbors"]`, the one spelling any SDK documents; absent → none.
+    neighbours: Array.isArray(me.neighbors)
+      ? readRows(me.neighbors, ctx, shape, 'me.neighbors')
       : []
   }
 }

@@ -80,6 +80,13 @@ export interface UploadResult {
   /** The server's own words about the upload (status, message, validation message), if any. */
   message: string | null
   validationMessage: string | null
+  /**
+   * The agent's state the answer carries (4.4 `upload_submission_file`: the status block), null
+   * when it carries none. `upload_failed` here is no verdict: between two files of a multi-file
+   * agent the platform may find the folder briefly invalid; the status read after the last file
+   * decides (`is_deployable`), as the SDK's `submit()` does.
+   */
+  state?: string | null
 }
 
 /** Known states; the server may send others, which are kept as-is and treated as non-terminal. */
@@ -106,13 +113,26 @@ export const TERMINAL_STATES: ReadonlySet<string> = new Set([
 export interface RunResult {
   /** Normalised job status: pending | running | completed | failed | cancelled | reaped (legacy "error" → failed). */
   status: string
+  /**
+   * The run did not end cleanly: the job failed (the platform), or an outcome arrived with the
+   * challenge's `env_error_type` or this agent's own `agent_error_type` set (`completed` alone
+   * is not success: 4.4 `submission_status`, README "Why a run ended").
+   */
   failed: boolean
   steps: number | null
   score: number | null
   outcome: string | null
   finalRank: number | null
+  /** The first cause: the agent's own, else the challenge's, else the platform's. */
   errorType: string | null
+  /** This agent's own `agent_error_message` (the legacy run's `error_message`). */
   errorMessage: string | null
+  /** The challenge's code ended the run (`env_error_type`; its message is the creator's). */
+  envErrorType?: string | null
+  /** This agent's code ended the run (own row's `agent_error_type`). */
+  agentErrorType?: string | null
+  /** The platform lost the run (`job_error_type` on a `failed` job). */
+  jobErrorType?: string | null
 }
 
 export interface AgentStatus {
@@ -134,16 +154,62 @@ export interface AgentStatus {
   metric: string | null
   /** ISO-8601 time of the last status change, when the server says. */
   updatedAt: string | null
+  /** Current wire (4.4 `submission_status`): the latest deploy attempt; null before the first. */
+  latestDeploy?: LatestDeploy | null
 }
 
 export interface Game {
+  /** Current wire: `simulation_result_id`; legacy: the game's `id`. */
   id: number | null
+  /** This agent's own row's `score` (current wire); the legacy game's `reward`. */
   score: number | null
   steps: number | null
   outcome: string | null
-  /** Signed URL of the game's log (a credential until it expires); null: no log kept. */
+  finalRank?: number | null
+  /** The job's own status (`completed`, `failed`, …), when the server says. */
+  jobStatus?: string | null
+  /** Not a clean run (see RunResult.failed). */
+  failed?: boolean
+  /** The challenge's code ended the run (`env_error_type`). */
+  envErrorType?: string | null
+  /** This agent's code ended the run (own row's `agent_error_type` + message). */
+  agentErrorType?: string | null
+  agentErrorMessage?: string | null
+  /** The platform lost the run (`job_error_type`). */
+  jobErrorType?: string | null
+  /** This agent's own stdout of the game (`agent_stdout_logs`, untrusted); null when not served. */
+  stdout?: string | null
+  /**
+   * Signed URL of the game's log (a credential until it expires): the legacy wire's and the
+   * 3.0–4.3 current wire's top-level `signed_url`; null: no log kept, or a 4.4 server (whose
+   * file is a replay, not a log).
+   */
   logUrl: string | null
+  /** 4.4: the game's replay file; null when none was recorded or it is past retention. */
+  replay?: Replay | null
   createdAt: string | null
+}
+
+/** A game's replay (4.4 `replay: {render_format, signed_url, render_size_bytes}`). */
+export interface Replay {
+  /** `frames_v2` | `video_mp4` | `image_png` | `frames_v1` (others kept as-is). */
+  format: string
+  /** The signed URL (a credential until it expires, about 6 h). */
+  url: string
+  sizeBytes: number | null
+}
+
+/** What a games answer says about the challenge (4.4 `challenge_context`, the RunsContext). */
+export interface GamesContext {
+  /** The ranking metric's label, when the declaration is served. */
+  metricLabel: string | null
+  numberOfAgents: number | null
+  renderDelaySeconds: number | null
+}
+
+export interface GameList {
+  games: Game[]
+  context: GamesContext | null
 }
 
 export interface DeployQuota {
@@ -166,6 +232,12 @@ export interface LatestDeploy {
   createdAt: string | null
   finishedAt: string | null
   failureMessage: string | null
+  /**
+   * Who a failed attempt's verdict blames (4.4 `submission_deploy_status`, README 4.1.0):
+   * `participant` (the agent's code or files), `challenge` (its env, or it changed under the
+   * attempt), `platform` (the runners lost the runs); null unless failed, or when not said.
+   */
+  failureOwner?: string | null
 }
 
 /** Which value the board ranks on. */

@@ -18,10 +18,13 @@ import type {
   CreatedAgent,
   DeployQuota,
   Game,
+  GameList,
+  GamesContext,
   LatestDeploy,
   LeaderboardQuery,
   MyAgent,
   Page,
+  Replay,
   RunResult,
   RuntimeOption,
   RuntimePackage,
@@ -291,24 +294,35 @@ export function parseAgentRuntime(data: unknown, ctx: RequestContext): number | 
 }
 
 /**
- * Upload answers carry the agent's status: `upload_failed` (or a plain failure word) means the
- * upload failed; another failed state (e.g. `deploy_failed` from an earlier deploy) does not.
+ * An upload's answer (4.4 `upload_submission_file`: `message`, `validation_message` and the
+ * status block). A 2xx means the file was saved; the state it carries is no verdict on the
+ * agent: "the file route returns HTTP 200 even when validation rejects the submission … read
+ * `is_deployable`", which `submit()` does once, after the last file. So does the action
+ * (steps/upload.ts), and a file that reads `upload_failed` mid-way does not end the upload.
  */
-const FAILED_UPLOAD = /^(upload_failed|upload_invalid|failed|failure|error|invalid|rejected)$/i
-
-export function parseUpload(data: unknown, text: string): UploadResult & { failed: boolean } {
+export function parseUpload(data: unknown, text: string): UploadResult {
   const o = isRecord(data) ? data : {}
-  const status = optString(o.status)
-  const message = optString(o.message) ?? optString(o.error) ?? (text || null)
-  const validationMessage = optString(o.validation_message)
-  const failed = (status !== null && FAILED_UPLOAD.test(status)) || typeof o.error === 'string'
+  const state = optString(o.status)
+  const message = optString(o.message) ?? (text && !isRecord(data) ? text : null)
   return {
     message:
-      message !== null && status !== null && !message.includes(status)
-        ? `${status}: ${message}`
-        : (message ?? status),
-    validationMessage,
-    failed
+      message !== null && state !== null && !message.includes(state)
+        ? `${state}: ${message}`
+        : (message ?? state),
+    validationMessage: optString(o.validation_message),
+    state
+  }
+}
+
+/**
+ * `delete_file=<name>` as the SDKs send it: a form field (`data={"delete_file": name}` in 0.2.0
+ * and 4.4.0 `delete_submission_file`), which `requests` encodes as
+ * application/x-www-form-urlencoded, not multipart.
+ */
+export function deleteFileForm(name: string): { text: string; contentType: string } {
+  return {
+    text: new URLSearchParams({ delete_file: name }).toString(),
+    contentType: 'application/x-www-form-urlencoded'
   }
 }
 
@@ -414,7 +428,9 @@ function latestDeployOf(o: Json): LatestDeploy | null {
     status: optString(o.status),
     createdAt: optTime(pick(o, 'created_at_ts', 'createdAtTs', 'created_at', 'createdAt')),
     finishedAt: optTime(pick(o, 'finished_at_ts', 'finishedAtTs', 'finished_at', 'finishedAt')),
-    failureMessage: optString(pick(o, 'failure_message', 'failureMessage'))
+    failureMessage: optString(pick(o, 'failure_message', 'failureMessage')),
+    // 4.4 `submission_deploy_status` / `submission_status` (README 4.1.0 "Deploys and runs").
+    failureOwner: optString(o.failure_owner)
   }
 }
 
@@ -472,9 +488,19 @@ export function parseStatus(
     queueTotal: optInt(queue.queue_total),
     inQueueSeconds: optNumber(queue.in_queue_for_second),
     runs: results.filter(isRecord).map(result => currentRun(result, agentId)),
-    metric: optString(runInfo.metric),
-    updatedAt: optTime(o.status_update_ts)
+    // 4.x: `metrics`, the MetricSpec declaration; 3.x: `metric`, a free label (README 4.0.0).
+    metric: rankingLabel(runInfo.metrics) ?? optString(runInfo.metric),
+    updatedAt: optTime(o.status_update_ts),
+    latestDeploy: isRecord(o.latest_deploy) ? latestDeployOf(o.latest_deploy) : null
   }
+}
+
+/** The label (else key) of the declaration's `is_ranking` spec (README "Metrics"). */
+export function rankingLabel(metrics: unknown): string | null {
+  if (!Array.isArray(metrics)) return null
+  const ranking = metrics.find(spec => isRecord(spec) && spec.is_ranking === true)
+  if (!isRecord(ranking)) return null
+  return optString(ranking.label) ?? optString(ranking.key)
 }
 
 function legacyRun(r: Json): RunResult {
@@ -493,42 +519,154 @@ function legacyRun(r: Json): RunResult {
   }
 }
 
-function currentRun(r: Json, agentId: number): RunResult {
-  const status = optString(r.job_status) ?? 'unknown'
-  let mine: Json | null = null
-  if (Array.isArray(r.submission_results)) {
-    for (const row of r.submission_results) {
-      if (isRecord(row) && optInt(row.submission_id) === agentId) {
-        mine = row
-        break
-      }
-    }
+/**
+ * This agent's own `submission_results` row of a run: the one whose `submission_id` is this
+ * agent's (4.4 `submission_status`: "yours is the row whose `submission_id` is this
+ * submission's"; the others are the opponents, whose private fields are null).
+ */
+function ownRow(r: Json, agentId: number): Json | null {
+  if (!Array.isArray(r.submission_results)) return null
+  for (const row of r.submission_results) {
+    if (isRecord(row) && optInt(row.submission_id) === agentId) return row
   }
-  const errorType = optString(mine?.agent_error_type) ?? optString(r.job_error_type)
+  return null
+}
+
+/** The causes of a RunResult, one per owner (README "Why a run ended"). */
+interface RunCauses {
+  jobStatus: string
+  envErrorType: string | null
+  agentErrorType: string | null
+  agentErrorMessage: string | null
+  jobErrorType: string | null
+  failed: boolean
+}
+
+function causesOf(r: Json, mine: Json | null): RunCauses {
+  const jobStatus = optString(r.job_status) ?? 'unknown'
+  const envErrorType = optString(r.env_error_type)
+  const agentErrorType = optString(mine?.agent_error_type)
+  // `job_error_type` is "set on a failed run and on a pending retry for its last lost attempt":
+  // only the failed run's is a cause of its end.
+  const jobErrorType = FAILED_JOBS.has(jobStatus) ? optString(r.job_error_type) : null
   return {
-    status,
-    failed: FAILED_JOBS.has(status) || errorType !== null,
-    steps: optInt(mine?.agent_nb_steps) ?? optInt(r.env_nb_steps),
-    score: mine ? optNumber(pick(mine, 'score', 'submission_reward')) : null,
-    outcome: optString(mine?.game_outcome),
-    finalRank: optInt(mine?.final_rank),
-    errorType,
-    errorMessage: optString(mine?.agent_error_message)
+    jobStatus,
+    envErrorType,
+    agentErrorType,
+    agentErrorMessage: optString(mine?.agent_error_message),
+    jobErrorType,
+    failed: FAILED_JOBS.has(jobStatus) || envErrorType !== null || agentErrorType !== null
   }
 }
 
-export function parseGames(w: Wire, data: unknown, ctx: RequestContext): Game[] {
+function currentRun(r: Json, agentId: number): RunResult {
+  const mine = ownRow(r, agentId)
+  const causes = causesOf(r, mine)
+  return {
+    status: causes.jobStatus,
+    failed: causes.failed,
+    steps: optInt(mine?.agent_nb_steps) ?? optInt(r.env_nb_steps),
+    // 4.2 renamed `submission_reward` to `score` (README 4.2.0).
+    score: mine ? optNumber(pick(mine, 'score', 'submission_reward')) : null,
+    outcome: optString(mine?.game_outcome),
+    finalRank: optInt(mine?.final_rank),
+    errorType: causes.agentErrorType ?? causes.envErrorType ?? causes.jobErrorType,
+    errorMessage: causes.agentErrorMessage,
+    envErrorType: causes.envErrorType,
+    agentErrorType: causes.agentErrorType,
+    jobErrorType: causes.jobErrorType
+  }
+}
+
+/**
+ * The agent's games. Current wire, 4.4 (`submission_games`; README "4.4.0 — replays"): each
+ * game is a RunResult (`simulation_result_id`, `job_status`, `env_error_type`, `env_nb_steps`,
+ * `created_at_ts`, `submission_results`) plus `replay`, or null; the agent's stdout, score,
+ * outcome and errors are on its own row. 3.0–4.3 rows carried a top-level `signed_url` (read
+ * as the game's log) where 4.4 has `replay`. `challenge_context` is the RunsContext. Legacy
+ * (0.2.0 `agent_games`): `{games}`, each with `id`, `reward`, `env_nb_steps`, an outcome,
+ * `created_at` and `signed_url` (the game's log).
+ */
+export function parseGames(w: Wire, data: unknown, ctx: RequestContext, agentId: number): GameList {
   const o = asRecord(data, ctx, '(games)')
-  return asArray(o.games, ctx, 'games')
-    .filter(isRecord)
-    .map(g => ({
-      id: optInt(pick(g, 'id', 'game_id')),
-      score: optNumber(w === 'current' ? pick(g, 'score', 'reward') : pick(g, 'reward', 'score')),
-      steps: optInt(pick(g, 'env_nb_steps', 'steps')),
-      outcome: optString(pick(g, 'outcome', 'game_outcome')),
-      logUrl: typeof g.signed_url === 'string' && g.signed_url !== '' ? g.signed_url : null,
-      createdAt: optTime(pick(g, 'created_at', 'created_at_ts'))
-    }))
+  const rows = asArray(o.games, ctx, 'games').filter(isRecord)
+  if (w === 'legacy') return { games: rows.map(legacyGame), context: null }
+  return {
+    games: rows.map(g => currentGame(g, agentId)),
+    context: isRecord(o.challenge_context) ? contextOf(o.challenge_context) : null
+  }
+}
+
+function signedUrl(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null
+}
+
+function legacyGame(g: Json): Game {
+  return {
+    id: optInt(pick(g, 'id', 'game_id')),
+    score: optNumber(pick(g, 'reward', 'score')),
+    steps: optInt(pick(g, 'env_nb_steps', 'steps')),
+    outcome: optString(pick(g, 'outcome', 'game_outcome')),
+    logUrl: signedUrl(g.signed_url),
+    replay: null,
+    stdout: null,
+    createdAt: optTime(pick(g, 'created_at', 'created_at_ts'))
+  }
+}
+
+function currentGame(g: Json, agentId: number): Game {
+  const mine = ownRow(g, agentId)
+  const causes = causesOf(g, mine)
+  // A 4.4 row has the `replay` key (null or a block); only an older row's top-level
+  // `signed_url` is a log.
+  const is44 = 'replay' in g
+  return {
+    id: optInt(g.simulation_result_id),
+    score: mine ? optNumber(pick(mine, 'score', 'submission_reward')) : null,
+    steps: optInt(mine?.agent_nb_steps) ?? optInt(g.env_nb_steps),
+    outcome: optString(mine?.game_outcome),
+    finalRank: optInt(mine?.final_rank),
+    jobStatus: causes.jobStatus,
+    failed: causes.failed,
+    envErrorType: causes.envErrorType,
+    agentErrorType: causes.agentErrorType,
+    agentErrorMessage: causes.agentErrorMessage,
+    jobErrorType: causes.jobErrorType,
+    stdout: typeof mine?.agent_stdout_logs === 'string' ? mine.agent_stdout_logs : null,
+    logUrl: is44 ? null : signedUrl(g.signed_url),
+    replay: is44 && isRecord(g.replay) ? replayOf(g.replay) : null,
+    createdAt: optTime(g.created_at_ts)
+  }
+}
+
+function replayOf(r: Json): Replay | null {
+  const url = signedUrl(r.signed_url)
+  const format = optString(r.render_format)
+  if (url === null || format === null) return null
+  return { format, url, sizeBytes: optInt(r.render_size_bytes) }
+}
+
+function contextOf(c: Json): GamesContext {
+  return {
+    metricLabel: rankingLabel(c.metrics),
+    numberOfAgents: optInt(c.number_of_agents),
+    renderDelaySeconds: optNumber(c.render_delay_second)
+  }
+}
+
+/**
+ * The file suffix the SDK saves a replay under (4.4 `download_replay`, `_REPLAY_SUFFIXES`):
+ * null for a format it does not name (the action then saves none rather than guess).
+ */
+export function replaySuffix(format: string): string | null {
+  return REPLAY_SUFFIXES[format] ?? null
+}
+
+const REPLAY_SUFFIXES: Readonly<Record<string, string>> = {
+  frames_v1: '.experiment.mp',
+  frames_v2: '.frames.mp',
+  video_mp4: '.mp4',
+  image_png: '.png'
 }
 
 export function parseMine(data: unknown, ctx: RequestContext): MyAgent[] {

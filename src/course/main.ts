@@ -21,7 +21,8 @@ export async function run(runner: RunnerSide = actionsRunner): Promise<void> {
     'join-code': '',
     enrolled: '',
     passed: '',
-    'report-path': ''
+    'report-path': '',
+    'platform-csv-path': ''
   }
   try {
     const config = readCourseConfig(name => runner.getInput(name), runner.env)
@@ -47,12 +48,26 @@ export async function run(runner: RunnerSide = actionsRunner): Promise<void> {
       outputs['report-path'] = config.reportPath
       runner.log.info(`Wrote the class report as CSV: ${config.reportPath}`)
     }
+    // ML Arena's own export, beside ours (same folder, the name the SDK saves it under).
+    let platformCsvPath: string | null = null
+    if (result.platformCsv) {
+      platformCsvPath = path.join(path.dirname(config.reportPath), result.platformCsv.name)
+      try {
+        await mkdir(path.dirname(platformCsvPath), { recursive: true })
+        await writeFile(platformCsvPath, result.platformCsv.text, 'utf8')
+      } catch (error) {
+        throw new LocalFileError('write', platformCsvPath, error)
+      }
+      outputs['platform-csv-path'] = platformCsvPath
+      runner.log.info(`Wrote ML Arena's own CSV export of the course: ${platformCsvPath}`)
+    }
 
     if (config.summary) {
       const markdown = renderClassSummary({
         course,
         report,
         csvPath: report ? config.reportPath : null,
+        platformCsvPath,
         created: result.created
       })
       await runner.writeSummary(markdown).catch(error => {

@@ -3,7 +3,14 @@
  * courses), create it once when asked and it is not there yet, read its roster and its board,
  * and build the class report. Every input is checked before the one write (the creation).
  */
-import type { Course, CourseChallenge, CourseListing, NewCourse } from '../arena/courses.js'
+import {
+  exportCsvName,
+  type Course,
+  type CourseChallenge,
+  type CourseListing,
+  type CourseProgress,
+  type NewCourse
+} from '../arena/courses.js'
 import { ArenaError } from '../arena/errors.js'
 import type { ArenaClient } from '../arena/client.js'
 import type { Leaderboard, Wire } from '../arena/model.js'
@@ -15,7 +22,14 @@ import { buildClassReport, type ClassReport } from './report/class-report.js'
 
 export type TeacherApi = Pick<
   ArenaClient,
-  'wire' | 'listCourses' | 'taughtCourses' | 'createCourse' | 'courseRoster' | 'leaderboard'
+  | 'wire'
+  | 'listCourses'
+  | 'taughtCourses'
+  | 'createCourse'
+  | 'courseRoster'
+  | 'leaderboard'
+  | 'courseProgress'
+  | 'exportCourseCsv'
 >
 
 export interface ClassRun {
@@ -24,6 +38,11 @@ export interface ClassRun {
   created: boolean
   /** Null on the legacy wire, which has no roster and no course boards. */
   report: ClassReport | null
+  /**
+   * The platform's own CSV of the course board (4.4 `export_course_csv`), offered beside ours
+   * when the course has exactly one challenge; `name` is the file name the SDK saves it under.
+   */
+  platformCsv?: { name: string; text: string } | null
 }
 
 export async function runClassReport(
@@ -57,11 +76,54 @@ export async function runClassReport(
   })
   const challenge = chooseChallenge(roster.challenges, config.challengeId, course)
   const board = challenge ? await wholeCourseBoard(arena, challenge.id, course.id) : null
-  const report = buildClassReport({ course, challenge, roster, board })
+  const progress = await readProgress(arena, course.id, log)
+  const report = buildClassReport({ course, challenge, roster, board, progress })
   log.info(
     `${report.enrolled} enrolled, ${report.passedCount} pass, ${report.unscored.length} without a scored agent yet.`
   )
-  return { wire, course, created, report }
+  const platformCsv =
+    challenge && roster.challenges.length === 1
+      ? await platformExport(arena, course.id, challenge.id, log)
+      : null
+  return { wire, course, created, report, platformCsv }
+}
+
+/**
+ * The teacher's dashboard, which names each enrolled student (the roster does not). Not being
+ * able to read it leaves the students unnamed, so unscored, not the run failed: the report
+ * still lists everyone enrolled.
+ */
+async function readProgress(
+  arena: Pick<TeacherApi, 'courseProgress'>,
+  courseId: number,
+  log: Logger
+): Promise<CourseProgress | null> {
+  try {
+    return await arena.courseProgress(courseId)
+  } catch (error) {
+    if (!(error instanceof ArenaError)) throw error
+    log.warning(
+      `Could not read the course's progress dashboard (${error.message}): students are listed without their names and scores.`
+    )
+    return null
+  }
+}
+
+/** The platform's export (by participant: one row per student, as ours); a failure is a warning. */
+async function platformExport(
+  arena: Pick<TeacherApi, 'exportCourseCsv'>,
+  courseId: number,
+  challengeId: number,
+  log: Logger
+): Promise<{ name: string; text: string } | null> {
+  try {
+    const text = await arena.exportCourseCsv(courseId, challengeId, { byParticipant: true })
+    return { name: exportCsvName(courseId, challengeId), text }
+  } catch (error) {
+    if (!(error instanceof ArenaError)) throw error
+    log.warning(`Could not read ML Arena's own CSV export of the course: ${error.message}`)
+    return null
+  }
 }
 
 const PAGE = 500

@@ -8,7 +8,7 @@ import type {
   Competition,
   CreatedAgent,
   DeployQuota,
-  Game,
+  GameList,
   Leaderboard,
   LeaderboardQuery,
   RuntimeOption,
@@ -38,13 +38,18 @@ export interface ArenaApi {
     quotaBefore?: DeployQuota | null
   ): Promise<{ message: string | null; adopted: boolean }>
   status(competitionId: number, agentId: number): Promise<AgentStatus>
-  games(agentId: number): Promise<Game[]>
+  games(agentId: number): Promise<GameList>
   leaderboard(competitionId: number, query?: LeaderboardQuery): Promise<Leaderboard>
   deleteAgent(competitionId: number, agentId: number): Promise<void>
   downloadLog(
     url: string,
     destination: string,
     options: { maxBytes: number }
+  ): Promise<{ bytes: number; truncated: boolean }>
+  downloadReplay(
+    url: string,
+    destination: string,
+    options: { maxBytes: number; onWritten?: (bytes: number) => void }
   ): Promise<{ bytes: number; truncated: boolean }>
   previewCourse(joinCode: string): Promise<CoursePreview>
   enroll(joinCode: string, request: EnrolmentRequest): Promise<Enrolment>

@@ -60,6 +60,8 @@ export interface Config {
   timeoutMinutes: number
   pollIntervalSeconds: number
   logs: number
+  /** How many of the latest games' replays to save under `<logs-dir>/replays/` (0: none). */
+  replays: number
   /** Absolute; null: a folder under RUNNER_TEMP (the pipeline decides). */
   logsDir: string | null
   summary: boolean
@@ -74,6 +76,7 @@ export interface Config {
 export const INPUT_LIMITS = {
   ...WAIT_LIMITS,
   maxLogs: 100,
+  maxReplays: 50,
   maxAgentNameLength: 100,
   maxCommentKeyLength: 200,
   maxRuntimeSpecLength: 100
@@ -93,6 +96,7 @@ export const INPUT_DEFAULTS = {
   'timeout-minutes': '30',
   'poll-interval-seconds': '10',
   logs: '3',
+  replays: '0',
   summary: 'true',
   comment: 'auto',
   'dry-run': 'false',
@@ -143,6 +147,7 @@ export function readConfig(getInput: (name: string) => string, env: NodeJS.Proce
   const timeoutMinutes = parseTimeoutMinutes(orDefault('timeout-minutes'))
   const pollIntervalSeconds = parsePollInterval(orDefault('poll-interval-seconds'), timeoutMinutes)
   const logs = parseLogCount(orDefault('logs'))
+  const replays = parseReplayCount(orDefault('replays'))
   const logsDirInput = read('logs-dir')
   const logsDir = logsDirInput === '' ? null : path.resolve(root, logsDirInput)
   const summary = parseBoolean('summary', orDefault('summary'))
@@ -176,6 +181,7 @@ export function readConfig(getInput: (name: string) => string, env: NodeJS.Proce
     timeoutMinutes,
     pollIntervalSeconds,
     logs,
+    replays,
     logsDir,
     summary,
     comment,
@@ -387,6 +393,18 @@ function parseLogCount(raw: string): number {
     throw new InputError(
       'logs',
       `${quoteValue(raw)} is not a whole number of games from 0 to ${max}; use e.g. 3, or 0 for none.`
+    )
+  }
+  return value
+}
+
+function parseReplayCount(raw: string): number {
+  const max = INPUT_LIMITS.maxReplays
+  const value = WHOLE_NUMBER.test(raw) ? Number(raw) : null
+  if (value === null || value > max) {
+    throw new InputError(
+      'replays',
+      `${quoteValue(raw)} is not a whole number of games from 0 to ${max}; use e.g. 1, or 0 for none.`
     )
   }
   return value

@@ -71,11 +71,25 @@ export interface GameLog {
   gameId: number | null
   /** Where the log was written on the runner. */
   file: string
+  /**
+   * stdout: the agent's own `agent_stdout_logs` (4.4 current wire); signed-url: the game's log
+   * file (legacy wire, and 3.0–4.3 current wire).
+   */
+  source?: 'stdout' | 'signed-url'
   bytes: number
   /** The last lines of the log (untrusted). */
   tail: string
   /** The download stopped at the size cap. */
   truncated: boolean
+}
+
+/** A game's replay saved on the runner (`<logs-dir>/replays/<simulation_result_id><suffix>`). */
+export interface SavedReplay {
+  gameId: number
+  file: string
+  /** `frames_v2`, `video_mp4`, `image_png`, `frames_v1`. */
+  format: string
+  bytes: number
 }
 
 export interface RankReport {
@@ -153,6 +167,8 @@ export interface RunOutcome {
   /** The latest games (newest first), with score and log presence. */
   games: Game[]
   logs: GameLog[]
+  /** Replays saved by this run (the `replays` input). */
+  replays?: SavedReplay[]
   logsDir: string | null
   rank: RankReport | null
   timings: PhaseTiming[]

@@ -14,12 +14,12 @@ import { ArenaError } from '../arena/errors.js'
 import { ActionError, InputError } from '../errors.js'
 import type { Failure, Phase, RunOutcome } from './outcome.js'
 import { collectFiles, describeRenames, preflight } from './steps/files.js'
-import { downloadLogs } from './steps/logs.js'
+import { saveGameFiles } from './steps/logs.js'
 import { readBoardAround } from './steps/board.js'
 import { buildRankReport } from './steps/rank.js'
 import { describeRuntimeChoice, resolveRuntime } from './steps/runtime.js'
 import { removeStaleFiles } from './steps/stale-files.js'
-import { uploadAll } from './steps/upload.js'
+import { checkDeployable, uploadAll } from './steps/upload.js'
 import { watchStatus, type WatchResult } from './steps/watch.js'
 import { describeStatus } from './steps/status-text.js'
 import { courseStanding, joinCourse, studentRow, type JoinedCourse } from './steps/course.js'
@@ -103,6 +103,8 @@ export class PhaseTracker {
 }
 
 const LOG_MAX_BYTES = 20 * 1024 * 1024
+/** A replay larger than this is not saved (a runner has about 14 GB of disk; videos can be big). */
+const REPLAY_MAX_BYTES = 2 * 1024 * 1024 * 1024
 
 /** Status read failures that may pass: the watch polls again instead of ending the run. */
 const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
@@ -310,10 +312,12 @@ export async function runPipeline(
   }
 
   if (planned.length > 0) {
-    await tracker.run('upload', async () => {
+    const verdict = await tracker.run('upload', async () => {
+      let validationMessage: string | null = null
       const uploaded = await uploadAll(arena, cid, aid, planned, config.workingDirectory, {
         log,
-        signal
+        signal,
+        onValidation: message => (validationMessage = message)
       })
       // A new agent holds only what this run uploaded: nothing can be stale.
       if (!outcome.agentCreated) {
@@ -322,7 +326,14 @@ export async function runPipeline(
           onRemoved: name => outcome.removedFiles.push(name)
         })
       }
+      return checkDeployable(arena, cid, aid, { validationMessage, log })
     })
+    if (!verdict.deployable) {
+      outcome.kind = 'upload-failed'
+      outcome.status = verdict.status
+      outcome.failure = { phase: 'upload', message: verdict.message }
+      return
+    }
   }
 
   await tracker.run('deploy', async () => {
@@ -377,16 +388,21 @@ export async function runPipeline(
   }
   if (watched.end === 'cancelled' || watched.end === 'timeout') return
 
-  if (config.logs > 0 && (watched.status?.runs.length ?? 0) > 0) {
+  if ((config.logs > 0 || config.replays > 0) && (watched.status?.runs.length ?? 0) > 0) {
     await tracker.run('logs', async () => {
-      const games = await arena.games(aid)
-      outcome.games = latestGames(games, Math.max(config.logs, 50))
+      const list = await arena.games(aid)
+      outcome.games = latestGames(list.games, Math.max(config.logs, config.replays, 50))
       const dir = config.logsDir ?? path.join(deps.tempDir, 'mlarena-logs', String(aid))
       outcome.logsDir = dir
-      outcome.logs = await downloadLogs(arena, outcome.games.slice(0, config.logs), dir, {
+      const saved = await saveGameFiles(arena, outcome.games, dir, {
+        logs: config.logs,
+        replays: config.replays,
         maxBytes: LOG_MAX_BYTES,
+        maxReplayBytes: REPLAY_MAX_BYTES,
         log
       })
+      outcome.logs = saved.logs
+      outcome.replays = saved.replays
     })
   }
 

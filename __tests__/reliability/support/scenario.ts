@@ -27,10 +27,7 @@ export function startTicker(emu: Emulator, stepMs = 20_000, everyMs = 10): () =>
 }
 
 /** The games route of the agent, as the emulator serves it to its owner. */
-export async function gamesOf(
-  emu: Emulator,
-  agentId: number
-): Promise<{ signed_url: string | null }[]> {
+export async function gamesOf(emu: Emulator, agentId: number): Promise<GameRow[]> {
   const route =
     emu.wire === 'current'
       ? `/api/submissions/submission/${agentId}/games`
@@ -38,16 +35,27 @@ export async function gamesOf(
   const answer = await request(`${emu.baseUrl}${route}`, {
     headers: { authorization: `Bearer ${emu.tokens.user}` }
   })
-  const body = (await answer.body.json()) as { games: { signed_url: string | null }[] }
+  const body = (await answer.body.json()) as { games: GameRow[] }
   return body.games
 }
 
-/** The `signature` of every signed log URL of the agent (as the emulator serves them now). */
+/**
+ * A game as either wire serves it: the legacy game's log and the 3.0–4.3 row's top-level
+ * `signed_url`, or the 4.4 replay's (SDK 4.4.0 `submission_games`), with the agents' rows.
+ */
+export interface GameRow {
+  signed_url?: string | null
+  replay?: { signed_url: string } | null
+  submission_results?: { submission_id: number; agent_stdout_logs: string | null }[]
+}
+
+/** The `signature` of every signed URL (log or replay) of the agent's games, as served now. */
 export async function signaturesOf(emu: Emulator, agentId: number): Promise<string[]> {
   const signatures = new Set<string>()
   for (const game of await gamesOf(emu, agentId)) {
-    if (!game.signed_url) continue
-    const signature = new URL(game.signed_url).searchParams.get('signature')
+    const url = game.signed_url ?? game.replay?.signed_url
+    if (!url) continue
+    const signature = new URL(url).searchParams.get('signature')
     if (signature) signatures.add(signature)
   }
   return [...signatures]

@@ -10,6 +10,7 @@ import type { ClassReport } from './class-report.js'
 export const CSV_COLUMNS = [
   'rank',
   'student',
+  'user_id',
   'student_number',
   'repository',
   'best_agent',
@@ -32,12 +33,13 @@ export function renderClassCsv(report: ClassReport): string {
     const row = student.row
     return [
       row?.rank ?? '',
-      student.username ?? '',
+      student.username ?? student.studentEmail ?? '',
+      student.userId ?? '',
       student.studentNumber ?? '',
       student.projectUrl ?? '',
       row?.agentName ?? '',
       row?.agentId ?? '',
-      row?.score ?? '',
+      student.score ?? '',
       student.passed === null ? '' : String(student.passed),
       student.enrolledAt ?? ''
     ]

@@ -36,6 +36,8 @@ export interface SummaryInput {
   /** Null: the server cannot list the class (legacy API): only the course is shown. */
   report: ClassReport | null
   csvPath: string | null
+  /** ML Arena's own CSV export of the course board, written beside ours (one-challenge courses). */
+  platformCsvPath?: string | null
   created: boolean
 }
 
@@ -93,6 +95,10 @@ function render(input: SummaryInput, detail: Detail): string {
     sections.push(
       `The same report as CSV, for the gradebook: \`${inlineText(input.csvPath, 200)}\`.`
     )
+  if (input.platformCsvPath)
+    sections.push(
+      `ML Arena's own export of the course board, beside it: \`${inlineText(input.platformCsvPath, 200)}\`.`
+    )
   return `${sections.join('\n\n')}\n`
 }
 
@@ -116,11 +122,11 @@ function studentTable(report: ClassReport, detail: Detail): string {
     const row = student.row
     return [
       row ? formatCount(row.rank) : '–',
-      student.username ? inlineText(student.username, NAME) : '–',
+      student.username ? inlineText(student.username, NAME) : unnamed(student),
       student.studentNumber ? inlineText(student.studentNumber, NAME) : '–',
       repositoryCell(student),
       row ? inlineText(row.agentName, AGENT) : '–',
-      row?.score != null ? formatNumber(row.score, report.precision) : '–',
+      student.score !== null ? formatNumber(student.score, report.precision) : '–',
       passedCell(student)
     ]
   })
@@ -132,6 +138,12 @@ function studentTable(report: ClassReport, detail: Detail): string {
     rows,
     ['r', 'l', 'l', 'l', 'l', 'r', 'l']
   )}${more}`
+}
+
+/** A student the dashboard does not name: by the roster's e-mail, else the user id. */
+function unnamed(student: ClassStudent): string {
+  if (student.studentEmail) return inlineText(student.studentEmail, NAME)
+  return student.userId !== null ? `user ${student.userId}` : 'a student'
 }
 
 function repositoryCell(student: ClassStudent): string {
@@ -150,14 +162,14 @@ function repositoryCell(student: ClassStudent): string {
 
 function passedCell(student: ClassStudent): string {
   if (student.passed === true) return '✅ yes'
-  if (student.passed === false) return student.row ? '❌ no' : '❌ no (no score)'
+  if (student.passed === false) return student.score !== null ? '❌ no' : '❌ no (no score)'
   return '–'
 }
 
 function unscoredList(report: ClassReport, detail: Detail): string {
   const shown = report.unscored.slice(0, Math.min(detail.maxRows, 500))
   const lines = shown.map(student => {
-    const who = student.username ? inlineText(student.username, NAME) : 'a student'
+    const who = student.username ? inlineText(student.username, NAME) : unnamed(student)
     const number = student.studentNumber ? ` · ${inlineText(student.studentNumber, NAME)}` : ''
     const repo = student.projectUrl ? ` · ${repositoryCell(student)}` : ' · no repository given'
     return `- ${who}${number}${repo}`
@@ -172,7 +184,7 @@ function unscoredList(report: ClassReport, detail: Detail): string {
  */
 export function scoreChart(report: ClassReport): string {
   const scores = report.students
-    .map(s => s.row?.score)
+    .map(s => s.score)
     .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
   if (scores.length === 0) return ''
   const threshold = report.passThreshold

@@ -183,6 +183,7 @@ export function stateSection(outcome: RunOutcome): string {
     default:
       break
   }
+  const blame = failureOwnerSentence(outcome)
   if (failure) {
     parts.push(`**Failed while ${PHASES[failure.phase]}:** ${inlineText(failure.message, MESSAGE)}`)
   } else if (outcome.kind === 'error' || outcome.kind.endsWith('-failed')) {
@@ -191,7 +192,28 @@ export function stateSection(outcome: RunOutcome): string {
       `**${capitalise(WORDS[outcome.kind])}.**${message ? ` ML Arena says: ${inlineText(message, MESSAGE)}` : ''}`
     )
   }
+  if (blame) parts.push(blame)
   return parts.join('\n\n')
+}
+
+/** Who ML Arena's verdict blames for a failed deploy (4.4 `latest_deploy.failure_owner`). */
+const OWNERS: Record<string, string> = {
+  participant: 'your agent (its code or files): fix it and push again',
+  challenge:
+    "the challenge (its environment, or it changed during the deploy), not your agent: tell the challenge's creator, or deploy again later",
+  platform: "ML Arena's platform (its runners lost the runs), not your agent: deploy again later"
+}
+
+export function failureOwnerSentence(outcome: RunOutcome): string {
+  if (outcome.kind !== 'deploy-failed') return ''
+  const latest = outcome.status?.latestDeploy ?? outcome.quota?.latestDeploy ?? null
+  const owner = latest?.failureOwner ?? null
+  if (owner === null) return ''
+  const who = OWNERS[owner] ?? inlineText(owner, LABEL)
+  const why = latest?.failureMessage
+    ? ` It says: ${inlineText(latest.failureMessage, MESSAGE)}`
+    : ''
+  return `ML Arena's verdict blames ${who}.${why}`
 }
 
 /** `Still deploy_queue at 116/127 after 30 min.` */
@@ -463,19 +485,52 @@ export function gamesSection(outcome: RunOutcome, detail: Detail): string {
       ].join('\n')
     )
   }
-  const rows = shown.map((game, i) => [
-    formatCount(i + 1),
-    game.id !== null ? formatCount(game.id) : '–',
-    game.score !== null ? formatNumber(game.score, precision) : '–',
-    game.steps !== null ? formatCount(game.steps) : '–',
-    game.outcome ? inlineText(game.outcome, LABEL) : '–'
-  ])
+  const withErrors = shown.some(game => gameError(game) !== '')
+  const rows = shown.map((game, i) => {
+    const cells = [
+      formatCount(i + 1),
+      game.id !== null ? formatCount(game.id) : '–',
+      game.score !== null ? formatNumber(game.score, precision) : '–',
+      game.steps !== null ? formatCount(game.steps) : '–',
+      game.outcome ? inlineText(game.outcome, LABEL) : '–'
+    ]
+    if (withErrors) cells.push(gameError(game) || '–')
+    return cells
+  })
   const more = moreLine(outcome.games.length, detail.maxGames, 'game')
+  const headers = ['#', 'Game', 'Score', 'Steps', 'Outcome']
+  const align: ('l' | 'r')[] = ['r', 'r', 'r', 'r', 'l']
+  if (withErrors) {
+    headers.push('Error')
+    align.push('l')
+  }
+  const errors = shown.filter(game => gameError(game) !== '').length
+  const summary =
+    errors > 0
+      ? `Score per game as a table (newest first; ${formatCountOf(errors, 'game')} ended in an error)`
+      : 'Score per game as a table (newest first)'
   parts.push(
-    `<details><summary>Score per game as a table (newest first)</summary>\n\n` +
-      `${table(['#', 'Game', 'Score', 'Steps', 'Outcome'], rows, ['r', 'r', 'r', 'r', 'l'])}${more}\n\n</details>`
+    `<details><summary>${summary}</summary>\n\n` +
+      `${table(headers, rows, align)}${more}\n\n</details>`
   )
   return parts.join('\n\n')
+}
+
+/**
+ * Why a game ended badly, one cause per owner (README "Why a run ended"): the agent's own
+ * error with its message, the challenge's `env_error_type` (its message is the creator's, not
+ * served), the platform's `job_error_type`. '' for a clean game.
+ */
+export function gameError(game: Game): string {
+  const causes: string[] = []
+  if (game.agentErrorType) {
+    const message = game.agentErrorMessage ? `: ${inlineText(game.agentErrorMessage, 120)}` : ''
+    causes.push(`agent ${inlineCode(game.agentErrorType, LABEL)}${message}`)
+  }
+  if (game.envErrorType) causes.push(`challenge ${inlineCode(game.envErrorType, LABEL)}`)
+  if (game.jobErrorType) causes.push(`platform ${inlineCode(game.jobErrorType, LABEL)}`)
+  if (causes.length === 0 && game.failed) causes.push(inlineText(game.jobStatus ?? 'failed', LABEL))
+  return causes.join(' · ')
 }
 
 /** A plain number for Mermaid: no grouping, no untrusted text. */
@@ -571,18 +626,27 @@ export function timingsSection(outcome: RunOutcome): string {
   return table(['Phase', 'Time'], rows, ['l', 'r'])
 }
 
-/** The last lines of each game log, folded; with logChars 0 only the list of saved logs. */
+/**
+ * The last lines of each game log, folded; with logChars 0 only the list of saved logs. Then
+ * the replays saved (the `replays` input), by file.
+ */
 export function logsSection(outcome: RunOutcome, detail: Detail): string {
   const logs = outcome.logs
-  if (logs.length === 0) return ''
+  const replays = outcome.replays ?? []
+  if (logs.length === 0 && replays.length === 0) return ''
   const where = outcome.logsDir
     ? ` Saved on the runner in ${inlineText(outcome.logsDir, PATH)}.`
     : ''
-  const parts = [`${formatCountOf(logs.length, 'game log')} downloaded.${where}`]
+  const parts: string[] = []
+  if (logs.length > 0) {
+    const fromStdout = logs.every(log => log.source === 'stdout')
+    const what = fromStdout ? " saved: your agent's own output in each game" : ' downloaded'
+    parts.push(`${formatCountOf(logs.length, 'game log')}${what}.${where}`)
+  }
   const shown = logs.slice(0, detail.logChars > 0 ? detail.maxLogs : 0)
   for (const log of shown) {
     const game = log.gameId !== null ? `Game ${log.gameId}` : 'Game'
-    const cut = log.truncated ? ', download stopped at the size cap' : ''
+    const cut = log.truncated ? ', cut at the size cap' : ''
     parts.push(
       `<details><summary>${game}: last lines (${formatBytes(log.bytes)}${cut})</summary>\n\n` +
         `${codeBlock(log.tail, detail.logChars)}\n\n</details>`
@@ -596,7 +660,27 @@ export function logsSection(outcome: RunOutcome, detail: Detail): string {
     )
     parts.push(items.join('\n') + moreLine(logs.length - shown.length, rest.length, 'log'))
   }
+  if (replays.length > 0) {
+    const listed = replays.slice(0, LISTED_LOGS)
+    const items = listed.map(
+      replay =>
+        `- Game ${replay.gameId}: ${inlineText(replay.file, PATH)} (${REPLAY_KINDS[replay.format] ?? inlineText(replay.format, LABEL)}, ${formatBytes(replay.bytes)})`
+    )
+    parts.push(
+      `${formatCountOf(replays.length, 'replay')} saved (ML Arena keeps replays 365 days):${logs.length === 0 ? where : ''}\n\n` +
+        items.join('\n') +
+        moreLine(replays.length, listed.length, 'replay')
+    )
+  }
   return parts.join('\n\n')
+}
+
+/** What each replay format is (4.4 README "4.4.0 — replays"). */
+const REPLAY_KINDS: Record<string, string> = {
+  frames_v2: 'msgpack frames',
+  frames_v1: 'legacy frames',
+  video_mp4: 'MP4 video',
+  image_png: 'PNG still'
 }
 
 export function notesSection(notes: string[], detail: Detail): string {

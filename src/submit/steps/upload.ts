@@ -1,8 +1,10 @@
 import path from 'node:path'
+import type { AgentStatus } from '../../arena/model.js'
 import type { PlannedFile } from '../outcome.js'
 import type { ArenaApi } from '../arena-port.js'
 import type { Logger } from '../../logger.js'
 import { ActionError } from '../../errors.js'
+import { ArenaError } from '../../arena/errors.js'
 import { formatBytes } from '../../format.js'
 
 export interface UploadOptions {
@@ -13,9 +15,11 @@ export interface UploadOptions {
   /** Least time between two progress lines of one file (a big upload says how far it is). */
   progressEveryMs?: number
   now?: () => number
+  /** Each file's validation message as its answer gives it (the last one is the folder's). */
+  onValidation?: (message: string | null) => void
 }
 
-/** A 2xx upload whose answer says the server did not accept the file. */
+/** The platform's validation refused the agent's files (the status after the last file). */
 export class UploadRejected extends ActionError {
   override name = 'UploadRejected'
 }
@@ -70,6 +74,9 @@ export async function uploadAll(
           throw error
         })
       uploaded.add(file.name)
+      options.onValidation?.(result.validationMessage)
+      // A file that reads upload_failed is no verdict yet: the folder may be briefly invalid
+      // between two files; the status after the last one decides (checkDeployable).
       const note = result.validationMessage ?? result.message
       options.log.info(`  ✓ ${file.name} (${formatBytes(file.size)})${note ? ` — ${note}` : ''}`)
     }
@@ -77,4 +84,59 @@ export async function uploadAll(
 
   await Promise.all(Array.from({ length: Math.min(parallel, files.length) }, () => worker()))
   return uploaded
+}
+
+/** Failures of a read that may pass (the same kinds the watch polls through). */
+const PASSING_KINDS: ReadonlySet<string> = new Set([
+  'rate-limited',
+  'maintenance',
+  'server',
+  'network',
+  'timeout',
+  'protocol'
+])
+
+export type DeployableVerdict =
+  | { deployable: true; status: AgentStatus | null }
+  | { deployable: false; status: AgentStatus; message: string }
+
+/**
+ * The SDK's decision, once, after every file is up (4.4 `submit()`: "Ask the status route
+ * whether the submission may deploy … asked after every file is on disk, so a legitimately
+ * transient mid-sequence failure (multi-file upload) isn't misreported"): `is_deployable` on the
+ * status read after the last file (and after any stale-file removal). The legacy wire has no
+ * `is_deployable`: there `upload_failed` refuses. A refusal names the status's
+ * `last_status_message` and the last answer's `validation_message`.
+ */
+export async function checkDeployable(
+  arena: Pick<ArenaApi, 'status'>,
+  competitionId: number,
+  agentId: number,
+  options: { validationMessage: string | null; log: Pick<Logger, 'info' | 'warning'> }
+): Promise<DeployableVerdict> {
+  let status: AgentStatus
+  try {
+    status = await arena.status(competitionId, agentId)
+  } catch (error) {
+    // The check is the early, clear refusal; the deploy route refuses a submission that is not
+    // deployable anyway (409), and the watch reads the state after. A status read that fails
+    // after its retries does not end a run that the next reads can finish.
+    if (!(error instanceof ArenaError) || !PASSING_KINDS.has(error.kind)) throw error
+    options.log.warning(
+      `Could not read the agent's status after the upload (${error.message}); deploying, as ML Arena refuses a deploy of files it rejected.`
+    )
+    return { deployable: true, status: null }
+  }
+  const refused =
+    status.deployable === false || (status.deployable === null && status.state === 'upload_failed')
+  if (!refused) return { deployable: true, status }
+  // The SDK names `last_status_message`; the last answer's `validation_message` is added when it
+  // says something else (with files uploaded in parallel, "last" is the last to finish).
+  const words = [status.message, options.validationMessage].filter(
+    (text, i, all): text is string => text !== null && text !== '' && all.indexOf(text) === i
+  )
+  const said = words.join(' — ')
+  const message = `ML Arena's validation refused the agent's files (status ${status.state})${said ? `: ${said}` : ''}; fix the files and push again. Nothing was deployed.`
+  options.log.warning(message)
+  return { deployable: false, status, message }
 }
