@@ -112,6 +112,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           signal,
           tempDir: env.RUNNER_TEMP || os.tmpdir(),
           projectUrl: github.repositoryUrl || null,
+          // One agent per branch; a pull request (or its workflow_run) keeps its own agent.
+          reuseAgentByName: !config.newAgent && pr === null && github.triggeringRun === null,
           previous: previous && {
             rank: previous.rank,
             score: previous.score,
