@@ -19,7 +19,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startEmulator } from '../emulator/index.ts'
 import { renderPage } from './demo/html.ts'
-import { findJob, jobNames, JOBS } from './demo/jobs.ts'
+import { findJob, HOSTILE_NAMES_NOTE, jobNames, JOBS } from './demo/jobs.ts'
 import { ACTIONS, ROOT } from './demo/runner.ts'
 import { DemoSession, paint, say, type DemoOptions } from './demo/session.ts'
 
@@ -186,7 +186,15 @@ export async function main(argv: string[]): Promise<number> {
     const dir = path.resolve(options.html)
     await mkdir(dir, { recursive: true })
     const file = path.join(dir, `${job.name}.html`)
-    await writeFile(file, await renderPage(job, session.sections))
+    const note = job.hostileBoard ? ` ${HOSTILE_NAMES_NOTE.replaceAll('`', '')}` : ''
+    await writeFile(
+      file,
+      await renderPage(
+        job,
+        session.sections,
+        `Rendered offline from the run’s own Markdown, as GitHub renders it.${note}`
+      )
+    )
     say()
     say(`The page: ${file}`)
   }

@@ -51,6 +51,11 @@ describe("the student's course section", () => {
     expectGolden('summary-course-not-passed.md', renderSummary(courseNotPassedOutcome()))
   })
 
+  it('summary-course-not-passed-fails-step.md: with fail-on not-passed, the heading says the step fails', () => {
+    const outcome = { ...courseNotPassedOutcome(), failsStep: 'not-passed' }
+    expectGolden('summary-course-not-passed-fails-step.md', renderSummary(outcome))
+  })
+
   it('comment-course.md', () => {
     expectGolden(
       'comment-course.md',

@@ -33,7 +33,8 @@ export interface GamePlan {
   /** The game's reward (metric boards: its metric value); null for a failed run's game. */
   reward: number | null
   steps: number
-  outcome: string
+  /** null on a solo run: SDK 4.4.0 `submission_status` says `game_outcome` and `final_rank` are "both None on a solo run, which is no game". */
+  outcome: string | null
   finalRank: number | null
   hasLog: boolean
 }
@@ -153,7 +154,7 @@ function planGames(
     const v = unitFromParts(input.seed, input.filesKey, run, g, 'steps')
     let reward: number
     let steps: number
-    let outcomeName: string
+    let outcomeName: string | null
     let finalRank: number | null = null
     if (comp.ranking === 'elo') {
       outcomeName = u > 0.55 ? 'win' : u < 0.4 ? 'loss' : 'draw'
@@ -167,7 +168,8 @@ function planGames(
     } else {
       reward = roundTo(lo + u * (hi - lo), 2)
       steps = 100 + Math.floor(v * 900)
-      outcomeName = reward >= (lo + hi) / 2 ? 'success' : 'failure'
+      // One agent against the environment: no winner, no loser (SDK 4.4.0, see GamePlan).
+      outcomeName = null
     }
     games.push({
       id: baseId + g,

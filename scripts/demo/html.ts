@@ -93,7 +93,7 @@ pre.mermaid { background: #fff; text-align: center; }
 export async function renderPage(
   job: { name: string; about: string },
   sections: readonly PageSection[],
-  note = 'Rendered offline by npm run demo from the run’s own Markdown, as GitHub renders it.'
+  note = 'Rendered offline from the run’s own Markdown, as GitHub renders it.'
 ): Promise<string> {
   const css = await readFile(
     require.resolve('github-markdown-css/github-markdown-light.css'),

@@ -24,6 +24,8 @@ export interface DemoJob {
   about: string
   /** The wires the job can run on (the creator action needs the current one). */
   wires: readonly ('current' | 'legacy')[]
+  /** Its reports show the emulator's leaderboard, seeded with hostile names (say so). */
+  hostileBoard?: boolean
   run(session: DemoSession): Promise<void>
 }
 
@@ -37,6 +39,7 @@ export const HOSTILE_NAMES_NOTE =
 export const JOBS: readonly DemoJob[] = [
   {
     name: 'push',
+    hostileBoard: true,
     about: 'a push to main: create the branch agent, deploy, wait, rank (the default job)',
     wires: ['current', 'legacy'],
     async run(session) {
@@ -50,6 +53,7 @@ export const JOBS: readonly DemoJob[] = [
   },
   {
     name: 'pull-request',
+    hostileBoard: true,
     about: 'a pull request: the sticky comment as GitHub shows it, then a second push updating it',
     wires: ['current', 'legacy'],
     async run(session) {
@@ -84,9 +88,11 @@ export const JOBS: readonly DemoJob[] = [
   },
   {
     name: 'schedule',
+    hostileBoard: true,
     about: 'a nightly schedule: the first night creates the branch agent, the next updates it',
     wires: ['current', 'legacy'],
     async run(session) {
+      say(HOSTILE_NAMES_NOTE)
       const inputs = await submitInputs(session)
       for (const night of ['first night', 'next night']) {
         await session.step(`schedule, ${night}`, {
