@@ -352,6 +352,12 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     })
     expect(run.stdout.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
     expect(run.outputs.outcome).toBe('dry-run')
+    // The branch agent the earlier pushes made is the one a real run would update. The legacy
+    // wire lists no agents: its last deploy failed (the deploy-failure test), so it has no
+    // leaderboard row, cannot be found, and a real run would create one.
+    expect(run.outputs['agent-name']).toBe('octo/agent-repo@main')
+    if (wire === 'current') expect(run.outputs['agent-id']).not.toBe('')
+    else expect(run.outputs['agent-id']).toBe('')
     expect(mutating(emu)).toEqual([])
     expect(emu.requests().some(entry => entry.server === 'api')).toBe(true)
   })

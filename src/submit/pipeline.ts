@@ -277,7 +277,7 @@ export async function runPipeline(
   if (config.dryRun) {
     outcome.kind = 'dry-run'
     outcome.agentId = agentId
-    outcome.agentName = agentId === null ? agentName : null
+    outcome.agentName = agentId === null || deps.reuseAgentByName ? agentName : null
     log.info(
       `Dry run: ${planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`
     )
