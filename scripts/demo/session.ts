@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { styleText } from 'node:util'
 import type { Emulator } from '../../emulator/index.ts'
-import { FakeGitHub } from '../../__tests__/support/fake-github.ts'
+import type { FakeGitHub } from '../../__tests__/support/fake-github.ts'
 import { applyMasks, newLogView, type LineKind, type LogLine, type LogView } from './log-view.ts'
 import { ACTIONS, ROOT, runStep, type StepResult, type StepSpec } from './runner.ts'
 import { summaryToText } from './terminal.ts'
@@ -53,7 +53,11 @@ export class DemoSession {
 
   /** A fake GitHub API on 127.0.0.1, held to GitHub's OpenAPI description; started once. */
   async github(): Promise<FakeGitHub> {
-    this.#github ??= await new FakeGitHub().start()
+    // Loaded only by the jobs that comment: it reads GitHub's whole OpenAPI description.
+    if (this.#github === null) {
+      const { FakeGitHub } = await import('../../__tests__/support/fake-github.ts')
+      this.#github = await new FakeGitHub().start()
+    }
     return this.#github
   }
 
