@@ -63,9 +63,6 @@ describe('npm run demo -- <job>', () => {
       expect(output(run, 'outcome')).toBe('success')
       expect(output(run, 'api-wire')).toBe(wire)
       expect(Number(output(run, 'rank'))).toBeGreaterThan(0)
-      // A solo run has no winner or loser: no game reads as a failure of a successful agent.
-      expect(run.stdout).toMatch(/^ +# │ +Game │ +Score │ Steps │ Outcome$/m)
-      expect(run.stdout).not.toMatch(/│ (failure|success)$/m)
       // The token is masked wherever the demo prints it.
       expect(run.stdout).not.toMatch(/mlk_user_/)
     },

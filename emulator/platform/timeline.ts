@@ -33,8 +33,7 @@ export interface GamePlan {
   /** The game's reward (metric boards: its metric value); null for a failed run's game. */
   reward: number | null
   steps: number
-  /** null on a solo run: SDK 4.4.0 `submission_status` says `game_outcome` and `final_rank` are "both None on a solo run, which is no game". */
-  outcome: string | null
+  outcome: string
   finalRank: number | null
   hasLog: boolean
 }
@@ -154,7 +153,7 @@ function planGames(
     const v = unitFromParts(input.seed, input.filesKey, run, g, 'steps')
     let reward: number
     let steps: number
-    let outcomeName: string | null
+    let outcomeName: string
     let finalRank: number | null = null
     if (comp.ranking === 'elo') {
       outcomeName = u > 0.55 ? 'win' : u < 0.4 ? 'loss' : 'draw'
@@ -168,8 +167,7 @@ function planGames(
     } else {
       reward = roundTo(lo + u * (hi - lo), 2)
       steps = 100 + Math.floor(v * 900)
-      // One agent against the environment: no winner, no loser (SDK 4.4.0, see GamePlan).
-      outcomeName = null
+      outcomeName = reward >= (lo + hi) / 2 ? 'success' : 'failure'
     }
     games.push({
       id: baseId + g,

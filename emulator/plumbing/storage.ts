@@ -18,7 +18,7 @@ export interface LogRef {
   agentName: string
   runIndex: number
   runCount: number
-  outcome: string | null
+  outcome: string
   reward: number | null
   steps: number
   errorType: string | null
@@ -137,7 +137,7 @@ export function renderLog(ref: LogRef, bytes: number): string {
     ...(failed ? (TRACEBACKS[ref.errorType ?? ''] ?? [ref.errorMessage ?? 'error']) : []),
     failed
       ? `game over: outcome=error error_type=${ref.errorType} steps=${ref.steps}`
-      : `game over: ${ref.outcome === null ? '' : `outcome=${ref.outcome} `}reward=${ref.reward} steps=${ref.steps}`,
+      : `game over: outcome=${ref.outcome} reward=${ref.reward} steps=${ref.steps}`,
     `END OF GAME LOG ${ref.gameId}`,
     ''
   ]
