@@ -137,7 +137,24 @@ function handleInterrupts(child: ChildProcess): () => void {
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `npm run demo --fail` (no `--`): npm takes the option as its own config, sets
+ * npm_config_fail, and runs the demo without it. Say so instead of running another demo.
+ */
+export function optionsNpmTook(env: NodeJS.ProcessEnv): string[] {
+  return ['wire', 'speed', 'fail', 'debug', 'html']
+    .filter(name => env[`npm_config_${name}`] !== undefined)
+    .map(name => `--${name}`)
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const took = optionsNpmTook(env)
+  if (took.length > 0) {
+    console.error(
+      `demo: npm took ${took.join(', ')} for itself: put -- before the demo's options, e.g. npm run demo -- ${took[0]}${took[0] === '--fail' || took[0] === '--debug' ? '' : ' …'}\n\n${usage()}`
+    )
+    return 2
+  }
   let options: DemoOptions | 'help'
   try {
     options = parseDemoArgs(argv)

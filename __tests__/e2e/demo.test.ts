@@ -18,11 +18,11 @@ interface DemoRun {
   stderr: string
 }
 
-async function demo(args: string[]): Promise<DemoRun> {
+async function demo(args: string[], env: Record<string, string> = {}): Promise<DemoRun> {
   const child = spawn(
     process.execPath,
     ['--disable-warning=ExperimentalWarning', 'scripts/demo.ts', ...args],
-    { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }
+    { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env } }
   )
   let stdout = ''
   let stderr = ''
@@ -185,5 +185,9 @@ describe('npm run demo -- <job>', () => {
     const option = await demo(['--course'])
     expect(option.code).toBe(2)
     expect(option.stderr).toMatch(/Unknown option '--course'.*the options are --wire/)
+    // npm run demo --fail (no --): npm keeps --fail as npm_config_fail; the demo says so.
+    const eaten = await demo([], { npm_config_fail: 'true' })
+    expect(eaten.code).toBe(2)
+    expect(eaten.stderr).toContain('npm took --fail for itself: put -- before the demo')
   })
 })
