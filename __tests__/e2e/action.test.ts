@@ -122,6 +122,61 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     expect(run.outputs['comment-url']).toBe('')
   })
 
+  it('push again: updates the branch agent (no new agent), removes a file it no longer has', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY, 'extra.py': 'X = 1\n' })
+    const options = { workspace: ws, githubApiUrl: github.url, inputs: inputs({ files: '*.py' }) }
+    const first = await runAction(options)
+    expect(first.outputs.outcome).toBe('success')
+    expect(first.outputs['agent-name']).toBe('octo/agent-repo@main')
+    const agentsBefore = emu.state().agents.length
+    await writeFile(path.join(ws, 'agent.py'), `${AGENT_PY}# v2\n`)
+    const { rm } = await import('node:fs/promises')
+    await rm(path.join(ws, 'extra.py'))
+
+    const second = await runAction(options)
+    expect(second.code).toBe(0)
+    expect(second.outputs.outcome).toBe('success')
+    expect(second.outputs['agent-id']).toBe(first.outputs['agent-id'])
+    expect(second.outputs['agent-name']).toBe('octo/agent-repo@main')
+    expect(second.stdout).toContain(`Updating agent ${first.outputs['agent-id']}`)
+    expect(second.summary).not.toContain('created by this run')
+    expect(emu.state().agents.length).toBe(agentsBefore)
+    const agent = emu.state().agents.find(entry => entry.id === Number(first.outputs['agent-id']))
+    expect(agent?.files.map(file => [file.name, file.sha256])).toEqual([
+      ['agent.py', sha256(`${AGENT_PY}# v2\n`)]
+    ])
+
+    // new-agent: true asks for a new agent on this run.
+    const third = await runAction({
+      ...options,
+      inputs: inputs({ files: '*.py', 'new-agent': 'true', 'agent-name': 'one-off' })
+    })
+    expect(third.outputs.outcome).toBe('success')
+    expect(third.outputs['agent-id']).not.toBe(first.outputs['agent-id'])
+    expect(emu.state().agents.length).toBe(agentsBefore + 1)
+  })
+
+  it('two agents of the branch name: an input error naming both ids, and nothing changed', async () => {
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const named = (extra: Record<string, string>) =>
+      inputs({ files: 'agent.py', 'agent-name': 'twice', ...extra })
+    const a = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: named({}) })
+    const b = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: named({ 'new-agent': 'true' })
+    })
+    expect([a.outputs.outcome, b.outputs.outcome]).toEqual(['success', 'success'])
+    emu.clearRequests()
+    const third = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: named({}) })
+    expect(third.code).not.toBe(0)
+    const ids = [a.outputs['agent-id'], b.outputs['agent-id']].map(Number).sort((x, y) => x - y)
+    expect(third.stdout).toContain(
+      `::error::Input 'agent-name': "twice" names 2 of your agents in competition ${COMPETITIONS.normal} (ids ${ids[0]} and ${ids[1]})`
+    )
+    expect(mutating(emu)).toEqual([])
+  })
+
   it('schedule: redeploys an existing agent by id, as it is, against its rank before the run', async () => {
     const ws = await workspace({ 'agent.py': AGENT_PY })
     const first = await runAction({
@@ -176,6 +231,7 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
       githubApiUrl: github.url,
       inputs: inputs({
         files: 'agent.py',
+        'agent-name': 'never-settles',
         'timeout-minutes': '0.02',
         'poll-interval-seconds': '0.2'
       })
@@ -195,7 +251,11 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     const first = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: tight })
     expect(first.outputs.outcome).toBe('success')
     const agentsBefore = emu.state().agents.length
-    const second = await runAction({ workspace: ws, githubApiUrl: github.url, inputs: tight })
+    const second = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      inputs: { ...tight, 'new-agent': 'true', 'agent-name': 'refused' }
+    })
     expect(second.code).not.toBe(0)
     expect(second.outputs.outcome).toBe('error')
     expect(second.stdout).toMatch(
@@ -292,6 +352,12 @@ describe.each(['current', 'legacy'] as const)('the action on the %s wire', wire 
     })
     expect(run.stdout.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
     expect(run.outputs.outcome).toBe('dry-run')
+    // The branch agent the earlier pushes made is the one a real run would update. The legacy
+    // wire lists no agents: its last deploy failed (the deploy-failure test), so it has no
+    // leaderboard row, cannot be found, and a real run would create one.
+    expect(run.outputs['agent-name']).toBe('octo/agent-repo@main')
+    if (wire === 'current') expect(run.outputs['agent-id']).not.toBe('')
+    else expect(run.outputs['agent-id']).toBe('')
     expect(mutating(emu)).toEqual([])
     expect(emu.requests().some(entry => entry.server === 'api')).toBe(true)
   })

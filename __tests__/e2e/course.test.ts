@@ -196,6 +196,8 @@ describe.each(['current', 'legacy'] as const)('a student repository on the %s wi
       })
       expect(run.outputs).toMatchObject({ outcome: 'success', passed: 'false' })
       expect(run.code).toBe(1)
+      // The heading follows the step, which fails: no ✅ over a failed step.
+      expect(run.summary).toMatch(/^## ❌ ML Arena .*· the step fails \(fail-on: not-passed\)$/m)
       expect(run.stdout).toMatch(
         /::error::Not passed yet in course CS-101 Reinforcement Learning: score 95.25, pass threshold 150/
       )

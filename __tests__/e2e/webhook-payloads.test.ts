@@ -66,14 +66,16 @@ function annotations(result: ActionRun, kind: 'error' | 'warning' | 'notice'): s
 }
 
 describe("GitHub's webhook payloads", () => {
-  it('push: names the agent after the pushed commit, reports, calls no GitHub API', async () => {
+  it('push: names the agent after the repository and the pushed ref, reports, calls no GitHub API', async () => {
     const payload = webhookExample('push')
     const before = github.requests.length
     const result = await run('push', payload)
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.outputs.outcome).toBe('success')
-    expect(result.outputs['agent-name']).toBe(`Hello-World-${String(payload.after).slice(0, 7)}`)
+    const pushed = payload as { ref: string; repository: { full_name: string } }
+    const refName = pushed.ref.replace(/^refs\/(heads|tags)\//, '')
+    expect(result.outputs['agent-name']).toBe(`${pushed.repository.full_name}@${refName}`)
     expect(result.outputs['comment-url']).toBe('')
     expect(github.requests.length).toBe(before)
   })

@@ -62,6 +62,7 @@ describe('readConfig: a minimal run', () => {
       runtime: null,
       agentName: null,
       agentId: null,
+      newAgent: false,
       wait: true,
       timeoutMinutes: 30,
       pollIntervalSeconds: 10,
@@ -141,6 +142,7 @@ describe('readConfig: a minimal run', () => {
       runtime: { kind: 'match', language: 'python', framework: 'torch', frameworkVersion: '2.3' },
       agentName: 'my agent',
       agentId: 345,
+      newAgent: false,
       wait: false,
       timeoutMinutes: 2.5,
       pollIntervalSeconds: 0.05,
@@ -261,6 +263,17 @@ describe('competition-id and agent-id', () => {
     const c = config({ 'agent-id': '99', files: '' })
     expect(c.agentId).toBe(99)
     expect(c.files).toEqual([])
+  })
+
+  it('reads new-agent, which agent-id excludes', () => {
+    expect(config().newAgent).toBe(false)
+    expect(config({ 'new-agent': 'true' }).newAgent).toBe(true)
+    expectInputError(() => config({ 'new-agent': 'yes please' }), 'new-agent', '')
+    expectInputError(
+      () => config({ 'new-agent': 'true', 'agent-id': '99' }),
+      'new-agent',
+      'agent-id names an agent to update'
+    )
   })
 })
 
@@ -530,18 +543,20 @@ describe('defaultAgentName', () => {
     )
   })
 
-  it('uses the short SHA otherwise', () => {
-    expect(defaultAgentName(base)).toBe('my-agent-0123456')
-  })
-
-  it('falls back to the ref name, then to the repository name alone', () => {
-    expect(defaultAgentName({ ...base, sha: '', refName: 'feature/new thing' })).toBe(
-      'my-agent-feature-new-thing'
+  it('names the repository and the branch otherwise: one agent per branch', () => {
+    expect(defaultAgentName(base)).toBe('octo/my-agent@main')
+    expect(defaultAgentName({ ...base, eventName: 'schedule', refName: 'feature/new' })).toBe(
+      'octo/my-agent@feature/new'
     )
-    expect(defaultAgentName({ ...base, sha: '', refName: null })).toBe('my-agent')
   })
 
-  it('keeps only [A-Za-z0-9._-] and at most 100 characters', () => {
+  it('falls back to the short SHA, then to the repository alone', () => {
+    expect(defaultAgentName({ ...base, refName: null })).toBe('octo/my-agent@0123456')
+    expect(defaultAgentName({ ...base, sha: '', refName: '' })).toBe('octo/my-agent')
+    expect(defaultAgentName({ ...base, repository: '', refName: null, sha: '' })).toBe('agent')
+  })
+
+  it('keeps pull request names to [A-Za-z0-9._-], and every name to 100 characters', () => {
     const name = defaultAgentName({
       ...base,
       repository: `o/${'très long nom '.repeat(20)}`,
@@ -549,6 +564,13 @@ describe('defaultAgentName', () => {
     })
     expect(name).toMatch(/^[A-Za-z0-9._-]+-pr12345$/)
     expect(name.length).toBeLessThanOrEqual(100)
-    expect(defaultAgentName({ ...base, repository: '' })).toBe('agent-0123456')
+  })
+
+  it('ends a long branch name in a hash of the whole, so two long branches do not collide', () => {
+    const long = (branch: string): string =>
+      defaultAgentName({ ...base, refName: `${'x'.repeat(120)}/${branch}` })
+    expect([...long('a')].length).toBe(100)
+    expect(long('a')).toMatch(/^octo\/my-agent@x+~[0-9a-f]{8}$/)
+    expect(long('a')).not.toBe(long('b'))
   })
 })

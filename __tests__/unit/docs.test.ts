@@ -48,8 +48,6 @@ const USER_PAGES = [
  * this list must shrink to nothing (the test below fails for a listed file that exists).
  */
 const PAGES_OF_OTHER_BRANCHES = [
-  // The demo's HTML page of a push run, as a screenshot (npm run demo -- push --html DIR).
-  'docs/images/run-summary.png',
   'docs/follow-up.md',
   'docs/course-as-code.md',
   // Generated from report/action.yml once that action is merged (npm run docs:reference).

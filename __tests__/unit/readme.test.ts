@@ -3,15 +3,11 @@
  * docs/reference/ are action.yml's (names in order, defaults, descriptions, nothing missing), the
  * YAML snippets of README.md and docs/ use only inputs and outputs that exist, and every example
  * workflow the README links exists (and each one is linked).
- * Also the pure parts of `npm run demo` (the README's first command): how it turns the action's
- * workflow commands and the job summary into terminal text.
  */
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { newLogView, parseDemoArgs, summaryToText, viewLine } from '../../scripts/demo.ts'
-import { parseOutputFile } from '../../scripts/runner-files.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
@@ -203,114 +199,3 @@ function collectWithKeys(value: unknown, prefix: string): string[] {
       : []
   return [...own, ...Object.values(record).flatMap(item => collectWithKeys(item, prefix))]
 }
-
-describe('npm run demo: the action log in a terminal', () => {
-  it('turns a group into a title and indents its lines until endgroup', () => {
-    const view = newLogView()
-    const shown = ['::group::Waiting', 'active', '::endgroup::', 'Rank 3 of 9.'].map(line =>
-      viewLine(line, view)
-    )
-    expect(shown).toEqual([
-      { kind: 'group', text: '▸ Waiting' },
-      { kind: 'plain', text: '  active' },
-      null,
-      { kind: 'plain', text: 'Rank 3 of 9.' }
-    ])
-  })
-
-  it('hides add-mask and debug lines, and masks the masked value from then on', () => {
-    const view = newLogView()
-    expect(viewLine('::add-mask::s3cr%25et', view)).toBeNull()
-    expect(viewLine('::debug::token s3cr%et', view)).toBeNull()
-    expect(viewLine('sent s3cr%et twice: s3cr%et', view)?.text).toBe('sent *** twice: ***')
-    const debugging = newLogView(true)
-    expect(viewLine('::debug::GET /api/challenges/1 → 200', debugging)).toEqual({
-      kind: 'debug',
-      text: 'debug: GET /api/challenges/1 → 200'
-    })
-  })
-
-  it('prefixes annotations, with their title, and keeps a multi-line message aligned', () => {
-    const view = newLogView()
-    expect(viewLine('::warning::Deploy queued', view)).toEqual({
-      kind: 'warning',
-      text: 'warning: Deploy queued'
-    })
-    expect(viewLine('::error title=ML Arena::first%0Asecond', view)).toEqual({
-      kind: 'error',
-      text: 'error (ML Arena): first\n                  second'
-    })
-    expect(viewLine('::notice::skipped', view)?.text).toBe('notice: skipped')
-  })
-})
-
-describe('npm run demo: the job summary in a terminal', () => {
-  const golden = readFileSync(path.join(ROOT, '__tests__/golden/summary-success.md'), 'utf8')
-  const text = summaryToText(golden)
-  const lines = text.split('\n')
-
-  it('keeps the facts and drops the markup', () => {
-    expect(lines[0]).toBe('✅ ML Arena · Lunar Lander 2026: agent active, rank 12 of 3,456')
-    expect(lines[1]).toMatch(/^═+$/)
-    expect(text).not.toMatch(/<\/?(details|summary|pre)>|&lt;|&#39;|\*\*|\\_|\u200d/)
-    expect(text).toContain('▸ Score per game as a table (newest first)')
-    expect(text).toContain('ppo-v7 (https://ml-arena.com/viewcompetition/42) · id 1234')
-  })
-
-  it('shows untrusted text as the text it is: entities decoded, escapes resolved', () => {
-    expect(text).toContain('<b>bold</b> @octocat')
-    expect(text).toContain('dqn|baseline')
-    expect(text).toContain('<!-- sneaky --> @octocat #12')
-  })
-
-  it('aligns table columns, right-aligning the numeric ones', () => {
-    const board = lines.filter(line => /^\s+(\*\*)?\d+ │ /.test(line) && line.includes('user'))
-    expect(board.length).toBeGreaterThan(3)
-    const bars = new Set(board.map(line => line.indexOf('│')))
-    expect(bars.size).toBe(1)
-    const scores = board.map(line => line.trimEnd().length)
-    expect(new Set(scores).size).toBe(1)
-  })
-
-  it('draws the Mermaid bar chart as one text bar per game', () => {
-    const chart = lines.filter(line => /^\s+\d+ [ █│]+ -?[\d.]+$/.test(line))
-    expect(chart).toHaveLength(12)
-    const longest = chart.find(line => line.endsWith(' 290.5')) ?? ''
-    const shortest = chart.find(line => line.endsWith(' 242')) ?? ''
-    expect(longest.split('█').length).toBeGreaterThan(shortest.split('█').length)
-  })
-})
-
-describe('npm run demo: options and outputs', () => {
-  it('defaults to the current wire at realtime speed, and refuses unknown values', () => {
-    expect(parseDemoArgs([])).toEqual({
-      wire: 'current',
-      speed: 'realtime',
-      fail: false,
-      debug: false,
-      challenge: false
-    })
-    expect(parseDemoArgs(['--challenge', '--speed', 'fast'])).toMatchObject({ challenge: true })
-    expect(() => parseDemoArgs(['--challenge', '--wire', 'legacy'])).toThrow(
-      '--challenge needs the current wire'
-    )
-    expect(parseDemoArgs(['--wire', 'legacy', '--speed', 'fast', '--fail'])).toMatchObject({
-      wire: 'legacy',
-      speed: 'fast',
-      fail: true
-    })
-    expect(parseDemoArgs(['--help'])).toBe('help')
-    expect(() => parseDemoArgs(['--wire', 'v3'])).toThrow('--wire must be current or legacy')
-    expect(() => parseDemoArgs(['--speed', 'manual'])).toThrow('--speed must be fast or realtime')
-    expect(() => parseDemoArgs(['--colour'])).toThrow()
-  })
-
-  it('reads the GITHUB_OUTPUT file, heredoc and name=value forms', () => {
-    const outputs = parseOutputFile('rank<<EOF_1\n12\nEOF_1\nnote<<X\na\nb\nX\nscore=3.5\n')
-    expect(Object.entries(outputs)).toEqual([
-      ['rank', '12'],
-      ['note', 'a\nb'],
-      ['score', '3.5']
-    ])
-  })
-})

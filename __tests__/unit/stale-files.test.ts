@@ -195,6 +195,7 @@ function memoryArena(options: {
     games: unused,
     leaderboard: unused,
     deleteAgent: unused,
+    mine: unused,
     downloadLog: unused
   }
   return { arena, calls, stored }

@@ -122,6 +122,7 @@ describe('the pipeline uploads every file, then asks once', () => {
       enroll: unused,
       listCourses: unused,
       downloadReplay: unused,
+      mine: unused,
       listFiles: async () =>
         [...uploaded].map(name => ({ name, size: 2, isBinary: false, language: null })),
       uploadFile: async (_cid, _aid, file): Promise<UploadResult> => {

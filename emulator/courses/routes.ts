@@ -58,12 +58,6 @@ function listQuery(ctx: RouteContext): { showAll: boolean; challengeId: number |
   }
 }
 
-function courseIdParam(ctx: RouteContext): number {
-  const raw = ctx.params.courseId ?? ''
-  if (!/^\d{1,9}$/.test(raw)) throw new ApiError(404, `Course ${raw} not found`)
-  return Number(raw)
-}
-
 function enrolCode(ctx: Pick<RouteContext, 'params'>): string {
   return ctx.params.code ?? ''
 }

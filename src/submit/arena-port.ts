@@ -11,6 +11,7 @@ import type {
   GameList,
   Leaderboard,
   LeaderboardQuery,
+  MyAgent,
   RuntimeOption,
   UploadResult,
   Wire
@@ -41,6 +42,8 @@ export interface ArenaApi {
   games(agentId: number): Promise<GameList>
   leaderboard(competitionId: number, query?: LeaderboardQuery): Promise<Leaderboard>
   deleteAgent(competitionId: number, agentId: number): Promise<void>
+  /** The caller's agents on every competition; null where the wire cannot list them (legacy). */
+  mine(): Promise<MyAgent[] | null>
   downloadLog(
     url: string,
     destination: string,

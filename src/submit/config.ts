@@ -6,10 +6,11 @@
  * readConfig is pure except for one synchronous stat: `working-directory` must exist and be a
  * directory, and checking it here keeps every input error in one place.
  */
+import { createHash } from 'node:crypto'
 import { statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { hasControlCharacters, quoteValue } from '../format.js'
+import { hasControlCharacters, quoteValue, replaceControlCharacters } from '../format.js'
 import {
   parseBaseUrl,
   parseBoolean,
@@ -56,6 +57,8 @@ export interface Config {
   /** null: derive with defaultAgentName(). */
   agentName: string | null
   agentId: number | null
+  /** new-agent: a new agent on every run instead of updating the one of that name. */
+  newAgent: boolean
   wait: boolean
   timeoutMinutes: number
   pollIntervalSeconds: number
@@ -100,6 +103,7 @@ export const INPUT_DEFAULTS = {
   summary: 'true',
   comment: 'auto',
   'dry-run': 'false',
+  'new-agent': 'false',
   'max-score': '100'
 } as const
 
@@ -143,6 +147,13 @@ export function readConfig(getInput: (name: string) => string, env: NodeJS.Proce
   ])
   const runtime = parseRuntimeSpec(read('runtime'))
   const agentName = parseAgentName(read('agent-name'))
+  const newAgent = parseBoolean('new-agent', orDefault('new-agent'))
+  if (newAgent && agentId !== null) {
+    throw new InputError(
+      'new-agent',
+      'is true, but agent-id names an agent to update; give one of them, not both.'
+    )
+  }
   const wait = parseBoolean('wait', orDefault('wait'))
   const timeoutMinutes = parseTimeoutMinutes(orDefault('timeout-minutes'))
   const pollIntervalSeconds = parsePollInterval(orDefault('poll-interval-seconds'), timeoutMinutes)
@@ -177,6 +188,7 @@ export function readConfig(getInput: (name: string) => string, env: NodeJS.Proce
     runtime,
     agentName,
     agentId,
+    newAgent,
     wait,
     timeoutMinutes,
     pollIntervalSeconds,
@@ -231,12 +243,13 @@ export function parseRuntimeSpec(raw: string): RuntimeSpec | null {
 }
 
 const MAX_NAME = INPUT_LIMITS.maxAgentNameLength
-const MAX_SUFFIX = 40
 
 /**
- * The name of a new agent when `agent-name` is empty: `<repo name>-pr<N>` on pull requests (one
- * agent per PR), `<repo name>-<short sha>` otherwise (the ref name when there is no SHA). Only
- * `[A-Za-z0-9._-]`, at most 100 characters.
+ * The agent's name when `agent-name` is empty. Pull requests: `<repo name>-pr<N>` (one agent per
+ * PR; only `[A-Za-z0-9._-]`). Every other run: `<owner>/<repo>@<branch>` (one agent per branch,
+ * which later runs on that branch update), the short SHA when there is no ref name. At most 100
+ * characters (the limit the emulator enforces; no SDK names one): a longer name keeps its start
+ * and ends in a short hash of the whole, so two long branch names do not collide.
  */
 export function defaultAgentName(ctx: {
   repository: string
@@ -245,18 +258,20 @@ export function defaultAgentName(ctx: {
   sha: string
   refName: string | null
 }): string {
-  const repoName = sanitizeNamePart(ctx.repository.split('/').pop() ?? '') || 'agent'
-  let suffix: string
   if (ctx.prNumber !== null && Number.isSafeInteger(ctx.prNumber) && ctx.prNumber > 0) {
-    suffix = `pr${ctx.prNumber}`
-  } else {
-    const shortSha = ctx.sha.trim().slice(0, 7).toLowerCase()
-    suffix = /^[0-9a-f]{7}$/.test(shortSha)
-      ? shortSha
-      : sanitizeNamePart(ctx.refName ?? '').slice(0, MAX_SUFFIX)
+    const repoName = sanitizeNamePart(ctx.repository.split('/').pop() ?? '') || 'agent'
+    const suffix = `pr${ctx.prNumber}`
+    return `${repoName.slice(0, MAX_NAME - suffix.length - 1)}-${suffix}`
   }
-  if (suffix === '') return repoName.slice(0, MAX_NAME)
-  return `${repoName.slice(0, MAX_NAME - suffix.length - 1)}-${suffix}`
+  const repository = ctx.repository.trim() || 'agent'
+  const shortSha = ctx.sha.trim().slice(0, 7).toLowerCase()
+  const ref =
+    replaceControlCharacters(ctx.refName ?? '').trim() ||
+    (/^[0-9a-f]{7}$/.test(shortSha) ? shortSha : '')
+  const name = ref === '' ? repository : `${repository}@${ref}`
+  if ([...name].length <= MAX_NAME) return name
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8)
+  return `${[...name].slice(0, MAX_NAME - hash.length - 1).join('')}~${hash}`
 }
 
 function sanitizeNamePart(text: string): string {

@@ -21,7 +21,7 @@ import { renderComment } from './report/comment.js'
 import { findMarker, nextMarkerState, renderMarker, type MarkerState } from './report/marker.js'
 import { renderSummary } from './report/summary.js'
 import { classroomResult, encodeClassroomResult } from './report/classroom.js'
-import { rankDropped } from './steps/rank.js'
+import { failingRule } from './step-result.js'
 import { oneLine } from '../format.js'
 import { raceCancellation, watchCancellation } from '../cancellation.js'
 import { actionsLog } from '../github/actions-log.js'
@@ -112,6 +112,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           signal,
           tempDir: env.RUNNER_TEMP || os.tmpdir(),
           projectUrl: github.repositoryUrl || null,
+          // One agent per branch; a pull request (or its workflow_run) keeps its own agent.
+          reuseAgentByName: !config.newAgent && pr === null && github.triggeringRun === null,
           previous: previous && {
             rank: previous.rank,
             score: previous.score,
@@ -133,6 +135,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     cancellation.dispose()
   }
 
+  outcome.failsStep = failingRule(outcome, config)
   await report(outcome, config, commentPlan, wantComment, log)
   decide(outcome, config)
   if (signal.aborted) process.exit(1)
@@ -170,6 +173,8 @@ async function report(
     status: outcome.status?.state ?? '',
     score: rank?.row?.score?.toString() ?? '',
     rank: rank?.row?.rank.toString() ?? '',
+    // Which agent score and rank are of: this run's, or on a course board the student's best.
+    'scored-agent-id': rank?.row?.agentId?.toString() ?? '',
     'previous-rank': rank?.previousRank?.toString() ?? '',
     'leaderboard-size': rank ? String(rank.total) : '',
     'leaderboard-url': outcome.competitionUrl ?? '',
@@ -205,8 +210,8 @@ async function report(
 
 /** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
 function decide(outcome: RunOutcome, config: Config | null): void {
-  const failOn = config?.failOn ?? new Set(['deploy-failed', 'upload-failed', 'timeout'])
   const failure = outcome.failure ? oneLine(outcome.failure.message, 2000) : null
+  const rule = failingRule(outcome, config)
   switch (outcome.kind) {
     case 'error':
       core.setFailed(failure ?? 'mlarena-action failed.')
@@ -218,16 +223,16 @@ function decide(outcome: RunOutcome, config: Config | null): void {
     case 'upload-failed':
     case 'timeout': {
       const message = outcomeMessage(outcome)
-      if (failOn.has(outcome.kind)) core.setFailed(message)
+      if (rule !== null) core.setFailed(message)
       else core.warning(message)
       return
     }
     default:
-      if (outcome.rank && failOn.has('rank-drop') && rankDropped(outcome.rank)) {
+      if (rule === 'rank-drop' && outcome.rank) {
         core.setFailed(
           `The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`
         )
-      } else if (outcome.course?.passed === false && failOn.has('not-passed')) {
+      } else if (rule === 'not-passed' && outcome.course) {
         const course = outcome.course
         const score = course.row?.score
         core.setFailed(

@@ -181,4 +181,10 @@ export interface RunOutcome {
   commentKey: string
   /** Set when the run is about a course (course-join-code). */
   course?: CourseOutcome | null
+  /**
+   * The step's result, so the report's heading follows it: the fail-on outcome that fails the
+   * step ('not-passed', 'rank-drop', 'deploy-failed'…), or null when fail-on lets the step pass.
+   * Unset (a report rendered on its own): the heading follows the outcome alone.
+   */
+  failsStep?: string | null
 }

@@ -23,6 +23,7 @@ import { checkDeployable, uploadAll } from './steps/upload.js'
 import { watchStatus, type WatchResult } from './steps/watch.js'
 import { describeStatus } from './steps/status-text.js'
 import { courseStanding, joinCourse, studentRow, type JoinedCourse } from './steps/course.js'
+import { branchAgent } from './steps/agent.js'
 import { oneLine } from '../format.js'
 
 export interface PipelineDeps {
@@ -38,6 +39,11 @@ export interface PipelineDeps {
   graceMs?: number
   /** The repository's address on GitHub: the project a course enrolment records. */
   projectUrl?: string | null
+  /**
+   * Without agent-id, update the token's own agent of this run's name (one agent per branch)
+   * instead of creating one: push and schedule runs, unless new-agent asks for a new one.
+   */
+  reuseAgentByName?: boolean
 }
 
 /** The fields of RunOutcome a run starts with, before any step. */
@@ -255,12 +261,25 @@ export async function runPipeline(
       agentId = remembered
       log.info(`Updating agent ${remembered}, which the previous run of this pull request created.`)
     }
+  } else if (deps.reuseAgentByName) {
+    agentId = await tracker.run('agent', () =>
+      branchAgent(arena, cid, agentName, {
+        wire: outcome.wire,
+        notes: outcome.notes,
+        log,
+        clock: deps.clock,
+        signal,
+        timeoutMs: config.timeoutMinutes * 60_000,
+        intervalMs: config.pollIntervalSeconds * 1000,
+        waitForDeploy: !config.dryRun
+      })
+    )
   }
 
   if (config.dryRun) {
     outcome.kind = 'dry-run'
     outcome.agentId = agentId
-    outcome.agentName = agentId === null ? agentName : null
+    outcome.agentName = agentId === null || deps.reuseAgentByName ? agentName : null
     log.info(
       `Dry run: ${planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`
     )
@@ -270,13 +289,15 @@ export async function runPipeline(
   // A redeploy of an existing agent compares against that agent's own row before this run, when
   // no sticky comment remembers an earlier rank (schedules and pushes have none).
   let previous = deps.previous
-  let existingName: string | null = null
-  if (config.agentId !== null && previous?.rank == null) {
-    const before = await readBoardAround(arena, cid, config.agentId, outcome.wire)
-      .then(board => board.rows.find(row => row.agentId === config.agentId) ?? null)
+  // The agent found by name has that name.
+  let existingName: string | null = deps.reuseAgentByName && agentId !== null ? agentName : null
+  const redeployed = config.agentId ?? (deps.reuseAgentByName ? agentId : null)
+  if (redeployed !== null && previous?.rank == null) {
+    const before = await readBoardAround(arena, cid, redeployed, outcome.wire)
+      .then(board => board.rows.find(row => row.agentId === redeployed) ?? null)
       .catch(() => null)
     if (before) {
-      previous = { rank: before.rank, score: before.score, agentId: config.agentId }
+      previous = { rank: before.rank, score: before.score, agentId: redeployed }
       existingName = before.agentName
     }
   }

@@ -69,7 +69,12 @@ export function markdownProblems(markdown: string, options: CheckOptions): strin
   const long = /(.)\1{500,}/u.exec(markdown.replace(/<pre>[\s\S]*?<\/pre>/g, ''))
   if (long) problems.push(`a run of ${long[0].length} characters (an unclipped name?)`)
 
-  const closers = markdown.split('-->').length - 1
+  // A Mermaid value axis (`  y-axis "Score" 0 --> 290.5`, numbers of ours) is the one `-->`
+  // that is not a comment's end; only that exact line inside a mermaid block is left out.
+  const uncharted = markdown.replace(/^```mermaid\n[\s\S]*?^```$/gm, block =>
+    block.replace(/^ {2}y-axis "[^"\n]*" -?[\d.]+ --> -?[\d.]+$/gm, '')
+  )
+  const closers = uncharted.split('-->').length - 1
   const openers = markdown.split('<!--').length - 1
   if (options.comment) {
     const firstLine = markdown.split('\n', 1)[0] ?? ''

@@ -85,7 +85,7 @@ export function buildClassReport(input: {
   const matched = new Set(students.map(s => s.row?.username).filter(name => name !== undefined))
   // Board rows name users; only a dashboard that names students too can tell a stray (a user
   // the board ranks who is not on the roster) from a student it cannot place.
-  const joinable = students.some(s => s.username !== null)
+  const joinable = students.length === 0 || students.some(s => s.username !== null)
   const strays = joinable ? [...byUser.keys()].filter(name => !matched.has(name)).length : 0
 
   const scored = students

@@ -4,6 +4,7 @@
  * and who has no scored agent yet. Pure; every text from ML Arena or a student goes through
  * markdown.ts, and the chart carries numbers only.
  */
+import { valueAxis } from '../../report/chart.js'
 import { fitToBudget, utf8Bytes } from '../../report/budget.js'
 import { formatCount, formatNumber } from '../../report/format.js'
 import { inlineText, link, table } from '../../report/markdown.js'
@@ -191,9 +192,14 @@ export function scoreChart(report: ClassReport): string {
   const lines = ['```mermaid', 'xychart-beta']
   if (scores.length <= MAX_BARS) {
     const bar = threshold === null ? '' : `, against the pass threshold ${chartNumber(threshold)}`
-    lines.push(`  title "Best score per student, by rank${bar}"`)
+    const axis = valueAxis(
+      'Score',
+      threshold === null ? scores : [...scores, threshold],
+      chartNumber
+    )
+    lines.push(`  title "Best score per student, by rank${bar}${axis.titleNote}"`)
     lines.push(`  x-axis [${scores.map((_, i) => `"${i + 1}"`).join(', ')}]`)
-    lines.push('  y-axis "Score"')
+    lines.push(axis.line)
     lines.push(`  bar [${scores.map(chartNumber).join(', ')}]`)
     if (threshold !== null)
       lines.push(`  line [${scores.map(() => chartNumber(threshold)).join(', ')}]`)
@@ -207,7 +213,13 @@ export function scoreChart(report: ClassReport): string {
     lines.push(
       `  x-axis [${bins.map(b => `"${chartNumber(b.from)}–${chartNumber(b.to)}"`).join(', ')}]`
     )
-    lines.push('  y-axis "Students"')
+    lines.push(
+      valueAxis(
+        'Students',
+        bins.map(b => b.count),
+        String
+      ).line
+    )
     lines.push(`  bar [${bins.map(b => b.count).join(', ')}]`)
   }
   lines.push('```')

@@ -72,11 +72,16 @@ function message(outcome: RunOutcome, status: ClassroomResult['status']): string
   const rank = row
     ? `, rank ${row.rank}${course?.classSize != null ? ` of ${course.classSize} in the class` : ''}`
     : ''
+  // The class board ranks each student by their best agent, which may not be this run's.
+  const whose =
+    row && row.agentId !== null && outcome.agentId !== null && row.agentId !== outcome.agentId
+      ? ` with your best agent (id ${row.agentId}), not this run's (id ${outcome.agentId})`
+      : ''
   const bar =
     course?.passThreshold != null
       ? `; pass threshold ${course.passThreshold} (${course.order === 'asc' ? 'lower' : 'higher'} is better)`
       : ''
   if (outcome.kind !== 'success') return `The agent was not evaluated: ${outcome.kind}.`
   const head = status === 'pass' ? (course ? 'Passed' : 'Agent active') : 'Not passed yet'
-  return `${head}: ${score}${rank}${bar}.`
+  return `${head}: ${score}${rank}${whose}${bar}.`
 }

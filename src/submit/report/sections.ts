@@ -3,6 +3,7 @@
  * and a level of detail and returns Markdown, or '' when it has nothing to say. Every piece of
  * text from ML Arena goes through markdown.ts; numbers through format.ts.
  */
+import { valueAxis } from '../../report/chart.js'
 import type { Game, LeaderboardRow, RunResult } from '../../arena/model.js'
 import { formatBytes } from '../../format.js'
 import type { OutcomeKind, Phase, RankReport, RunOutcome } from '../outcome.js'
@@ -109,7 +110,7 @@ const PHASES: Record<Phase, string> = {
   course: 'joining the course',
   competition: 'reading the competition',
   runtime: 'choosing the runtime',
-  agent: 'creating the agent',
+  agent: 'finding or creating the agent',
   upload: 'uploading the files',
   deploy: 'deploying',
   watch: 'waiting for the evaluation',
@@ -148,7 +149,33 @@ export function heading(outcome: RunOutcome): string {
   const passed = outcome.course?.passed
   const verdict =
     passed === true ? ' in the class, passed' : passed === false ? ' in the class, not passed' : ''
-  return `${ICONS[outcome.kind]} ML Arena${where}: ${WORDS[outcome.kind]}${rank}${rank ? verdict : passed === false ? ', not passed' : ''}`
+  const text = `ML Arena${where}: ${WORDS[outcome.kind]}${rank}${rank ? verdict : passed === false ? ', not passed' : ''}`
+  return `${stepIcon(outcome)} ${text}${stepWords(outcome)}`
+}
+
+/** Outcomes that are not failures in themselves, and those fail-on may let pass. */
+const FINE: ReadonlySet<OutcomeKind> = new Set(['success', 'submitted', 'dry-run'])
+const FAIL_ON_KINDS: ReadonlySet<OutcomeKind> = new Set([
+  'deploy-failed',
+  'upload-failed',
+  'timeout'
+])
+
+/** The heading's icon follows the step: ❌ when fail-on fails a good outcome, ⚠️ when it lets a bad one pass. */
+function stepIcon(outcome: RunOutcome): string {
+  if (outcome.failsStep === undefined) return ICONS[outcome.kind]
+  if (FINE.has(outcome.kind) && outcome.failsStep !== null) return '❌'
+  if (FAIL_ON_KINDS.has(outcome.kind) && outcome.failsStep === null) return '⚠️'
+  return ICONS[outcome.kind]
+}
+
+function stepWords(outcome: RunOutcome): string {
+  if (outcome.failsStep === undefined) return ''
+  if (FINE.has(outcome.kind) && outcome.failsStep !== null)
+    return ` · the step fails (fail-on: ${outcome.failsStep})`
+  if (FAIL_ON_KINDS.has(outcome.kind) && outcome.failsStep === null)
+    return ' · the step passes (not in fail-on)'
+  return ''
 }
 
 /** What happened, in a sentence or two: the failure, the timeout, why nothing was submitted. */
@@ -473,13 +500,18 @@ export function gamesSection(outcome: RunOutcome, detail: Detail): string {
     const chronological = [...scored].reverse()
     const labels = chronological.map((_, i) => `"${i + 1}"`).join(', ')
     const values = chronological.map(g => chartNumber(g.score, precision)).join(', ')
+    const axis = valueAxis(
+      'Score',
+      chronological.map(g => g.score),
+      n => chartNumber(n, precision)
+    )
     parts.push(
       [
         '```mermaid',
         'xychart-beta',
-        `  title "Score per game, oldest first (latest ${scored.length})"`,
+        `  title "Score per game, oldest first (latest ${scored.length})${axis.titleNote}"`,
         `  x-axis ${labels.length > 0 ? `[${labels}]` : '[]'}`,
-        '  y-axis "Score"',
+        axis.line,
         `  bar [${values}]`,
         '```'
       ].join('\n')
@@ -618,9 +650,12 @@ export function checksSection(outcome: RunOutcome): string {
 /** Time per phase, in the order the phases ran. */
 export function timingsSection(outcome: RunOutcome): string {
   if (outcome.timings.length === 0) return ''
-  const rows = outcome.timings
+  // A phase run twice (the agent is looked up, then created) is one row, its times added.
+  const byPhase = new Map<Phase, number>()
+  for (const t of outcome.timings) byPhase.set(t.phase, (byPhase.get(t.phase) ?? 0) + t.ms)
+  const rows = [...byPhase]
     .slice(0, 50)
-    .map(t => [PHASE_TITLES[t.phase] ?? 'Other', formatDuration(t.ms)])
+    .map(([phase, ms]) => [PHASE_TITLES[phase] ?? 'Other', formatDuration(ms)])
   const total = outcome.timings.reduce((sum, t) => sum + t.ms, 0)
   rows.push(['**Total**', `**${formatDuration(total)}**`])
   return table(['Phase', 'Time'], rows, ['l', 'r'])
