@@ -45,12 +45,12 @@ describe('examples/workflows/course.yml', () => {
   })
 
   it('gives inputs the teacher action accepts', () => {
-    const inputs = {
+    const inputs: Record<string, string> = {
       ...(step('apply').with as Record<string, string>),
       'api-key': 'mlk_teacher_tess_SECRET'
     }
     const env = { GITHUB_WORKSPACE: ROOT, GITHUB_EVENT_NAME: 'push' }
-    const get = (name: string): string => inputs[name.replace('examples/', '')] ?? ''
+    const get = (name: string): string => inputs[name] ?? ''
     expect(readCourseMode(get, env)).toBe('apply')
     const config = readAuthoringConfig(
       'apply',
