@@ -5,7 +5,7 @@
  * apply (drafts first, published last), re-apply (0 changes), an edit found by course_id,
  * prune, and export (which plans to no change).
  *
- * NEEDS THE MERGED EMULATOR: the authoring routes (`/api/teacher/modules…`, `/teacher/lessons…`,
+ * The first describe NEEDS THE MERGED EMULATOR: the authoring routes (`/api/teacher/modules…`, `/teacher/lessons…`,
  * `/teacher/course/{id}/…`, `/teacher/challenges-for-course`, the landing) come with the
  * emulator half of issue 21; before that merge this file fails on their 404s. dist/ must be
  * fresh: `npm run bundle`.
@@ -18,6 +18,8 @@ import { COURSE_TOKENS, startEmulator, type Emulator } from '../../emulator/inde
 import type { ActionRun } from '../support/action-runner.ts'
 import { runCourseAction } from '../support/course-runner.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
+import { FakeAuthoring } from '../support/fake-authoring.ts'
+import { serveFakeAuthoring, type FakeAuthoringServer } from '../support/fake-authoring-server.ts'
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/course')
 const PR = 21
@@ -227,5 +229,72 @@ describe('course as code, end to end (needs the merged emulator)', () => {
       /::error::Input 'api-key': is a user token; authoring a course needs the teacher's token/
     )
     expect(emu.requests().filter(r => r.server === 'api')).toEqual([])
+  })
+})
+
+/**
+ * The same bundle on a pull request against the in-memory authoring fake served over HTTP
+ * (__tests__/support/fake-authoring-server.ts): runs before the emulator's authoring routes are
+ * merged, and holds the GitHub side (annotations, the one sticky comment, outputs).
+ */
+describe('course as code on a pull request, against the authoring fake', () => {
+  let fake: FakeAuthoring
+  let served: FakeAuthoringServer
+  let github: FakeGitHub
+  let workspace: string
+
+  beforeAll(async () => {
+    fake = new FakeAuthoring()
+    served = await serveFakeAuthoring(fake)
+    github = await new FakeGitHub().start()
+    workspace = await mkdtemp(path.join(os.tmpdir(), 'mlarena-course-code-fake-'))
+    await cp(EXAMPLE, path.join(workspace, 'course'), { recursive: true })
+  })
+  afterAll(async () => {
+    await served.close()
+    await github.close()
+    await rm(workspace, { recursive: true, force: true })
+  })
+
+  const plan = (): Promise<ActionRun> =>
+    runCourseAction({
+      eventName: 'pull_request',
+      event: pullRequestEvent(),
+      githubApiUrl: github.url,
+      workspace,
+      inputs: {
+        'api-key': 'mlk_teacher_tess_s3cretteacher',
+        'base-url': served.baseUrl,
+        'api-wire': 'current',
+        directory: 'course',
+        'github-token': 'ghs_faketoken'
+      }
+    })
+
+  it('plans (no write), comments once, and annotates a bad line', async () => {
+    const first = await plan()
+    expect(first.stderr).toBe('')
+    expect(first.code).toBe(0)
+    expect(fake.writes).toEqual([])
+    expect(first.outputs).toMatchObject({ changes: '14', 'course-id': '' })
+    const yaml = path.join(workspace, 'course/course.yaml')
+    await writeFile(
+      yaml,
+      (await readFile(yaml, 'utf8')).replace('challenge_id: 1', 'challenge_id: 99')
+    )
+    const bad = await plan()
+    expect(bad.code).toBe(1)
+    expect(annotations(bad)).toEqual([
+      expect.objectContaining({
+        file: 'course/course.yaml',
+        line: 35,
+        message: expect.stringContaining('challenge 99 is not one you may attach')
+      })
+    ])
+    const comments = github.comments.filter(c => c.issue === PR)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body).toMatch(/^<!-- mlarena-action:course:v1 key=/)
+    expect(comments[0]?.body).toContain('challenge 99 is not one you may attach')
+    expect(fake.writes).toEqual([])
   })
 })
