@@ -148,9 +148,13 @@ describe('course as code against the fake', () => {
         /^module “Landing” \(\d+\) is linked to the course but not in course.yaml: kept/
       )
     ])
+    // Both removals are carried out, then their answers are lost: state shows them done.
+    arena.failAfter('deleteLesson')
+    arena.failAfter('unlinkModule')
     const pruned = await runCourseAsCode(arena, request('apply', true), log)
     expect(pruned.failure).toBeNull()
     expect(arena.writes.map(w => w.split(' ')[0])).toEqual(['deleteLesson', 'unlinkModule'])
+    expect(pruned.apply?.adopted).toHaveLength(2)
     expect(arena.studentView(arena.courses[0]!.id)).toEqual([
       { module: 'foundations', lessons: ['what-is-rl'] }
     ])

@@ -6,6 +6,7 @@
  * the next run's plan starts from what ML Arena then holds.
  */
 import type { LessonHead, ModuleDetail, TaughtCourse } from '../../arena/course-authoring-model.js'
+import { ArenaError } from '../../arena/errors.js'
 import type { Logger } from '../../logger.js'
 import { previewFindings } from './directives.js'
 import type { Finding } from './findings.js'
@@ -13,7 +14,7 @@ import { refKey, type Op, type Plan, type Ref } from './plan.js'
 import type { AuthoringPort } from './port.js'
 import type { RemoteCourse } from './remote.js'
 import { slugFromTitle, type CourseManifest, type LessonSpec } from './spec.js'
-import { createOnce } from './recover.js'
+import { createOnce, removeOnce } from './recover.js'
 
 export interface ApplyResult {
   course: TaughtCourse
@@ -139,9 +140,17 @@ export async function applyPlan(
         case 'lesson.publish':
           await port.updateLesson(id(op.lesson), { isPublished: op.isPublished })
           break
-        case 'lesson.delete':
-          await port.deleteLesson(op.lessonId)
+        case 'lesson.delete': {
+          const lessonId = op.lessonId
+          const done = await removeOnce(
+            `the deletion of lesson ${lessonId}`,
+            () => port.deleteLesson(lessonId),
+            () => stillExists(() => port.lesson(lessonId)),
+            log
+          )
+          if (done.adopted) result.adopted.push(op.text)
           break
+        }
         case 'lessons.reorder':
           await port.reorderLessons(id(op.module), op.order.map(id))
           break
@@ -165,9 +174,18 @@ export async function applyPlan(
         case 'challenge.update':
           await port.updateChallengeLink(op.moduleId, op.challengeId, op.fields)
           break
-        case 'challenge.detach':
-          await port.detachChallenge(op.moduleId, op.challengeId)
+        case 'challenge.detach': {
+          const { moduleId, challengeId } = op
+          const done = await removeOnce(
+            `the detachment of challenge ${challengeId}`,
+            () => port.detachChallenge(moduleId, challengeId),
+            async () =>
+              (await port.module(moduleId)).challenges.some(c => c.challengeId === challengeId),
+            log
+          )
+          if (done.adopted) result.adopted.push(op.text)
           break
+        }
         case 'challenges.reorder':
           await port.reorderChallenges(id(op.module), op.order)
           break
@@ -185,9 +203,17 @@ export async function applyPlan(
           if (done.adopted) result.adopted.push(op.text)
           break
         }
-        case 'module.unlink':
-          await port.unlinkModule(courseId(), op.moduleId)
+        case 'module.unlink': {
+          const moduleId = op.moduleId
+          const done = await removeOnce(
+            `the unlink of module ${moduleId}`,
+            () => port.unlinkModule(courseId(), moduleId),
+            async () => (await port.courseModules(courseId())).some(m => m.moduleId === moduleId),
+            log
+          )
+          if (done.adopted) result.adopted.push(op.text)
           break
+        }
         case 'modules.reorder':
           await port.reorderModules(courseId(), op.order.map(id))
           break
@@ -200,4 +226,15 @@ export async function applyPlan(
     }
   }
   return result
+}
+
+/** A read that answers 404 says the thing is gone. */
+async function stillExists(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read()
+    return true
+  } catch (error) {
+    if (error instanceof ArenaError && error.status === 404) return false
+    throw error
+  }
 }

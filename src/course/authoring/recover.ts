@@ -45,3 +45,26 @@ export async function createOnce<T>(
     log.info(`ML Arena shows ${what} was not made: sending it again.`)
   }
 }
+
+/**
+ * A removal (delete, detach, unlink) that failed without a clear answer, or answered 404 (a
+ * retry after the first attempt did it): state is read, and when the thing is gone the removal
+ * is done. Otherwise the first error stands.
+ */
+export async function removeOnce(
+  what: string,
+  send: () => Promise<void>,
+  stillThere: () => Promise<boolean>,
+  log: Pick<Logger, 'info' | 'warning'>
+): Promise<{ adopted: boolean }> {
+  try {
+    await send()
+    return { adopted: false }
+  } catch (error) {
+    if (!(error instanceof ArenaError) || !(error.outcomeUnknown || error.status === 404))
+      throw error
+    if (await stillThere()) throw error
+    log.info(`ML Arena shows ${what} is done despite the failed answer (${error.message}).`)
+    return { adopted: true }
+  }
+}
