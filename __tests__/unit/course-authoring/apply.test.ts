@@ -225,6 +225,23 @@ describe('course as code against the fake', () => {
     ])
   })
 
+  it('refuses what ML Arena cannot change: a lesson kind, a course slug, on their lines', async () => {
+    await runCourseAsCode(arena, request('apply'), log)
+    const yaml = path.join(ws.directory, 'course.yaml')
+    await edit(yaml, t =>
+      t
+        .replace('kind: exercise', 'kind: lesson')
+        .replace('slug: rl-101-landing', 'slug: rl-101-renamed')
+    )
+    arena.writes = []
+    const outcome = await runCourseAsCode(arena, request('apply'), log)
+    expect(arena.writes).toEqual([])
+    expect(outcome.findings.map(f => [f.line, f.message.slice(0, 60)])).toEqual([
+      [6, "the course's slug is rl-101-landing on ML Arena and cannot b"],
+      [27, 'lesson “Rewards and returns” is an exercise on ML Arena; a l']
+    ])
+  })
+
   it('checks mlarena: directives through the preview route, on the lesson file line', async () => {
     await runCourseAsCode(arena, request('apply'), log)
     await edit(
