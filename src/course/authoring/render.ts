@@ -133,7 +133,8 @@ function facts(outcome: AuthoringOutcome, ctx: RenderContext): string {
   if (outcome.findings.length > 0)
     rows.push(['Findings', `${errors} error(s), ${warnings} warning(s)`])
   if (course?.joinCode) rows.push(['Join code', inlineCode(course.joinCode, 60)])
-  if (ctx.url) rows.push(['Enrolment link', link(ctx.url, ctx.url, 200)])
+  if (ctx.url)
+    rows.push(['Enrolment link', link(ctx.url.replace(/^https?:\/\//, ''), ctx.url, 200)])
   return table(['', ''], rows)
 }
 
