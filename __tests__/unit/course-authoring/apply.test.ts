@@ -312,6 +312,18 @@ describe('course as code against the fake', () => {
     ])
   })
 
+  it('puts a module_id ML Arena does not have on its line', async () => {
+    await edit(path.join(ws.directory, 'course.yaml'), t => `${t}\n  - module_id: 9999\n`)
+    const outcome = await runCourseAsCode(arena, request('plan'), log)
+    expect(outcome.findings).toMatchObject([
+      {
+        severity: 'error',
+        line: 44,
+        message: expect.stringMatching(/^module 9999 is neither linked/)
+      }
+    ])
+  })
+
   it('exports a course that then plans to no change', async () => {
     await runCourseAsCode(arena, request('apply'), log)
     const out = await mkdtemp(path.join(os.tmpdir(), 'mlarena-course-export-'))

@@ -12,6 +12,7 @@ import type {
   ModuleDetail,
   TaughtCourse
 } from '../../arena/course-authoring-model.js'
+import { ArenaError } from '../../arena/errors.js'
 import type { Finding } from './findings.js'
 import type { AuthoringPort } from './port.js'
 import type { CourseManifest } from './spec.js'
@@ -112,7 +113,13 @@ export async function readRemoteState(
       spec.moduleId ?? mine.find(m => m.slug === spec.matchSlug && !seen.has(m.moduleId))?.moduleId
     if (candidate === undefined || candidate === null || seen.has(candidate)) continue
     seen.add(candidate)
-    modules.push(await readModule(port, candidate, owned.has(candidate), false))
+    try {
+      modules.push(await readModule(port, candidate, owned.has(candidate), false))
+    } catch (error) {
+      // A module_id ML Arena does not show: the plan says so on its line.
+      if (!(error instanceof ArenaError && (error.status === 404 || error.status === 403)))
+        throw error
+    }
   }
   const remote = course && meta ? { course, meta, modules: modules.filter(m => m.linked) } : null
   return { remote, modules, attachable, findings: [] }
