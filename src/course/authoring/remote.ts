@@ -121,7 +121,19 @@ export async function readRemoteState(
         throw error
     }
   }
-  const remote = course && meta ? { course, meta, modules: modules.filter(m => m.linked) } : null
+  const remote =
+    course && meta
+      ? {
+          // A course row may leave out what the landing gives (the join code is the managers').
+          course: {
+            ...course,
+            slug: course.slug ?? meta.slug,
+            joinCode: course.joinCode ?? meta.joinCode
+          },
+          meta,
+          modules: modules.filter(m => m.linked)
+        }
+      : null
   return { remote, modules, attachable, findings: [] }
 }
 
