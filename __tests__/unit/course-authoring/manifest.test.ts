@@ -3,7 +3,7 @@
  * dates, slugs, lesson files, and no manifest at all when there is an error.
  */
 import { describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { readManifest } from '../../../src/course/authoring/validate.js'
@@ -190,6 +190,20 @@ describe('readManifest', () => {
     const none = await courseFolder({ 'README.md': 'x' })
     const empty = await readManifest(none.directory, none.workspace)
     expect(empty.findings[0]?.message).toMatch(/No course manifest in course: add a course.yaml/)
+  })
+
+  it('refuses a lesson file that links out of the folder', async () => {
+    const { workspace, directory } = await courseFolder({
+      'course.yaml':
+        'course:\n  name: A\nmodules:\n  - title: M\n    lessons:\n      - title: L\n        file: secret.md\n'
+    })
+    await writeFile(path.join(workspace, 'outside.md'), 'secret\n')
+    await symlink(path.join(workspace, 'outside.md'), path.join(directory, 'secret.md'))
+    const { manifest, findings } = await readManifest(directory, workspace)
+    expect(manifest).toBeNull()
+    expect(findings).toMatchObject([
+      { line: 7, message: expect.stringMatching(/is a link to a file outside the course folder/) }
+    ])
   })
 
   it('refuses an end date before the start and duplicate slugs', async () => {

@@ -6,7 +6,7 @@
  * lesson file present inside the folder, the cover file. Each problem is a finding on its line.
  * The manifest comes back only when there is no error.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { LessonKind, Visibility } from '../../arena/course-authoring-model.js'
 import { isRecord, type Json } from '../../arena/guards.js'
@@ -475,6 +475,16 @@ class Checker {
       this.error(
         at,
         `${key} ${JSON.stringify(value)} does not exist (looked for ${this.#rel(full)}); add the file or fix the path.`
+      )
+      return null
+    }
+    // A symbolic link may point out of the folder: what is read must be inside it, for real.
+    const [realFile, realDir] = await Promise.all([realpath(full), realpath(this.#directory)])
+    const real = path.relative(realDir, realFile)
+    if (real.startsWith('..') || path.isAbsolute(real)) {
+      this.error(
+        at,
+        `${key} ${JSON.stringify(value)} is a link to a file outside the course folder; put the file itself in the folder.`
       )
       return null
     }
