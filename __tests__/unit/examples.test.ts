@@ -506,6 +506,7 @@ describe('the workflow files', () => {
       'examples/workflows/challenge.yml',
       'examples/workflows/class-report.yml',
       'examples/workflows/classroom.yml',
+      'examples/workflows/course.yml',
       'examples/workflows/fork-pr-build.yml',
       'examples/workflows/fork-pr-submit.yml',
       'examples/workflows/matrix.yml',
@@ -531,13 +532,15 @@ describe('the workflow files', () => {
     it('are all accepted by the action', () => {
       const steps = workflowFiles.flatMap(file => actionSteps(file, workflow(file)))
       // Every workflow runs the action but CI, CodeQL, the release, the fork pair's build half,
-      // the teacher's class report and challenge.yml (other actions, tested by their own suites).
+      // the teacher's class report and course.yml, and challenge.yml (other actions, tested by
+      // their own suites).
       const notRunningIt = [
         '.github/workflows/ci.yml',
         '.github/workflows/codeql.yml',
         '.github/workflows/release.yml',
         'examples/workflows/challenge.yml',
         'examples/workflows/class-report.yml',
+        'examples/workflows/course.yml',
         'examples/workflows/fork-pr-build.yml'
       ]
       expect([...new Set(steps.map(step => step.file))].sort()).toEqual(
