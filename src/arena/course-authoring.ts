@@ -128,11 +128,15 @@ export class CourseAuthoringClient {
     this.#arena = arena
   }
 
+  /** `teacher_courses()`: the client's own read (courses.ts), on the current wire. */
   async taughtCourses(): Promise<TaughtCourse[]> {
-    const a = await this.#send(authoringEndpoints.taught(), {})
-    return arrayOrUnder(a.data, 'courses', a.ctx, '(course list)').map(row =>
-      parseTaught(row, a.ctx)
-    )
+    await this.#check(authoringEndpoints.taught())
+    return (await this.#arena.taughtCourses()).map(c => ({
+      id: c.id,
+      name: c.name,
+      slug: c.slug,
+      joinCode: c.joinCode
+    }))
   }
 
   /** `create_course`: sent once (a second course is not harmless). */
@@ -386,6 +390,17 @@ export class CourseAuthoringClient {
 
   /** One request on the current wire; the legacy wire has none of these routes. */
   async #send(endpoint: Endpoint, spec: RequestSpec): Promise<Answer> {
+    await this.#check(endpoint)
+    const answer = await this.#arena.call(
+      (w: Wire) => (w === 'current' ? endpoint : null),
+      () => spec
+    )
+    if (answer === null) throw new Error('the current wire has every authoring route')
+    return answer
+  }
+
+  /** The token's scope and the wire, checked before anything is sent. */
+  async #check(endpoint: Endpoint): Promise<void> {
     const route = `${endpoint.method} /api${endpoint.path}`
     if (endpoint.scope) requireScope(this.#arena.token, endpoint.scope, route)
     const wire = await this.#arena.wire()
@@ -395,12 +410,6 @@ export class CourseAuthoringClient {
         { kind: 'protocol', route }
       )
     }
-    const answer = await this.#arena.call(
-      (w: Wire) => (w === 'current' ? endpoint : null),
-      () => spec
-    )
-    if (answer === null) throw new Error('the current wire has every authoring route')
-    return answer
   }
 }
 
