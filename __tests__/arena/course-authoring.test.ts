@@ -163,7 +163,8 @@ describe('CourseAuthoringClient', () => {
         return {
           json: [
             { module_id: 7, title: 'A', slug: 'a' },
-            { id: 8, title: 'B', is_owned: false }
+            { id: 8, title: 'B', is_owned: false },
+            { module: { id: 9, title: 'C', slug: 'c' }, position: 2, is_owned: true }
           ]
         }
       if (url === '/api/teacher/modules/7')
@@ -217,7 +218,8 @@ describe('CourseAuthoringClient', () => {
     })
     expect(await client.courseModules(3)).toEqual([
       { moduleId: 7, title: 'A', slug: 'a', owned: null },
-      { moduleId: 8, title: 'B', slug: null, owned: false }
+      { moduleId: 8, title: 'B', slug: null, owned: false },
+      { moduleId: 9, title: 'C', slug: 'c', owned: true }
     ])
     const module = await client.module(7)
     expect(module).toMatchObject({

@@ -198,8 +198,11 @@ export class CourseAuthoringClient {
   async courseModules(courseId: number): Promise<LinkedModule[]> {
     const a = await this.#send(authoringEndpoints.courseModules(courseId), {})
     return arrayOrUnder(a.data, 'modules', a.ctx, '(course modules)').map(item => {
-      const o = asRecord(item, a.ctx, 'modules[]')
-      const id = optInt(pick(o, 'module_id', 'id'))
+      const row = asRecord(item, a.ctx, 'modules[]')
+      // The row may carry the module's fields itself or under `module` (no SDK says which).
+      const o = isRecord(row.module) ? { ...row.module, ...row } : row
+      const id =
+        optInt(pick(o, 'module_id', 'id')) ?? (isRecord(row.module) ? optInt(row.module.id) : null)
       if (id === null) return reqIntFail(o, a.ctx)
       const owned = optBool(pick(o, 'is_owned', 'owned'))
       const borrowed = optBool(pick(o, 'is_borrowed', 'borrowed'))
