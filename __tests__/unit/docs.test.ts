@@ -49,7 +49,6 @@ const USER_PAGES = [
  */
 const PAGES_OF_OTHER_BRANCHES = [
   'docs/follow-up.md',
-  'docs/course-as-code.md',
   // Generated from report/action.yml once that action is merged (npm run docs:reference).
   'docs/reference/report.md'
 ]

@@ -507,6 +507,7 @@ describe('the workflow files', () => {
       'examples/workflows/mlarena-challenge.yml',
       'examples/workflows/mlarena-class-report.yml',
       'examples/workflows/mlarena-classroom.yml',
+      'examples/workflows/mlarena-course.yml',
       'examples/workflows/mlarena-fork-pr-build.yml',
       'examples/workflows/mlarena-fork-pr-submit.yml',
       'examples/workflows/mlarena-matrix.yml',
@@ -532,13 +533,15 @@ describe('the workflow files', () => {
     it('are all accepted by the action', () => {
       const steps = workflowFiles.flatMap(file => actionSteps(file, workflow(file)))
       // Every workflow runs the action but CI, CodeQL, the release, the fork pair's build half,
-      // the teacher's class report and mlarena-challenge.yml (other actions, tested by their own suites).
+      // the teacher's class report, mlarena-course.yml and mlarena-challenge.yml (other actions,
+      // tested by their own suites).
       const notRunningIt = [
         '.github/workflows/ci.yml',
         '.github/workflows/codeql.yml',
         '.github/workflows/release.yml',
         'examples/workflows/mlarena-challenge.yml',
         'examples/workflows/mlarena-class-report.yml',
+        'examples/workflows/mlarena-course.yml',
         'examples/workflows/mlarena-fork-pr-build.yml'
       ]
       expect([...new Set(steps.map(step => step.file))].sort()).toEqual(

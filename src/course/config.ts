@@ -4,6 +4,7 @@
  * workspace or the runner's temp folder. The URL, choice and boolean rules are the participant
  * action's, so both actions accept the same values.
  */
+import { statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../errors.js'
 import { hasControlCharacters, quoteValue } from '../format.js'
@@ -100,8 +101,120 @@ export function readCourseConfig(
   }
 }
 
-/** The class report needs the teacher's token; a user or creator token is an input error. */
-function parseTeacherToken(raw: string): string {
+export type CourseMode = 'report' | 'plan' | 'apply' | 'export'
+
+const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'pull_request_target'])
+
+/**
+ * The mode: `mode` when given; else the class report when `directory` is empty, a plan on pull
+ * requests, and apply on any other event (the challenge action's rule).
+ */
+export function readCourseMode(
+  getInput: (name: string) => string,
+  env: NodeJS.ProcessEnv
+): CourseMode {
+  const raw = getInput('mode').trim()
+  if (raw !== '') return parseChoice('mode', raw, ['plan', 'apply', 'export', 'report'])
+  if (getInput('directory').trim() === '') return 'report'
+  return PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') ? 'plan' : 'apply'
+}
+
+/** The inputs of course as code (modes plan, apply and export). */
+export interface AuthoringConfig {
+  mode: 'plan' | 'apply' | 'export'
+  /** '' only in plan mode, where a fork or Dependabot pull request gets no secret (skipped). */
+  apiKey: string
+  baseUrl: string
+  apiWire: 'auto' | 'current' | 'legacy'
+  /** Absolute: the folder of course.yaml (export: where it is written). */
+  directory: string
+  workspace: string
+  prune: boolean
+  /** export: the course, by id or by name. */
+  courseId: number | null
+  name: string | null
+  githubToken: string
+  comment: 'auto' | 'on' | 'off'
+  summary: boolean
+}
+
+export function readAuthoringConfig(
+  mode: AuthoringConfig['mode'],
+  getInput: (name: string) => string,
+  env: NodeJS.ProcessEnv
+): AuthoringConfig {
+  const read = (name: string): string => getInput(name).trim()
+  const workspace = env.GITHUB_WORKSPACE?.trim() || process.cwd()
+  const rawKey = read('api-key')
+  const apiKey = rawKey === '' && mode === 'plan' ? '' : parseTeacherToken(rawKey, 'course')
+  const baseUrl = parseBaseUrl(read('base-url') || COURSE_INPUT_DEFAULTS['base-url'])
+  const apiWire = parseChoice('api-wire', read('api-wire') || 'auto', ['auto', 'current', 'legacy'])
+  const rawDirectory = read('directory')
+  if (rawDirectory === '') {
+    throw new InputError(
+      'directory',
+      `is empty, and mode ${mode} needs the folder ${mode === 'export' ? 'to write course.yaml into' : 'that holds course.yaml'}, relative to the workspace, e.g. course.`
+    )
+  }
+  const directory = path.resolve(workspace, rawDirectory)
+  if (mode !== 'export' && !isDirectory(directory)) {
+    throw new InputError(
+      'directory',
+      `${quoteValue(rawDirectory)} (${quoteValue(directory, 200)}) is not a folder; give the folder that holds course.yaml, relative to the workspace, e.g. course.`
+    )
+  }
+  const prune = parseBoolean('prune', read('prune') || 'false')
+  const courseId = optionalId('course-id', read('course-id'))
+  const name = text('name', read('name'), MAX_NAME)
+  if (mode === 'export' && courseId === null && name === null) {
+    throw new InputError(
+      'course-id',
+      'is empty, and so is name: mode export needs the course to export, by id or by name.'
+    )
+  }
+  if (mode !== 'export' && (courseId !== null || name !== null)) {
+    throw new InputError(
+      courseId !== null ? 'course-id' : 'name',
+      `is not read in mode ${mode}: the course is the one course.yaml describes (course: name, or course_id once the first apply gives it).`
+    )
+  }
+  if (prune && mode === 'export')
+    throw new InputError(
+      'prune',
+      'is for mode apply (and plan, to preview it); export removes nothing.'
+    )
+  if (parseBoolean('create', read('create') || 'false')) {
+    throw new InputError(
+      'create',
+      `is for the class report; in mode ${mode} the course is created from course.yaml by apply.`
+    )
+  }
+  return {
+    mode,
+    apiKey,
+    baseUrl,
+    apiWire,
+    directory,
+    workspace,
+    prune,
+    courseId,
+    name,
+    githubToken: read('github-token'),
+    comment: parseChoice('comment', read('comment') || 'auto', ['auto', 'on', 'off']),
+    summary: parseBoolean('summary', read('summary') || 'true')
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** The teacher's token; a user or creator token is an input error. */
+function parseTeacherToken(raw: string, purpose: 'report' | 'course' = 'report'): string {
   if (raw === '') {
     throw new InputError(
       'api-key',
@@ -118,7 +231,9 @@ function parseTeacherToken(raw: string): string {
   if (scope !== 'teacher') {
     throw new InputError(
       'api-key',
-      `is a ${scope} token; the class report reads the roster, which needs the teacher's token (mlk_teacher_…; mint one on your ML Arena profile). Students submit with their user token in the participant action.`
+      purpose === 'report'
+        ? `is a ${scope} token; the class report reads the roster, which needs the teacher's token (mlk_teacher_…; mint one on your ML Arena profile). Students submit with their user token in the participant action.`
+        : `is a ${scope} token; authoring a course needs the teacher's token (mlk_teacher_…; mint one on your ML Arena profile) from a secret.`
     )
   }
   return raw

@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import type { Logger } from '../logger.js'
 import { actionsLog } from '../github/actions-log.js'
+import type { Annotate } from '../github/annotations.js'
 
 export interface RunnerSide {
   getInput(name: string): string
@@ -16,6 +17,8 @@ export interface RunnerSide {
   /** Appends to the job summary; false when the runner gives no summary file. */
   writeSummary(markdown: string): Promise<boolean>
   setFailed(message: string): void
+  /** An error, warning or notice annotation on a file's line. */
+  annotate: Annotate
   env: NodeJS.ProcessEnv
 }
 
@@ -31,5 +34,10 @@ export const actionsRunner: RunnerSide = {
     return true
   },
   setFailed: message => core.setFailed(message),
+  annotate: (severity, message, properties) => {
+    if (severity === 'error') core.error(message, properties)
+    else if (severity === 'warning') core.warning(message, properties)
+    else core.notice(message, properties)
+  },
   env: process.env
 }
