@@ -34747,7 +34747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4204);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4263);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34756,7 +34756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4204:
+/***/ 4263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41449,23 +41449,33 @@ product = 'mlarena-action') {
     });
 }
 
-;// CONCATENATED MODULE: ./src/challenge/annotate.ts
+;// CONCATENATED MODULE: ./src/github/annotations.ts
 /**
- * Findings as annotations: each one with a file goes on its line (`challenge.toml:3`), so the
- * pull request shows it where it is. `emit` is @actions/core's error/warning/notice in a run.
+ * Findings as annotations: each one with a file goes on its line (`course.yaml:12`), so the pull
+ * request shows it where it is. `emit` is @actions/core's error/warning/notice in a run; every
+ * action that annotates files (challenge, course) goes through here.
  */
 
 /** At most this many annotations (GitHub shows 10 per step and kind; the report has them all). */
 const MAX_ANNOTATIONS = 50;
-function annotateFindings(findings, emit) {
-    for (const finding of findings.slice(0, MAX_ANNOTATIONS)) {
-        const properties = { title: `ML Arena challenge (${finding.source})` };
-        if (finding.file !== null)
-            properties.file = finding.file;
-        if (finding.file !== null && finding.line !== null)
-            properties.startLine = finding.line;
-        emit(finding.severity, oneLine(finding.message, 1000), properties);
+function emitAnnotations(annotations, emit) {
+    for (const annotation of annotations.slice(0, MAX_ANNOTATIONS)) {
+        const properties = { title: annotation.title };
+        if (annotation.file !== null)
+            properties.file = annotation.file;
+        if (annotation.file !== null && annotation.line !== null)
+            properties.startLine = annotation.line;
+        emit(annotation.severity, oneLine(annotation.message, 1000), properties);
     }
+}
+
+;// CONCATENATED MODULE: ./src/challenge/annotate.ts
+/**
+ * The challenge's findings as annotations, on the shared annotation code (src/github/annotations.ts).
+ */
+
+function annotateFindings(findings, emit) {
+    emitAnnotations(findings.map(finding => ({ ...finding, title: `ML Arena challenge (${finding.source})` })), emit);
 }
 
 ;// CONCATENATED MODULE: ./src/github/load-toolkit.ts
