@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const SRC = path.resolve('src')
-const ACTIONS = ['submit', 'challenge', 'course']
+const ACTIONS = ['submit', 'challenge', 'course', 'follow-up']
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {

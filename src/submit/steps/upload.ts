@@ -1,6 +1,6 @@
 import path from 'node:path'
-import type { PlannedFile } from '../outcome.js'
-import type { ArenaApi } from '../arena-port.js'
+import type { PlannedFile } from '../../evaluation/outcome.js'
+import type { ArenaApi } from '../../evaluation/arena-port.js'
 import type { Logger } from '../../logger.js'
 import { ActionError } from '../../errors.js'
 import { formatBytes } from '../../format.js'
