@@ -1,7 +1,8 @@
 /**
  * The house plan, checked: the import graph of src/ has no cycles, and dependencies point down.
- * Three actions (src/submit, src/challenge, src/course) sit on shared layers (src/arena,
- * src/github, src/report and the top-level modules); an action never imports another action,
+ * Four actions (src/submit, src/challenge, src/course, src/follow-up) sit on shared layers
+ * (src/arena, src/evaluation, src/github, src/report and the top-level modules); an action
+ * never imports another action,
  * the ML Arena client knows nothing of GitHub or of any action, and the report primitives know
  * no action's types.
  */

@@ -8,7 +8,7 @@
  * Everything that can be checked is checked before the first request that changes ML Arena;
  * the outcome (which main renders whatever happens) is filled as the steps go.
  */
-import type { AgentStatus, Competition, DeployQuota } from '../arena/model.js'
+import type { Competition, DeployQuota } from '../arena/model.js'
 import type { ArenaApi } from '../evaluation/arena-port.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../clock.js'
@@ -23,7 +23,7 @@ import { readBoardAround } from '../evaluation/steps/board.js'
 import { describeRuntimeChoice, resolveRuntime } from './steps/runtime.js'
 import { removeStaleFiles } from './steps/stale-files.js'
 import { uploadAll } from './steps/upload.js'
-import { watchStatus } from '../evaluation/steps/watch.js'
+import { asWatched, watchStatus } from '../evaluation/steps/watch.js'
 import { describeStatus } from '../evaluation/steps/status-text.js'
 import { courseStanding, joinCourse, type JoinedCourse } from './steps/course.js'
 import { oneLine } from '../format.js'
@@ -431,15 +431,6 @@ async function watchAndFinish(run: Run): Promise<'next' | 'stop'> {
     previous: run.previous
   })
   return 'stop'
-}
-
-/**
- * Right after a redeploy the current wire still shows the agent's previous state (active,
- * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
- * end, so the watch sees it as in progress (legacy shows `deploying` then).
- */
-export function asWatched(status: AgentStatus): AgentStatus {
-  return status.terminal && !status.settled ? { ...status, terminal: false } : status
 }
 
 /** A deploy refused for quota before anything was uploaded. */

@@ -95,6 +95,15 @@ export function watchEnd(status: AgentStatus, elapsedMs: number, graceMs: number
   return null
 }
 
+/**
+ * Right after a redeploy the current wire still shows the agent's previous state (active,
+ * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
+ * end, so the watch sees it as in progress (legacy shows `deploying` then).
+ */
+export function asWatched(status: AgentStatus): AgentStatus {
+  return status.terminal && !status.settled ? { ...status, terminal: false } : status
+}
+
 /** A status is worth a log line when its state, queue place, run progress or message changed. */
 export function isWorthALine(next: AgentStatus, previous: AgentStatus | null): boolean {
   if (!previous) return true

@@ -1,0 +1,242 @@
+/**
+ * End to end: a run with `wait: false` (dist/index.js) leaves its agent pending on GitHub (a
+ * check run or a commit status on the head commit, and the sticky comment with its snapshot);
+ * the follow-up (dist/report/index.js) finds it, leaves it alone while ML Arena evaluates it,
+ * then writes exactly what a waiting run would have written, once. Both bundles run as
+ * children against the emulator (manual clock: nothing moves unless the test says so) and the
+ * fake GitHub, whose check-run and status routes are held to GitHub's OpenAPI description.
+ * dist/ must be fresh: `npm run bundle`.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { startEmulator, COMPETITIONS, type Emulator } from '../../emulator/index.ts'
+import { FakeGitHub } from '../support/fake-github.ts'
+import { runAction, type ActionRun } from '../support/action-runner.ts'
+import { decodeSnapshot, encodeSnapshot } from '../../src/evaluation/pending.ts'
+
+const REPORT_ENTRY = path.resolve(import.meta.dirname, '../../dist/report/index.js')
+const REPORT_ACTION = path.resolve(import.meta.dirname, '../../report/action.yml')
+const AGENT_PY = 'class Agent:\n    def act(self, observation):\n        return 0\n'
+const FAILING_PY = 'import mlarena_missing_dependency\n# MLARENA_EMULATOR:FAIL_IMPORT\n'
+
+async function workspace(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mlarena-ws-'))
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true })
+    await writeFile(path.join(dir, name), content)
+  }
+  return dir
+}
+
+function pullRequestEvent(number: number, headSha: string): unknown {
+  return {
+    number,
+    pull_request: {
+      number,
+      user: { login: 'octo' },
+      head: { sha: headSha, repo: { full_name: 'octo/agent-repo' } },
+      base: { repo: { full_name: 'octo/agent-repo' } }
+    }
+  }
+}
+
+/** GitHub requests that change something (reads are free to repeat). */
+function writes(github: FakeGitHub): string[] {
+  return github.requests
+    .filter(entry => entry.method !== 'GET' && entry.path !== '/graphql')
+    .map(entry => `${entry.method} ${entry.path.replace(/\?.*$/, '')}`)
+}
+
+describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s wire', wire => {
+  let emu: Emulator
+  let github: FakeGitHub
+  let nextPr = wire === 'current' ? 500 : 600
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire, speed: 'manual', seed: 11 })
+    github = await new FakeGitHub().start()
+  })
+  afterAll(async () => {
+    await emu.close()
+    await github.close()
+  })
+  afterEach(() => {
+    github.faults.length = 0
+    emu.clearFaults()
+  })
+
+  function submitInputs(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      'api-key': emu.tokens.user,
+      'base-url': emu.baseUrl,
+      'competition-id': String(COMPETITIONS.normal),
+      'github-token': 'ghs_faketoken',
+      wait: 'false',
+      ...extra
+    }
+  }
+
+  function followUp(extra: Record<string, string> = {}): Promise<ActionRun> {
+    return runAction({
+      entry: REPORT_ENTRY,
+      actionFile: REPORT_ACTION,
+      eventName: 'schedule',
+      githubApiUrl: github.url,
+      inputs: {
+        'api-key': emu.tokens.user,
+        'base-url': emu.baseUrl,
+        'github-token': 'ghs_faketoken',
+        commits: '0',
+        ...extra
+      }
+    })
+  }
+
+  async function submitOnPr(files: Record<string, string> = { 'agent.py': AGENT_PY }) {
+    const pr = nextPr++
+    const headSha = `${pr}`.padEnd(40, 'a')
+    const ws = await workspace(files)
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      eventName: 'pull_request',
+      event: pullRequestEvent(pr, headSha),
+      inputs: submitInputs({ files: Object.keys(files).join('\n') })
+    })
+    return { pr, headSha, run, agentId: Number(run.outputs['agent-id']) }
+  }
+
+  it('submits and exits; the follow-up waits, then writes what a waiting run would have, once', async () => {
+    const { pr, headSha, run, agentId } = await submitOnPr()
+    expect(run.code).toBe(0)
+    expect(run.outputs.outcome).toBe('submitted')
+    // The head commit carries a check run named after the competition, in progress.
+    const check = github.checkRuns.find(entry => entry.head_sha === headSha)
+    expect(check).toMatchObject({
+      status: 'in_progress',
+      name: expect.stringMatching(/^ML Arena: /)
+    })
+    expect(check?.external_id).toBe(`mlarena:v1 c=${COMPETITIONS.normal} a=${agentId}`)
+    const [comment] = github.commentsOn(pr)
+    expect(comment?.body).toContain('being evaluated')
+    expect(decodeSnapshot(comment?.body)?.mark).toEqual({ kind: 'check-run', id: check?.id })
+    expect(run.summary).toContain('follow-up workflow')
+
+    // Still evaluating: the follow-up reads, reports it pending, and writes nothing.
+    github.requests.length = 0
+    const early = await followUp()
+    expect(early.code).toBe(0)
+    expect(early.outputs.pending).toBe('1')
+    expect(early.outputs.finished).toBe('0')
+    expect(writes(github)).toEqual([])
+    expect(github.commentsOn(pr)[0]?.body).toBe(comment?.body)
+
+    emu.settle(agentId)
+    github.requests.length = 0
+    const done = await followUp()
+    expect(done.code).toBe(0)
+    expect(done.outputs.finished).toBe('1')
+    const [row] = JSON.parse(done.outputs.agents as string) as Record<string, string>[]
+    expect(row).toMatchObject({ 'agent-id': String(agentId), outcome: 'success', status: 'active' })
+    expect(Number(row?.rank)).toBeGreaterThan(0)
+    const finalCheck = github.checkRuns.find(entry => entry.id === check?.id)
+    expect(finalCheck).toMatchObject({ status: 'completed', conclusion: 'success' })
+    const body = github.commentsOn(pr)[0]?.body ?? ''
+    expect(github.commentsOn(pr)).toHaveLength(1)
+    expect(decodeSnapshot(body)).toBeNull()
+    expect(body).toContain(`rank ${row?.rank} of`)
+    expect(done.summary).toContain('| agent-id |')
+    expect(done.summary).toContain(`rank ${row?.rank} of`)
+
+    // Idempotent: a second run finds nothing pending and writes nothing.
+    github.requests.length = 0
+    const again = await followUp()
+    expect(again.code).toBe(0)
+    expect(again.outputs.followed).toBe('0')
+    expect(writes(github)).toEqual([])
+  })
+
+  it('without checks: write, marks a commit status, and the follow-up sets the final one with the rank', async () => {
+    github.faults.push({ kind: 'forbidden', method: 'POST', path: '/check-runs' })
+    const { headSha, run, agentId } = await submitOnPr()
+    expect(run.code).toBe(0)
+    const pending = github.statuses.filter(entry => entry.sha === headSha)
+    expect(pending).toMatchObject([{ state: 'pending' }])
+    emu.settle(agentId)
+    const done = await followUp()
+    expect(done.code).toBe(0)
+    const latest = github.statuses.filter(entry => entry.sha === headSha).at(-1)
+    expect(latest?.state).toBe('success')
+    expect(latest?.description).toMatch(/^Rank \d+ of \d+/)
+    expect(latest?.target_url).toBe(
+      `${emu.baseUrl}/${wire === 'legacy' ? 'competition' : 'challenge'}/${COMPETITIONS.normal}`
+    )
+  })
+
+  it('with neither permission: warns, and the comment alone carries the pending agent', async () => {
+    github.faults.push({ kind: 'forbidden', method: 'POST', path: '/check-runs' })
+    github.faults.push({ kind: 'forbidden', method: 'POST', path: '/statuses/' })
+    const { pr, headSha, run, agentId } = await submitOnPr()
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::The commit is not marked pending: .*checks: write/)
+    expect(github.checkRuns.filter(entry => entry.head_sha === headSha)).toEqual([])
+    emu.settle(agentId)
+    const done = await followUp()
+    expect(done.outputs.finished).toBe('1')
+    expect(decodeSnapshot(github.commentsOn(pr)[0]?.body)).toBeNull()
+  })
+
+  it('ML Arena down: the follow-up fails clearly and every pending mark stays as it was', async () => {
+    const { pr, headSha, agentId } = await submitOnPr()
+    emu.settle(agentId)
+    const before = github.commentsOn(pr)[0]?.body
+    emu.addFault({ kind: 'status', status: 503 })
+    github.requests.length = 0
+    const down = await followUp()
+    expect(down.code).not.toBe(0)
+    expect(down.stdout).toMatch(
+      /::error::ML Arena could not be read .*nothing was changed on GitHub/
+    )
+    expect(writes(github)).toEqual([])
+    expect(github.commentsOn(pr)[0]?.body).toBe(before)
+    expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.status).toBe('in_progress')
+    emu.clearFaults()
+    expect((await followUp()).outputs.finished).toBe('1')
+  })
+
+  it('a failure on the agent code: annotations on the repository file and line, on the check run', async () => {
+    const { headSha, agentId } = await submitOnPr({ 'agent/agent.py': FAILING_PY })
+    emu.settle(agentId)
+    const done = await followUp()
+    const check = github.checkRuns.find(entry => entry.head_sha === headSha)
+    expect(check?.conclusion).toBe('failure')
+    expect(done.outputs.finished).toBe('1')
+    expect(check?.annotations).toContainEqual(
+      expect.objectContaining({
+        path: 'agent/agent.py',
+        start_line: 3,
+        annotation_level: 'failure'
+      })
+    )
+  })
+
+  it('past the bound: the timeout outcome, as a waiting run would report it', async () => {
+    const { pr, headSha } = await submitOnPr({
+      'agent.py': `${AGENT_PY}# MLARENA_EMULATOR:NEVER_SETTLE\n`
+    })
+    emu.advance(60_000)
+    // The submission happened two hours ago (as far as the follow-up can tell).
+    const comment = github.commentsOn(pr)[0]!
+    const snapshot = decodeSnapshot(comment.body)!
+    const line = encodeSnapshot({ ...snapshot, submittedAt: snapshot.submittedAt - 2 * 3600_000 })
+    comment.body = comment.body.replace(/^<!-- mlarena-action:pending .*$/m, line)
+    const done = await followUp({ 'timeout-minutes': '60' })
+    expect(done.outputs.finished).toBe('1')
+    const [row] = JSON.parse(done.outputs.agents as string) as Record<string, string>[]
+    expect(row?.outcome).toBe('timeout')
+    expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.conclusion).toBe('timed_out')
+    expect(github.commentsOn(pr)[0]?.body).toMatch(/\*\*Still deploy\S* .*after 1 h\.\*\*/)
+  })
+})
