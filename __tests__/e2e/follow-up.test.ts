@@ -239,4 +239,113 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
     expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.conclusion).toBe('timed_out')
     expect(github.commentsOn(pr)[0]?.body).toMatch(/\*\*Still deploy\S* .*after 1 h\.\*\*/)
   })
+
+  it('a fork pull request through the workflow_run recipe: the follow-up finishes its comment', async () => {
+    const pr = nextPr++
+    const headSha = `${pr}`.padEnd(40, 'f')
+    github.pulls.push(github.pull({ number: pr, headSha, headRepository: 'stranger/agent-repo' }))
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      eventName: 'workflow_run',
+      event: {
+        workflow_run: {
+          id: 9,
+          event: 'pull_request',
+          head_sha: headSha,
+          head_repository: { full_name: 'stranger/agent-repo' },
+          pull_requests: []
+        }
+      },
+      inputs: submitInputs({ files: 'agent.py', comment: 'on' })
+    })
+    expect(run.code).toBe(0)
+    // The fork's head commit is marked (the base repository's token writes the check run).
+    expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.status).toBe('in_progress')
+    expect(decodeSnapshot(github.commentsOn(pr)[0]?.body)?.sha).toBe(headSha)
+    emu.settle(Number(run.outputs['agent-id']))
+    const done = await followUp()
+    expect(done.outputs.finished).toBe('1')
+    expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.conclusion).toBe('success')
+    expect(github.commentsOn(pr)).toHaveLength(1)
+    expect(decodeSnapshot(github.commentsOn(pr)[0]?.body)).toBeNull()
+  })
+
+  it('a push run: the follow-up finds it by the check run on the branch, with no comment', async () => {
+    const sha = `${nextPr++}`.padEnd(40, 'c')
+    github.commits.push({ sha, date: new Date().toISOString() })
+    const ws = await workspace({ 'agent.py': AGENT_PY })
+    const run = await runAction({
+      workspace: ws,
+      githubApiUrl: github.url,
+      env: { GITHUB_SHA: sha },
+      inputs: submitInputs({ files: 'agent.py' })
+    })
+    expect(run.code).toBe(0)
+    expect(github.checkRuns.find(entry => entry.head_sha === sha)?.status).toBe('in_progress')
+    emu.settle(Number(run.outputs['agent-id']))
+    const done = await followUp({ commits: '5' })
+    expect(done.code).toBe(0)
+    const check = github.checkRuns.find(entry => entry.head_sha === sha)
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'success' })
+    expect(check?.output.summary).toContain('rank ')
+  })
+
+  it('GitHub refusing a write: the run fails, the marks stay, and the next run writes them once', async () => {
+    const { pr, headSha, agentId } = await submitOnPr()
+    emu.settle(agentId)
+    github.faults.push({ kind: 'forbidden', method: 'PATCH', times: 1 })
+    const refused = await followUp()
+    expect(refused.code).not.toBe(0)
+    expect(refused.outputs.agents).toContain('"follow-up":"unpublished"')
+    expect(decodeSnapshot(github.commentsOn(pr)[0]?.body)).not.toBeNull()
+    const retried = await followUp()
+    expect(retried.code).toBe(0)
+    expect(retried.outputs.finished).toBe('1')
+    expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.conclusion).toBe('success')
+    expect(github.commentsOn(pr)).toHaveLength(1)
+  })
+
+  it('two follow-ups at once: one comment, one completed check run, the same report', async () => {
+    const { pr, headSha, agentId } = await submitOnPr()
+    emu.settle(agentId)
+    github.requests.length = 0
+    const [a, b] = await Promise.all([followUp(), followUp()])
+    expect([a.code, b.code]).toEqual([0, 0])
+    expect(github.commentsOn(pr)).toHaveLength(1)
+    expect(github.checkRuns.filter(entry => entry.head_sha === headSha)).toMatchObject([
+      { status: 'completed', conclusion: 'success' }
+    ])
+    expect(writes(github).filter(line => line.startsWith('POST'))).toEqual([])
+  })
+})
+
+describe('the waiting run points at the code too', () => {
+  let emu: Emulator
+
+  beforeAll(async () => {
+    emu = await startEmulator({ wire: 'current', speed: 'fast', seed: 3 })
+  })
+  afterAll(() => emu.close())
+
+  it('a deploy that fails on the agent code: workflow annotations on the repository file and line', async () => {
+    const ws = await workspace({ 'agent/agent.py': FAILING_PY })
+    const run = await runAction({
+      workspace: ws,
+      inputs: {
+        'api-key': emu.tokens.user,
+        'base-url': emu.baseUrl,
+        'competition-id': String(COMPETITIONS.normal),
+        files: 'agent.py',
+        'working-directory': 'agent',
+        'poll-interval-seconds': '0.1',
+        'timeout-minutes': '2'
+      }
+    })
+    expect(run.outputs.outcome).toBe('deploy-failed')
+    expect(run.stdout).toMatch(
+      /^::error title=ModuleNotFoundError[^,]*,file=agent\/agent\.py,line=3::/m
+    )
+  })
 })
