@@ -506,9 +506,11 @@ describe('the workflow files', () => {
       'examples/workflows/challenge.yml',
       'examples/workflows/class-report.yml',
       'examples/workflows/classroom.yml',
+      'examples/workflows/follow-up.yml',
       'examples/workflows/fork-pr-build.yml',
       'examples/workflows/fork-pr-submit.yml',
       'examples/workflows/matrix.yml',
+      'examples/workflows/pr-no-wait.yml',
       'examples/workflows/pull-request.yml',
       'examples/workflows/push.yml',
       'examples/workflows/schedule.yml'
@@ -538,6 +540,7 @@ describe('the workflow files', () => {
         '.github/workflows/release.yml',
         'examples/workflows/challenge.yml',
         'examples/workflows/class-report.yml',
+        'examples/workflows/follow-up.yml',
         'examples/workflows/fork-pr-build.yml'
       ]
       expect([...new Set(steps.map(step => step.file))].sort()).toEqual(

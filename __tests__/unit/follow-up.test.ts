@@ -4,6 +4,10 @@
  * and tracebacks mapped back to repository lines.
  */
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { FOLLOW_UP_DEFAULTS, readFollowUpConfig } from '../../src/follow-up/config.js'
 import { collectPending, type Sources } from '../../src/follow-up/discover.js'
 import { judge, readVerdicts, type StatusReader } from '../../src/follow-up/judge.js'
 import {
@@ -365,5 +369,76 @@ describe('tracebacks to annotations', () => {
       'lib/model.py:3',
       'src/agent.py:12'
     ])
+  })
+})
+
+describe('report/action.yml and its example', () => {
+  const root = path.resolve(import.meta.dirname, '../..')
+  const action = parse(readFileSync(path.join(root, 'report/action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string; required?: boolean }>
+    outputs: Record<string, unknown>
+  }
+  const example = parse(
+    readFileSync(path.join(root, 'examples/workflows/follow-up.yml'), 'utf8')
+  ) as {
+    jobs: Record<
+      string,
+      {
+        steps: {
+          id?: string
+          uses?: string
+          with?: Record<string, unknown>
+          env?: Record<string, string>
+        }[]
+      }
+    >
+  }
+
+  it('reads the defaults action.yml declares', () => {
+    const defaults = (name: string): string =>
+      name === 'api-key'
+        ? 'mlk_user_ab12_cd34'
+        : name === 'github-token'
+          ? 'ghs_x'
+          : (action.inputs[name]?.default ?? '')
+    expect(readFollowUpConfig(defaults)).toEqual({
+      apiKey: 'mlk_user_ab12_cd34',
+      baseUrl: 'https://ml-arena.com',
+      apiWire: 'auto',
+      githubToken: 'ghs_x',
+      timeoutMinutes: 1440,
+      commits: 20,
+      summary: true
+    })
+    for (const [name, value] of Object.entries(FOLLOW_UP_DEFAULTS)) {
+      expect(action.inputs[name]?.default).toBe(value)
+    }
+  })
+
+  it('refuses bad inputs with the input named', () => {
+    const inputs = (extra: Record<string, string>) => (name: string) =>
+      ({ 'api-key': 'mlk_user_ab12_cd34', 'github-token': 'ghs_x', ...extra })[name] ?? ''
+    expect(() => readFollowUpConfig(inputs({ 'timeout-minutes': '0' }))).toThrow(
+      /^Input 'timeout-minutes': /
+    )
+    expect(() => readFollowUpConfig(inputs({ commits: '500' }))).toThrow(/^Input 'commits': /)
+    expect(() => readFollowUpConfig(inputs({ 'api-key': 'mlk_teacher_ab12_cd34' }))).toThrow(
+      /^Input 'api-key': /
+    )
+    expect(() => readFollowUpConfig(inputs({ 'github-token': ' ' }))).toThrow(
+      /^Input 'github-token': /
+    )
+  })
+
+  it('the example passes only inputs the action has, and reads only its outputs', () => {
+    const steps = Object.values(example.jobs).flatMap(job => job.steps)
+    const uses = steps.filter(step => step.uses === 'mlarena/mlarena-action/report@v1')
+    expect(uses).toHaveLength(1)
+    for (const name of Object.keys(uses[0]?.with ?? {}))
+      expect(Object.keys(action.inputs)).toContain(name)
+    expect(uses[0]?.with?.['api-key']).toBe('${{ secrets.MLARENA_API_KEY }}')
+    const read = JSON.stringify(steps).match(/steps\.report\.outputs\.([a-z-]+)/g) ?? []
+    expect(read.length).toBeGreaterThan(0)
+    for (const ref of read) expect(Object.keys(action.outputs)).toContain(ref.split('.').pop())
   })
 })
