@@ -8,7 +8,7 @@
  * action's own code deciding when it is done. The waiting job is the real watch
  * (`watchStatus`, poll-interval-seconds 10 and its backoff) against a status that turns
  * `active` exactly E minutes after the deploy; the follow-up's runs are the real reading and
- * judging (`readVerdicts`: one `mine` list, a full status only for what may have ended) at each
+ * judging (`readAgents`: one `mine` list, a full status only for what may have ended) at each
  * 5-minute tick until every agent is reported, counting the requests each run makes. What the
  * code cannot tell is assumed and printed: a job's fixed cost (runner start, checkout, loading
  * the action) and the time of one request. GitHub bills each job by the minute, rounded up:
@@ -21,7 +21,7 @@ import type { Clock } from '../src/clock.js'
 import { emit } from './lib.ts' // first: the resolve hook for src/ (dynamic imports below)
 
 const { watchStatus } = await import('../src/evaluation/steps/watch.js')
-const { readVerdicts } = await import('../src/follow-up/judge.js')
+const { readAgents } = await import('../src/follow-up/judge.js')
 
 /** Assumed: a job's fixed cost from its start to the action's first request (GitHub-hosted runner). */
 const JOB_SETUP_S = 20
@@ -134,19 +134,19 @@ async function followUps(n: number, evaluationMs: number): Promise<FollowUpCost>
         return status(ended() ? 'active' : 'deploy_running')
       }
     }
-    const verdicts = await readVerdicts(reader, pending, {
+    const readings = await readAgents(reader, pending, {
       now: now - submittedAtMs,
       boundMs: 24 * 3600_000,
       graceMs: 120_000
     })
-    const finished = verdicts.filter(verdict => verdict.kind === 'finished')
+    const finished = readings.filter(reading => reading.kind === 'finished')
     requests += finished.length * (REPORT_REQUESTS - 2 + PUBLISH_REQUESTS)
     const seconds = JOB_SETUP_S + requests * REQUEST_S
     cost.runs += 1
     cost.seconds += seconds
     cost.billedMinutes += Math.ceil(seconds / 60)
     cost.requests += requests
-    pending = verdicts.filter(verdict => verdict.kind === 'running').map(verdict => verdict.agent)
+    pending = readings.filter(reading => reading.kind === 'running').map(reading => reading.agent)
   }
   return cost
 }

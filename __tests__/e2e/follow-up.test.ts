@@ -188,6 +188,7 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
     expect(decodeSnapshot(github.commentsOn(pr)[0]?.body)).toBeNull()
   })
 
+  // The client's retries of the 503s take real seconds.
   it('ML Arena down: the follow-up fails clearly and every pending mark stays as it was', async () => {
     const { pr, headSha, agentId } = await submitOnPr()
     emu.settle(agentId)
@@ -204,7 +205,7 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
     expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.status).toBe('in_progress')
     emu.clearFaults()
     expect((await followUp()).outputs.finished).toBe('1')
-  })
+  }, 120_000)
 
   it('a failure on the agent code: annotations on the repository file and line, on the check run', async () => {
     const { headSha, agentId } = await submitOnPr({ 'agent/agent.py': FAILING_PY })
@@ -304,6 +305,34 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
     expect(retried.code).toBe(0)
     expect(retried.outputs.finished).toBe('1')
     expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.conclusion).toBe('success')
+    expect(github.commentsOn(pr)).toHaveLength(1)
+  })
+
+  it('a new push to the pull request supersedes the pending check run of the previous one', async () => {
+    const first = await submitOnPr()
+    const pr = first.pr
+    // ML Arena takes no new files while a deploy is in progress: the first one ends first.
+    emu.settle(first.agentId)
+    const secondSha = `${pr}`.padEnd(40, 'b')
+    const again = await runAction({
+      workspace: await workspace({ 'agent.py': `${AGENT_PY}# v2\n` }),
+      githubApiUrl: github.url,
+      eventName: 'pull_request',
+      event: pullRequestEvent(pr, secondSha),
+      inputs: submitInputs({ files: 'agent.py' })
+    })
+    expect(again.stdout.split('\n').filter(line => line.startsWith('::error'))).toEqual([])
+    expect(again.code).toBe(0)
+    // The comment remembers the agent: the same one is redeployed.
+    expect(again.outputs['agent-id']).toBe(String(first.agentId))
+    expect(github.checkRuns.find(entry => entry.head_sha === first.headSha)).toMatchObject({
+      status: 'completed',
+      conclusion: 'neutral'
+    })
+    emu.settle(first.agentId)
+    const done = await followUp()
+    expect(done.outputs.finished).toBe('1')
+    expect(github.checkRuns.find(entry => entry.head_sha === secondSha)?.conclusion).toBe('success')
     expect(github.commentsOn(pr)).toHaveLength(1)
   })
 

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { FOLLOW_UP_DEFAULTS, readFollowUpConfig } from '../../src/follow-up/config.js'
 import { collectPending, type Sources } from '../../src/follow-up/discover.js'
-import { judge, readVerdicts, type StatusReader } from '../../src/follow-up/judge.js'
+import { judge, readAgents, type StatusReader } from '../../src/follow-up/judge.js'
 import {
   decodeSnapshot,
   encodeSnapshot,
@@ -280,19 +280,19 @@ describe('judging one status read', () => {
           REPO
         )[0]!
     )
-    const verdicts = await readVerdicts(reader, agents, { now: 1_000_500, ...options })
-    expect(verdicts.map(verdict => verdict.kind)).toEqual(['running', 'finished', 'deleted'])
+    const readings = await readAgents(reader, agents, { now: 1_000_500, ...options })
+    expect(readings.map(reading => reading.kind)).toEqual(['running', 'finished', 'deleted'])
     expect(calls).toEqual(['mine', 'status 6', 'status 7'])
   })
 
-  it('ML Arena failing is an error of the whole run, not a verdict', async () => {
+  it('ML Arena failing is an error of the whole run, not a reading', async () => {
     const reader: StatusReader = {
       mine: async () => null,
       status: async () => {
         throw new ArenaError('down', { kind: 'server', route: 'x', status: 503 } as never)
       }
     }
-    await expect(readVerdicts(reader, [agent], { now: 1_000_500, ...options })).rejects.toThrow(
+    await expect(readAgents(reader, [agent], { now: 1_000_500, ...options })).rejects.toThrow(
       'down'
     )
   })

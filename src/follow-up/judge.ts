@@ -18,7 +18,7 @@ export interface StatusReader {
 }
 
 /** What one agent's reading says: still running, or finished as a watch would have ended. */
-export type Verdict =
+export type Reading =
   | { agent: PendingAgent; kind: 'running'; status: AgentStatus | null }
   | { agent: PendingAgent; kind: 'finished'; watched: WatchResult }
   | { agent: PendingAgent; kind: 'deleted' }
@@ -34,11 +34,11 @@ export interface JudgeOptions {
 const BEFORE_DEPLOY: ReadonlySet<string> = new Set(['created', 'upload_validated'])
 
 /** Reads and judges every pending agent; throws (an ArenaError) when ML Arena cannot answer. */
-export async function readVerdicts(
+export async function readAgents(
   arena: StatusReader,
   agents: PendingAgent[],
   options: JudgeOptions
-): Promise<Verdict[]> {
+): Promise<Reading[]> {
   if (agents.length === 0) return []
   const listed = await arena.mine().catch(error => {
     // A server that lists nothing (legacy, or the route refused) is read agent by agent.
@@ -47,14 +47,14 @@ export async function readVerdicts(
     throw error
   })
   const byId = listed ? new Map(listed.map(agent => [agent.id, agent])) : null
-  const verdicts: Verdict[] = []
+  const readings: Reading[] = []
   for (const agent of agents) {
     const { competitionId, agentId, submittedAt } = agent.snapshot
     const elapsed = options.now - submittedAt
     const pastBound = elapsed >= options.boundMs
     const summary = byId?.get(agentId)
     if (summary && !pastBound && !mayHaveEnded(summary.state)) {
-      verdicts.push({ agent, kind: 'running', status: null })
+      readings.push({ agent, kind: 'running', status: null })
       continue
     }
     const status = await arena.status(competitionId, agentId).catch(error => {
@@ -62,9 +62,9 @@ export async function readVerdicts(
         return null
       throw error
     })
-    verdicts.push(judge(agent, status, elapsed, options))
+    readings.push(judge(agent, status, elapsed, options))
   }
-  return verdicts
+  return readings
 }
 
 /** Pure: one status read (null: the agent is gone) judged as the waiting run's watch would. */
@@ -73,7 +73,7 @@ export function judge(
   status: AgentStatus | null,
   elapsedMs: number,
   options: Pick<JudgeOptions, 'boundMs' | 'graceMs'>
-): Verdict {
+): Reading {
   if (status === null || status.state === 'deleted') return { agent, kind: 'deleted' }
   const seen = asWatched(status)
   const end = watchEnd(seen, elapsedMs, options.graceMs)

@@ -12,6 +12,7 @@ import { loadRunContext } from '../github/run-context.js'
 import { loadToolkit } from '../github/load-toolkit.js'
 import { resolveIdentity } from '../github/comments.js'
 import { actionsLog } from '../github/actions-log.js'
+import { describeGitHubError, isRequestError } from '../github/errors.js'
 import { arenaClientForRun } from '../github/arena-client.js'
 import { ArenaError } from '../arena/errors.js'
 import { outputsOf } from '../evaluation/outputs.js'
@@ -67,9 +68,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!(error instanceof ActionError) && error instanceof Error && error.stack)
       core.debug(error.stack)
     core.setFailed(
-      error instanceof ActionError || error instanceof Error
+      error instanceof ActionError
         ? error.message
-        : `Unexpected error (a bug in mlarena-action, please report it): ${String(error)}`
+        : isRequestError(error)
+          ? `Could not read what is pending on GitHub: ${describeGitHubError(error)}`
+          : `Unexpected error (a bug in mlarena-action, please report it): ${error instanceof Error ? error.message : String(error)}`
     )
   }
 }

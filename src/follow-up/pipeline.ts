@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js'
 import { oneLine } from '../format.js'
 import type { ArenaApi } from '../evaluation/arena-port.js'
 import { collectPending, readSources, type PendingAgent } from './discover.js'
-import { readVerdicts, type StatusReader, type Verdict } from './judge.js'
+import { readAgents, type StatusReader, type Reading } from './judge.js'
 import { finishAgent, type FinishedAgent } from './finish.js'
 import { publish, type Published } from './publish.js'
 
@@ -76,7 +76,7 @@ export async function runFollowUp(
       : `${pending.length} pending agent(s): ${pending.map(agent => agent.snapshot.agentId).join(', ')}.`
   )
 
-  const verdicts = await readVerdicts(deps.arena, pending, {
+  const readings = await readAgents(deps.arena, pending, {
     now: deps.now,
     boundMs,
     graceMs: settings.graceMs ?? 120_000
@@ -84,10 +84,10 @@ export async function runFollowUp(
 
   // Every report is built before the first write, so a failure while reading leaves every mark.
   const finished: FinishedAgent[] = []
-  for (const verdict of verdicts) {
-    if (verdict.kind === 'running') continue
+  for (const reading of readings) {
+    if (reading.kind === 'running') continue
     finished.push(
-      await finishAgent(verdict.agent, watchedOf(verdict), {
+      await finishAgent(reading.agent, watchedOf(reading), {
         ...deps,
         timeoutMinutes: settings.timeoutMinutes
       })
@@ -95,11 +95,11 @@ export async function runFollowUp(
   }
 
   const results: AgentResult[] = []
-  for (const verdict of verdicts) {
-    const done = finished.find(entry => entry.agent === verdict.agent) ?? null
+  for (const reading of readings) {
+    const done = finished.find(entry => entry.agent === reading.agent) ?? null
     if (!done) {
-      deps.log.info(`Agent ${verdict.agent.snapshot.agentId} is still being evaluated.`)
-      results.push({ agent: verdict.agent, state: 'running', finished: null, published: null })
+      deps.log.info(`Agent ${reading.agent.snapshot.agentId} is still being evaluated.`)
+      results.push({ agent: reading.agent, state: 'running', finished: null, published: null })
       continue
     }
     let published: Published
@@ -108,10 +108,10 @@ export async function runFollowUp(
     } catch (error) {
       const message = describeGitHubError(error)
       deps.log.warning(
-        `Agent ${verdict.agent.snapshot.agentId}: could not write its result (${message}); the next run tries again.`
+        `Agent ${reading.agent.snapshot.agentId}: could not write its result (${message}); the next run tries again.`
       )
       results.push({
-        agent: verdict.agent,
+        agent: reading.agent,
         state: 'unpublished',
         finished: done,
         published: null,
@@ -121,14 +121,14 @@ export async function runFollowUp(
     }
     deps.log.info(
       oneLine(
-        `Agent ${verdict.agent.snapshot.agentId}: ${done.outcome.kind}${published.commentUrl ? ` (${published.commentUrl})` : ''}.`
+        `Agent ${reading.agent.snapshot.agentId}: ${done.outcome.kind}${published.commentUrl ? ` (${published.commentUrl})` : ''}.`
       )
     )
-    results.push({ agent: verdict.agent, state: 'finished', finished: done, published })
+    results.push({ agent: reading.agent, state: 'finished', finished: done, published })
   }
   return results
 }
 
-function watchedOf(verdict: Exclude<Verdict, { kind: 'running' }>) {
-  return verdict.kind === 'deleted' ? ('deleted' as const) : verdict.watched
+function watchedOf(reading: Exclude<Reading, { kind: 'running' }>) {
+  return reading.kind === 'deleted' ? ('deleted' as const) : reading.watched
 }

@@ -52,7 +52,12 @@ const OUTPUT_MAX = 65_000
 
 /** A 403/404 that says the token may not do this (the permission is missing). */
 export function isPermissionRefusal(error: unknown): boolean {
-  return isRequestError(error) && (error.status === 403 || error.status === 404)
+  if (!isRequestError(error)) return false
+  if (error.status === 404) return true
+  // A 403 is also how GitHub says "rate limited": that one is not about permissions.
+  const data = error.response?.data as { message?: unknown } | undefined
+  const message = typeof data?.message === 'string' ? data.message : error.message
+  return error.status === 403 && !/rate limit/i.test(message)
 }
 
 /**

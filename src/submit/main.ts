@@ -28,8 +28,13 @@ import {
 import { renderSummary } from '../evaluation/report/summary.js'
 import { raceCancellation, watchCancellation } from '../cancellation.js'
 import { actionsLog } from '../github/actions-log.js'
-import { encodeSnapshot, withSnapshot, type PendingSnapshot } from '../evaluation/pending.js'
-import { leavePending } from './pending.js'
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  withSnapshot,
+  type PendingSnapshot
+} from '../evaluation/pending.js'
+import { leavePending, supersedePrevious } from './pending.js'
 import { outputsOf } from '../evaluation/outputs.js'
 import { failureTexts, tracebackAnnotations } from '../evaluation/annotations.js'
 import { DEFAULT_FAIL_ON, verdictOf } from '../evaluation/verdict.js'
@@ -155,6 +160,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           workspace: env.GITHUB_WORKSPACE || process.cwd()
         })
       : null
+
+  // The comment about to be written drops the previous run's snapshot: complete its mark.
+  const left = decodeSnapshot(commentPlan?.sticky.existing?.body)
+  if (left && thread && wantComment) {
+    await supersedePrevious(thread.octokit, github, left, pending?.mark ?? null, log)
+  }
 
   await report(outcome, config, commentPlan, wantComment, log, pending)
   if (config) annotateFailure(outcome, config, env.GITHUB_WORKSPACE || process.cwd())

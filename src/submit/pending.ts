@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { Logger } from '../logger.js'
 import type { RunContext } from '../github/run-context.js'
 import type { Octokit } from '../github/octokit-type.js'
-import { markPending } from '../github/checks.js'
+import { completeCheckRun, markPending, setFinalStatus } from '../github/checks.js'
 import { describeGitHubError } from '../github/errors.js'
 import { loadToolkit } from '../github/load-toolkit.js'
 import type { RunOutcome } from '../evaluation/outcome.js'
@@ -151,5 +151,51 @@ async function mark(
   } catch (error) {
     log.warning(`The commit is not marked pending: ${describeGitHubError(error)}`)
     return { kind: 'none' }
+  }
+}
+
+/**
+ * The previous run of this comment key left an agent pending; this run's comment replaces its
+ * snapshot, so no follow-up would ever complete that mark: complete it now as superseded
+ * (neutral), pointing at this run. Best effort: a refusal is a warning.
+ */
+export async function supersedePrevious(
+  octokit: Octokit,
+  github: RunContext,
+  previous: PendingSnapshot,
+  current: CommitMark | null,
+  log: Logger
+): Promise<void> {
+  const mark = previous.mark
+  const same =
+    current !== null &&
+    ((mark.kind === 'check-run' && current.kind === 'check-run' && mark.id === current.id) ||
+      (mark.kind === 'status' &&
+        current.kind === 'status' &&
+        mark.context === current.context &&
+        previous.sha === headCommit(github)))
+  if (mark.kind === 'none' || same) return
+  const repo = { owner: github.owner, repo: github.repo }
+  const why = `Superseded: a later run of this pull request reports agent ${previous.agentId}${github.runUrl ? ` (${github.runUrl})` : ''}.`
+  try {
+    if (mark.kind === 'check-run') {
+      await completeCheckRun(octokit, repo, mark.id, {
+        conclusion: 'neutral',
+        title: 'Superseded by a later run',
+        summary: why,
+        text: '',
+        detailsUrl: previous.outcome.competitionUrl,
+        annotations: []
+      })
+    } else {
+      await setFinalStatus(octokit, repo, previous.sha, {
+        context: mark.context,
+        state: 'error',
+        description: 'Superseded by a later run',
+        targetUrl: previous.outcome.competitionUrl
+      })
+    }
+  } catch (error) {
+    log.warning(`The previous run's pending mark was not completed: ${describeGitHubError(error)}`)
   }
 }
