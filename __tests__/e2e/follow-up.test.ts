@@ -11,7 +11,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, COMPETITIONS, type Emulator } from '../../emulator/index.ts'
+import {
+  startEmulator,
+  COMPETITIONS,
+  COURSE_TOKENS,
+  COURSES,
+  type Emulator,
+  type EmulatorCourse
+} from '../../emulator/index.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import { runAction, type ActionRun } from '../support/action-runner.ts'
 import { decodeSnapshot, encodeSnapshot } from '../../src/evaluation/pending.ts'
@@ -335,6 +342,37 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
     expect(github.checkRuns.find(entry => entry.head_sha === secondSha)?.conclusion).toBe('success')
     expect(github.commentsOn(pr)).toHaveLength(1)
   })
+
+  if (wire === 'current') {
+    it('a course run: the follow-up writes the class standing and judges not-passed', async () => {
+      const lunar = emu.courses.find(course => course.id === COURSES.lunar) as EmulatorCourse
+      const pr = nextPr++
+      const headSha = `${pr}`.padEnd(40, 'e')
+      const run = await runAction({
+        workspace: await workspace({
+          'agent.py': `${AGENT_PY}# MLARENA_EMULATOR:SCORE=90\n`
+        }),
+        githubApiUrl: github.url,
+        eventName: 'pull_request',
+        event: pullRequestEvent(pr, headSha),
+        inputs: {
+          ...submitInputs({ files: 'agent.py', 'fail-on': 'not-passed' }),
+          'api-key': COURSE_TOKENS.dave,
+          'competition-id': '',
+          'course-join-code': lunar.enrolCode
+        }
+      })
+      expect(run.code).toBe(0)
+      expect(run.outputs['course-id']).toBe(String(COURSES.lunar))
+      emu.settle(Number(run.outputs['agent-id']))
+      const done = await followUp({ 'api-key': COURSE_TOKENS.dave })
+      const [row] = JSON.parse(done.outputs.agents as string) as Record<string, string>[]
+      expect(row).toMatchObject({ outcome: 'success', passed: 'false', 'pass-threshold': '150' })
+      expect(github.commentsOn(pr)[0]?.body).toContain('#### Course')
+      // fail-on: not-passed, carried from the submitting run, decides the conclusion.
+      expect(github.checkRuns.find(entry => entry.head_sha === headSha)?.conclusion).toBe('failure')
+    })
+  }
 
   it('two follow-ups at once: one comment, one completed check run, the same report', async () => {
     const { pr, headSha, agentId } = await submitOnPr()
