@@ -7,7 +7,7 @@
  * fake GitHub, whose check-run and status routes are held to GitHub's OpenAPI description.
  * dist/ must be fresh: `npm run bundle`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -62,16 +62,18 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
   let nextPr = wire === 'current' ? 500 : 600
 
   beforeAll(async () => {
-    emu = await startEmulator({ wire, speed: 'manual', seed: 11 })
     github = await new FakeGitHub().start()
   })
   afterAll(async () => {
-    await emu.close()
     await github.close()
   })
-  afterEach(() => {
+  // A fresh ML Arena per test: a participant may have only so many active agents.
+  beforeEach(async () => {
+    emu = await startEmulator({ wire, speed: 'manual', seed: 11 })
+  })
+  afterEach(async () => {
     github.faults.length = 0
-    emu.clearFaults()
+    await emu.close()
   })
 
   function submitInputs(extra: Record<string, string> = {}): Record<string, string> {
@@ -112,6 +114,7 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
       event: pullRequestEvent(pr, headSha),
       inputs: submitInputs({ files: Object.keys(files).join('\n') })
     })
+    expect(run.stdout.split('\n').filter(line => line.startsWith('::error'))).toEqual([])
     return { pr, headSha, run, agentId: Number(run.outputs['agent-id']) }
   }
 
@@ -298,6 +301,30 @@ describe.each(['current', 'legacy'] as const)('wait: false and the follow-up, %s
     const check = github.checkRuns.find(entry => entry.head_sha === sha)
     expect(check).toMatchObject({ status: 'completed', conclusion: 'success' })
     expect(check?.output.summary).toContain('rank ')
+  })
+
+  it('a scheduled redeploy by agent-id: the follow-up compares against the row before the deploy', async () => {
+    const push = async (sha: string, extra: Record<string, string>) => {
+      github.commits.push({ sha, date: new Date().toISOString() })
+      return runAction({
+        workspace: await workspace({ 'agent.py': AGENT_PY }),
+        githubApiUrl: github.url,
+        env: { GITHUB_SHA: sha },
+        inputs: submitInputs(extra)
+      })
+    }
+    const first = await push(`${nextPr++}`.padEnd(40, 'd'), { files: 'agent.py' })
+    const agentId = Number(first.outputs['agent-id'])
+    emu.settle(agentId)
+    const reported = await followUp({ commits: '5' })
+    const [before] = JSON.parse(reported.outputs.agents as string) as Record<string, string>[]
+    expect(Number(before?.rank)).toBeGreaterThan(0)
+
+    await push(`${nextPr++}`.padEnd(40, 'd'), { 'agent-id': String(agentId) })
+    emu.settle(agentId)
+    const done = await followUp({ commits: '5' })
+    const [after] = JSON.parse(done.outputs.agents as string) as Record<string, string>[]
+    expect(after).toMatchObject({ 'agent-id': String(agentId), 'previous-rank': before?.rank })
   })
 
   it('GitHub refusing a write: the run fails, the marks stay, and the next run writes them once', async () => {

@@ -165,4 +165,9 @@ export interface RunOutcome {
   commentKey: string
   /** Set when the run is about a course (course-join-code). */
   course?: CourseOutcome | null
+  /**
+   * wait: false: the rank and score the comparison is against (the sticky comment's, or the
+   * redeployed agent's row before the deploy), carried to the follow-up.
+   */
+  before?: { rank: number | null; score: number | null; agentId: number | null } | null
 }

@@ -59,6 +59,8 @@ export interface PendingSnapshot {
   logs: number
   /** Where the uploaded files live in the repository, relative to its root ('' = the root). */
   workingDirectory: string
+  /** What the report compares against (the comment's marker wins where there is one). */
+  previous?: { rank: number | null; score: number | null; agentId: number | null } | null
   outcome: SubmittedOutcome
 }
 

@@ -61,7 +61,10 @@ export async function finishAgent(
       logs: snapshot.logs,
       logsDir: null,
       tempDir: deps.tempDir,
-      previous: agent.comment?.previous ?? null
+      previous:
+        agent.comment?.previous.rank != null
+          ? agent.comment.previous
+          : (snapshot.previous ?? agent.comment?.previous ?? null)
     })
   }
   const verdict = verdictOf(outcome, new Set(snapshot.failOn))

@@ -65,6 +65,7 @@ export async function leavePending(options: PendingOptions): Promise<PendingSnap
     mark: { kind: 'none' },
     failOn: [...config.failOn],
     logs: config.logs,
+    previous: outcome.before ?? null,
     workingDirectory: path
       .relative(options.workspace, config.workingDirectory)
       .split(path.sep)

@@ -396,6 +396,7 @@ async function deploy(run: Run): Promise<'next' | 'stop'> {
 async function stopUnlessWaiting(run: Run): Promise<'next' | 'stop'> {
   if (run.config.wait) return 'next'
   run.outcome.kind = 'submitted'
+  run.outcome.before = run.previous
   run.outcome.status = await run.deps.arena.status(run.cid, run.agentId as number).catch(() => null)
   return 'stop'
 }
