@@ -94,9 +94,6 @@ const STEPS: readonly (readonly [string, Step])[] = [
   ['watch', watchAndFinish]
 ]
 
-/** The names of the steps, in order (for tests and docs). */
-export const STEP_NAMES: readonly string[] = STEPS.map(([name]) => name)
-
 /**
  * Runs the whole submission and fills `outcome` as it goes. Throws ActionError (the caller
  * records it as the failure of `tracker.current`); returns normally for every outcome the
