@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Emulator } from '../emulator/index.ts'
-import type { RunOutcome } from '../src/submit/outcome.js'
+import type { RunOutcome } from '../src/evaluation/outcome.js'
 import './lib.ts' // the resolve hook for src/ (dynamic imports below)
 
 export interface SimulatedClock {

@@ -18,7 +18,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { RunOutcome } from '../src/submit/outcome.js'
+import type { RunOutcome } from '../src/evaluation/outcome.js'
 import { runPipelineInProcess, simulatedClock } from './in-process.ts'
 import { EMULATOR_START, emit, median, note, removeAll, run } from './lib.ts'
 
@@ -46,10 +46,10 @@ interface ChildReport {
 
 async function child(dir: string): Promise<void> {
   const { parseLeaderboard } = await import('../src/arena/leaderboard.js')
-  const { buildRankReport } = await import('../src/submit/steps/rank.js')
-  const { renderSummary } = await import('../src/submit/report/summary.js')
-  const { renderComment } = await import('../src/submit/report/comment.js')
-  const { nextMarkerState, renderMarker } = await import('../src/submit/report/marker.js')
+  const { buildRankReport } = await import('../src/evaluation/steps/rank.js')
+  const { renderSummary } = await import('../src/evaluation/report/summary.js')
+  const { renderComment } = await import('../src/evaluation/report/comment.js')
+  const { nextMarkerState, renderMarker } = await import('../src/evaluation/report/marker.js')
   const outcome = JSON.parse(await readFile(path.join(dir, 'outcome.json'), 'utf8')) as RunOutcome
   const bytes = await readFile(path.join(dir, 'board.json'))
   const agent = { id: outcome.agentId as number, name: outcome.agentName }

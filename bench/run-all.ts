@@ -25,7 +25,8 @@ const SCRIPTS: readonly { name: string; args: string[] }[] = [
   { name: 'pipeline', args: ['20', '200', '20'] },
   { name: 'polling', args: [] },
   { name: 'leaderboard', args: [] },
-  { name: 'challenge', args: [] }
+  { name: 'challenge', args: [] },
+  { name: 'runner-minutes', args: [] }
 ]
 
 function runScript(

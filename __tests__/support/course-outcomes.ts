@@ -5,8 +5,8 @@
  */
 import type { CourseProgress, CourseRoster, CourseStudent } from '../../src/arena/courses.js'
 import type { Leaderboard } from '../../src/arena/model.js'
-import type { CourseOutcome, RunOutcome } from '../../src/submit/outcome.js'
-import { buildRankReport } from '../../src/submit/steps/rank.js'
+import type { CourseOutcome, RunOutcome } from '../../src/evaluation/outcome.js'
+import { buildRankReport } from '../../src/evaluation/steps/rank.js'
 import { buildClassReport, type ClassReport } from '../../src/course/report/class-report.js'
 import { board, row, successOutcome } from './outcomes.js'
 

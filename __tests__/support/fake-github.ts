@@ -15,6 +15,8 @@ import { OpenApiCheck, templatePattern } from './openapi-check.ts'
 
 export interface FakeComment {
   id: number
+  updated_at: string
+  issue_url: string
   issue: number
   body: string
   user: { login: string; type: 'Bot' | 'User' }
@@ -25,6 +27,44 @@ export interface FakePull {
   number: number
   state: 'open' | 'closed'
   head: { sha: string; repo: { full_name: string } | null }
+}
+
+export interface FakeCheckRun {
+  id: number
+  name: string
+  head_sha: string
+  status: 'queued' | 'in_progress' | 'completed'
+  conclusion: string | null
+  external_id: string | null
+  details_url: string | null
+  started_at: string | null
+  completed_at: string | null
+  output: {
+    title: string | null
+    summary: string | null
+    text: string | null
+    annotations_count: number
+  }
+  /** Every annotation sent for this run (GitHub keeps them all across updates). */
+  annotations: Record<string, unknown>[]
+  app: { slug: string; id: number }
+}
+
+export interface FakeStatus {
+  id: number
+  sha: string
+  state: 'error' | 'failure' | 'pending' | 'success'
+  context: string
+  description: string | null
+  target_url: string | null
+  creator: { login: string; type: 'Bot' | 'User' }
+  created_at: string
+}
+
+export interface FakeCommit {
+  sha: string
+  /** ISO date of the commit (the list's `since` filters on it). */
+  date: string
 }
 
 export interface FakeGitHubRequest {
@@ -52,7 +92,7 @@ export interface FakeGitHubOptions {
 }
 
 export type FakeGitHubFault =
-  | { kind: 'forbidden'; method?: string; times?: number }
+  | { kind: 'forbidden'; method?: string; times?: number; path?: string }
   | { kind: 'not-found'; method?: string; times?: number }
   | { kind: 'too-long' }
   | { kind: 'secondary-rate-limit'; method?: string; times?: number; retryAfter?: number }
@@ -123,6 +163,7 @@ const ROUTES: FakeRoute[] = [
       const text = (JSON.parse(exchange.body) as { body: string }).body
       if (tooLong(exchange, text)) return
       comment.body = text
+      comment.updated_at = new Date().toISOString()
       exchange.send(200, comment)
     }
   },
@@ -139,6 +180,114 @@ const ROUTES: FakeRoute[] = [
   },
   {
     method: 'GET',
+    template: '/repos/{owner}/{repo}/issues/comments',
+    handle: ({ fake, res, url }) => {
+      const since = url.searchParams.get('since')
+      const comments = fake.comments.filter(
+        comment => !since || Date.parse(comment.updated_at) >= Date.parse(since)
+      )
+      fake.page(res, url, comments)
+    }
+  },
+  {
+    method: 'POST',
+    template: '/repos/{owner}/{repo}/check-runs',
+    handle: ({ fake, body, send }) => {
+      const data = JSON.parse(body) as Partial<FakeCheckRun> & {
+        output?: { title?: string; summary?: string; text?: string }
+      }
+      send(201, fake.addCheckRun({ ...data, app: fake.appOfToken }))
+    }
+  },
+  {
+    method: 'PATCH',
+    template: '/repos/{owner}/{repo}/check-runs/{check_run_id}',
+    handle: ({ fake, body, params, send }) => {
+      const run = fake.checkRuns.find(entry => entry.id === Number(params[2]))
+      if (!run) return send(404, { message: 'Not Found' })
+      if (run.app.slug !== fake.appOfToken.slug)
+        return send(403, { message: 'Resource not accessible by integration' })
+      const data = JSON.parse(body) as Record<string, unknown> & {
+        output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] }
+      }
+      for (const key of ['status', 'conclusion', 'details_url', 'completed_at', 'external_id'])
+        if (key in data) (run as unknown as Record<string, unknown>)[key] = data[key]
+      if (data.conclusion) run.status = 'completed'
+      if (data.output) {
+        run.output.title = data.output.title ?? run.output.title
+        run.output.summary = data.output.summary ?? run.output.summary
+        run.output.text = data.output.text ?? run.output.text
+        const added = (data.output.annotations ?? []) as Record<string, unknown>[]
+        if (added.length > 50)
+          return send(422, { message: 'Only 50 annotations are allowed per request' })
+        run.annotations.push(...added)
+        run.output.annotations_count = run.annotations.length
+      }
+      send(200, run)
+    }
+  },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/commits/{ref}/check-runs',
+    handle: ({ fake, url, params, send }) => {
+      const status = url.searchParams.get('status')
+      const name = url.searchParams.get('check_name')
+      let runs = fake.checkRuns.filter(run => run.head_sha === params[2])
+      if (url.searchParams.get('filter') !== 'all') {
+        // filter=latest: the newest run of each name per app.
+        const newest = new Map<string, FakeCheckRun>()
+        for (const run of runs) newest.set(`${run.app.slug}\u0000${run.name}`, run)
+        runs = [...newest.values()]
+      }
+      if (status) runs = runs.filter(run => run.status === status)
+      if (name) runs = runs.filter(run => run.name === name)
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+      const page = Number(url.searchParams.get('page') ?? '1')
+      send(200, {
+        total_count: runs.length,
+        check_runs: runs.slice((page - 1) * perPage, page * perPage)
+      })
+    }
+  },
+  {
+    method: 'POST',
+    template: '/repos/{owner}/{repo}/statuses/{sha}',
+    handle: ({ fake, body, params, send }) => {
+      const data = JSON.parse(body) as Partial<FakeStatus>
+      send(201, fake.addStatus({ ...data, sha: params[2] as string }))
+    }
+  },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/commits/{ref}/status',
+    handle: ({ fake, params, send }) => {
+      const sha = params[2] as string
+      // The latest status of each context, newest first, as GitHub combines them.
+      const latest = new Map<string, FakeStatus>()
+      for (const status of fake.statuses.filter(entry => entry.sha === sha))
+        latest.set(status.context, status)
+      const statuses = [...latest.values()].reverse()
+      const state = statuses.some(entry => entry.state === 'failure' || entry.state === 'error')
+        ? 'failure'
+        : statuses.some(entry => entry.state === 'pending')
+          ? 'pending'
+          : 'success'
+      send(200, { state, sha, total_count: statuses.length, statuses })
+    }
+  },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/commits',
+    handle: ({ fake, res, url }) => {
+      const since = url.searchParams.get('since')
+      const commits = fake.commits
+        .filter(commit => !since || Date.parse(commit.date) >= Date.parse(since))
+        .map(commit => ({ sha: commit.sha, commit: { committer: { date: commit.date } } }))
+      fake.page(res, url, commits)
+    }
+  },
+  {
+    method: 'GET',
     template: '/repos/{owner}/{repo}/pulls',
     handle: ({ fake, res, url }) => {
       const state = url.searchParams.get('state') ?? 'open'
@@ -150,6 +299,12 @@ const ROUTES: FakeRoute[] = [
 
 export class FakeGitHub {
   readonly comments: FakeComment[] = []
+  readonly checkRuns: FakeCheckRun[] = []
+  readonly statuses: FakeStatus[] = []
+  /** The commits of the branch GET /repos/{owner}/{repo}/commits lists, oldest first. */
+  readonly commits: FakeCommit[] = []
+  /** The app a check run written with the token belongs to (GITHUB_TOKEN: github-actions). */
+  appOfToken: { slug: string; id: number }
   readonly pulls: FakePull[] = []
   readonly requests: FakeGitHubRequest[] = []
   readonly faults: FakeGitHubFault[] = []
@@ -167,6 +322,8 @@ export class FakeGitHub {
   constructor(options: FakeGitHubOptions = {}) {
     this.login = options.login ?? 'github-actions[bot]'
     this.userRouteForbidden = options.userRouteForbidden ?? true
+    const slug = this.login.replace(/\[bot\]$/, '')
+    this.appOfToken = { slug, id: 15368 }
     this.#perPage = options.perPage ?? 30
     const routes = [...ROUTES, ...(options.extraRoutes ?? [])]
     const undocumented = routes
@@ -207,6 +364,8 @@ export class FakeGitHub {
     const id = this.#nextId++
     const comment = {
       id,
+      updated_at: new Date().toISOString(),
+      issue_url: `${this.url}/repos/octo/agent-repo/issues/${issue}`,
       issue,
       body,
       user,
@@ -214,6 +373,51 @@ export class FakeGitHub {
     }
     this.comments.push(comment)
     return comment
+  }
+
+  /** A check run, as if it were already on the commit (another app's, or ours). */
+  addCheckRun(
+    data: Partial<Omit<FakeCheckRun, 'output'>> & {
+      output?: { title?: string; summary?: string; text?: string }
+    }
+  ): FakeCheckRun {
+    const run: FakeCheckRun = {
+      id: this.#nextId++,
+      name: data.name ?? 'check',
+      head_sha: data.head_sha ?? '',
+      status: data.conclusion ? 'completed' : (data.status ?? 'queued'),
+      conclusion: data.conclusion ?? null,
+      external_id: data.external_id ?? null,
+      details_url: data.details_url ?? null,
+      started_at: data.started_at ?? null,
+      completed_at: data.completed_at ?? null,
+      output: {
+        title: data.output?.title ?? null,
+        summary: data.output?.summary ?? null,
+        text: data.output?.text ?? null,
+        annotations_count: 0
+      },
+      annotations: [],
+      app: data.app ?? this.appOfToken
+    }
+    this.checkRuns.push(run)
+    return run
+  }
+
+  /** A commit status, as if it were already on the commit (someone else's, or ours). */
+  addStatus(data: Partial<FakeStatus> & { sha: string }): FakeStatus {
+    const status: FakeStatus = {
+      id: this.#nextId++,
+      sha: data.sha,
+      state: data.state ?? 'pending',
+      context: data.context ?? 'default',
+      description: data.description ?? null,
+      target_url: data.target_url ?? null,
+      creator: data.creator ?? { login: this.login, type: 'Bot' },
+      created_at: data.created_at ?? new Date().toISOString()
+    }
+    this.statuses.push(status)
+    return status
   }
 
   commentsOn(issue: number): FakeComment[] {
@@ -233,10 +437,12 @@ export class FakeGitHub {
   }
 
   /** The first matching fault, used up once when it has a count. */
-  takeFault(method: string, kind: FakeGitHubFault['kind']): FakeGitHubFault | null {
+  takeFault(method: string, kind: FakeGitHubFault['kind'], path = ''): FakeGitHubFault | null {
     const index = this.faults.findIndex(
       fault =>
-        fault.kind === kind && (!('method' in fault) || !fault.method || fault.method === method)
+        fault.kind === kind &&
+        (!('method' in fault) || !fault.method || fault.method === method) &&
+        (!('path' in fault) || !fault.path || path.includes(fault.path))
     )
     if (index < 0) return null
     const fault = this.faults[index] as FakeGitHubFault
@@ -266,7 +472,7 @@ export class FakeGitHub {
         { 'retry-after': String(limited.retryAfter ?? 1) }
       )
     }
-    if (this.takeFault(method, 'forbidden'))
+    if (this.takeFault(method, 'forbidden', url.pathname))
       return send(403, { message: 'Resource not accessible by integration' })
     if (this.takeFault(method, 'not-found')) return send(404, { message: 'Not Found' })
 

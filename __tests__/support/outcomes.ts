@@ -11,8 +11,8 @@ import type {
   RunResult,
   RuntimeOption
 } from '../../src/arena/model.js'
-import type { GameLog, PlannedFile, RunOutcome } from '../../src/submit/outcome.js'
-import { buildRankReport } from '../../src/submit/steps/rank.js'
+import type { GameLog, PlannedFile, RunOutcome } from '../../src/evaluation/outcome.js'
+import { buildRankReport } from '../../src/evaluation/steps/rank.js'
 
 export const COMPETITION_URL = 'https://ml-arena.com/viewcompetition/42'
 

@@ -1,7 +1,8 @@
 /**
  * The house plan, checked: the import graph of src/ has no cycles, and dependencies point down.
- * Three actions (src/submit, src/challenge, src/course) sit on shared layers (src/arena,
- * src/github, src/report and the top-level modules); an action never imports another action,
+ * Four actions (src/submit, src/challenge, src/course, src/follow-up) sit on shared layers
+ * (src/arena, src/evaluation, src/github, src/report and the top-level modules); an action
+ * never imports another action,
  * the ML Arena client knows nothing of GitHub or of any action, and the report primitives know
  * no action's types.
  */
@@ -10,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const SRC = path.resolve('src')
-const ACTIONS = ['submit', 'challenge', 'course']
+const ACTIONS = ['submit', 'challenge', 'course', 'follow-up']
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {

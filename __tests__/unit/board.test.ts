@@ -10,8 +10,8 @@ import path from 'node:path'
 import { COMPETITIONS, startEmulator, type Emulator } from '../../emulator/index.ts'
 import { ArenaClient } from '../../src/arena/client.js'
 import type { Leaderboard, LeaderboardQuery, LeaderboardRow } from '../../src/arena/model.js'
-import { boardQuery, readBoardAround } from '../../src/submit/steps/board.js'
-import { buildRankReport } from '../../src/submit/steps/rank.js'
+import { boardQuery, readBoardAround } from '../../src/evaluation/steps/board.js'
+import { buildRankReport } from '../../src/evaluation/steps/rank.js'
 
 const BIG = COMPETITIONS.bigBoard
 

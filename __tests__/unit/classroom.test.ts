@@ -7,8 +7,8 @@
  * `score` for the points it sends; a test's `line_no` other than 0 is printed.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { RunOutcome } from '../../src/submit/outcome.js'
-import { classroomResult, encodeClassroomResult } from '../../src/submit/report/classroom.js'
+import type { RunOutcome } from '../../src/evaluation/outcome.js'
+import { classroomResult, encodeClassroomResult } from '../../src/evaluation/report/classroom.js'
 import { baseOutcome, row, successOutcome } from '../support/outcomes.js'
 
 /** The reporter's reading of one runner's results, step by step as in its source. */

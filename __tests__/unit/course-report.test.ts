@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url'
 import { buildClassReport } from '../../src/course/report/class-report.js'
 import { neutraliseCell, renderClassCsv } from '../../src/course/report/csv.js'
 import { histogram, renderClassSummary, scoreChart } from '../../src/course/report/summary.js'
-import { renderComment } from '../../src/submit/report/comment.js'
-import { renderMarker } from '../../src/submit/report/marker.js'
-import { renderSummary } from '../../src/submit/report/summary.js'
+import { renderComment } from '../../src/evaluation/report/comment.js'
+import { renderMarker } from '../../src/evaluation/report/marker.js'
+import { renderSummary } from '../../src/evaluation/report/summary.js'
 import {
   COURSE,
   classBoard,

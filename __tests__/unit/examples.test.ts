@@ -508,9 +508,11 @@ describe('the workflow files', () => {
       'examples/workflows/mlarena-class-report.yml',
       'examples/workflows/mlarena-classroom.yml',
       'examples/workflows/mlarena-course.yml',
+      'examples/workflows/mlarena-follow-up.yml',
       'examples/workflows/mlarena-fork-pr-build.yml',
       'examples/workflows/mlarena-fork-pr-submit.yml',
       'examples/workflows/mlarena-matrix.yml',
+      'examples/workflows/mlarena-pr-no-wait.yml',
       'examples/workflows/mlarena-pull-request.yml',
       'examples/workflows/mlarena-push.yml',
       'examples/workflows/mlarena-schedule.yml'
@@ -542,6 +544,7 @@ describe('the workflow files', () => {
         'examples/workflows/mlarena-challenge.yml',
         'examples/workflows/mlarena-class-report.yml',
         'examples/workflows/mlarena-course.yml',
+        'examples/workflows/mlarena-follow-up.yml',
         'examples/workflows/mlarena-fork-pr-build.yml'
       ]
       expect([...new Set(steps.map(step => step.file))].sort()).toEqual(

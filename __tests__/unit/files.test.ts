@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../../src/errors.js'
 import { formatBytes } from '../../src/format.js'
-import type { PlannedFile } from '../../src/submit/outcome.js'
+import type { PlannedFile } from '../../src/evaluation/outcome.js'
 import {
   collectFiles,
   describeRenames,

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseGames } from '../../src/arena/wire.js'
-import { saveGameFiles } from '../../src/submit/steps/logs.js'
+import { saveGameFiles } from '../../src/evaluation/steps/logs.js'
 
 const ctx = { what: 'the test request', route: 'GET /api/test' }
 let dir: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { LeaderboardRow } from '../../src/arena/model.js'
-import { buildRankReport, rankDropped } from '../../src/submit/steps/rank.js'
+import { buildRankReport, rankDropped } from '../../src/evaluation/steps/rank.js'
 import { board, row } from '../support/outcomes.js'
 
 const me = { id: 1234, name: 'ppo-v7' }

@@ -3,11 +3,11 @@
  * characters. The report trims itself in steps and is always under budget.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { RunOutcome } from '../../src/submit/outcome.js'
+import type { RunOutcome } from '../../src/evaluation/outcome.js'
 import { CUT_NOTICE, cutToBudget, utf16Units, utf8Bytes } from '../../src/report/budget.js'
-import { renderComment } from '../../src/submit/report/comment.js'
-import { findMarker, renderMarker } from '../../src/submit/report/marker.js'
-import { renderSummary } from '../../src/submit/report/summary.js'
+import { renderComment } from '../../src/evaluation/report/comment.js'
+import { findMarker, renderMarker } from '../../src/evaluation/report/marker.js'
+import { renderSummary } from '../../src/evaluation/report/summary.js'
 import { baseOutcome, files, games, hugeOutcome, log, successOutcome } from '../support/outcomes.js'
 
 const GITHUB_SUMMARY_LIMIT = 1024 * 1024

@@ -11,10 +11,10 @@ import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { RunOutcome } from '../../src/submit/outcome.js'
-import { renderComment } from '../../src/submit/report/comment.js'
-import { findMarker, nextMarkerState, renderMarker } from '../../src/submit/report/marker.js'
-import { renderSummary } from '../../src/submit/report/summary.js'
+import type { RunOutcome } from '../../src/evaluation/outcome.js'
+import { renderComment } from '../../src/evaluation/report/comment.js'
+import { findMarker, nextMarkerState, renderMarker } from '../../src/evaluation/report/marker.js'
+import { renderSummary } from '../../src/evaluation/report/summary.js'
 import {
   blamedOutcome,
   dryRunOutcome,

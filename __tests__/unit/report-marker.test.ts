@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderComment } from '../../src/submit/report/comment.js'
+import { renderComment } from '../../src/evaluation/report/comment.js'
 import {
   findMarker,
   hasAnyMarker,
   nextMarkerState,
   renderMarker,
   type MarkerState
-} from '../../src/submit/report/marker.js'
+} from '../../src/evaluation/report/marker.js'
 import { baseOutcome, hugeOutcome, successOutcome } from '../support/outcomes.js'
 
 const state: MarkerState = { rank: 12, score: 271.25, agentId: 1234 }

@@ -9,9 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AgentFile } from '../../src/arena/model.js'
 import { ArenaError } from '../../src/arena/errors.js'
-import type { ArenaApi } from '../../src/submit/arena-port.js'
+import type { ArenaApi } from '../../src/evaluation/arena-port.js'
 import { readConfig } from '../../src/submit/config.js'
-import type { PlannedFile } from '../../src/submit/outcome.js'
+import type { PlannedFile } from '../../src/evaluation/outcome.js'
 import { newOutcome, PhaseTracker, runPipeline } from '../../src/submit/pipeline.js'
 import {
   decideStaleFiles,

@@ -1,9 +1,9 @@
 /** The step's result (fail-on) decided once, and the report's heading following it. */
 import { describe, expect, it } from '@jest/globals'
 import type { FailOn } from '../../src/submit/config.js'
-import type { RunOutcome } from '../../src/submit/outcome.js'
-import { heading } from '../../src/submit/report/sections.js'
-import { failingRule } from '../../src/submit/step-result.js'
+import type { RunOutcome } from '../../src/evaluation/outcome.js'
+import { heading } from '../../src/evaluation/report/sections.js'
+import { failingRule } from '../../src/evaluation/step-result.js'
 import { courseNotPassedOutcome } from '../support/course-outcomes.js'
 import { failureOutcome, successOutcome, timeoutOutcome } from '../support/outcomes.js'
 

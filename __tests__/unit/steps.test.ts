@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Game } from '../../src/arena/model.js'
 import { latestGames } from '../../src/submit/pipeline.js'
-import { downloadLogs, readTail } from '../../src/submit/steps/logs.js'
+import { downloadLogs, readTail } from '../../src/evaluation/steps/logs.js'
 import { uploadAll } from '../../src/submit/steps/upload.js'
 
 function game(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { AgentStatus } from '../../src/arena/model.js'
 import type { Clock } from '../../src/clock.js'
-import { defaultMaxInterval, isWorthALine, watchStatus } from '../../src/submit/steps/watch.js'
-import { describeStatus } from '../../src/submit/steps/status-text.js'
+import { defaultMaxInterval, isWorthALine, watchStatus } from '../../src/evaluation/steps/watch.js'
+import { describeStatus } from '../../src/evaluation/steps/status-text.js'
 
 function status(state: string, extra: Partial<AgentStatus> = {}): AgentStatus {
   return {

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import os from 'node:os'
+import path from 'node:path'
 import { CLIENT_VERSION as VERSION } from '../arena/version.js'
 import { systemClock } from '../clock.js'
 import { defaultAgentName, readConfig, type Config } from './config.js'
@@ -14,17 +15,30 @@ import {
   type CommentThread,
   type StickyCommentHandle
 } from '../github/sticky-comment.js'
-import type { RunOutcome } from './outcome.js'
+import type { RunOutcome } from '../evaluation/outcome.js'
 import { PhaseTracker, newOutcome, runPipeline } from './pipeline.js'
 import type { Logger } from '../logger.js'
-import { renderComment } from './report/comment.js'
-import { findMarker, nextMarkerState, renderMarker, type MarkerState } from './report/marker.js'
-import { renderSummary } from './report/summary.js'
-import { classroomResult, encodeClassroomResult } from './report/classroom.js'
-import { failingRule } from './step-result.js'
-import { oneLine } from '../format.js'
+import { COMMENT_MAX_CHARS, renderComment } from '../evaluation/report/comment.js'
+import {
+  findMarker,
+  nextMarkerState,
+  renderMarker,
+  type MarkerState
+} from '../evaluation/report/marker.js'
+import { renderSummary } from '../evaluation/report/summary.js'
+import { failingRule } from '../evaluation/step-result.js'
 import { raceCancellation, watchCancellation } from '../cancellation.js'
 import { actionsLog } from '../github/actions-log.js'
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  withSnapshot,
+  type PendingSnapshot
+} from '../evaluation/pending.js'
+import { leavePending, supersedePrevious } from './pending.js'
+import { outputsOf } from '../evaluation/outputs.js'
+import { failureTexts, tracebackAnnotations } from '../evaluation/annotations.js'
+import { DEFAULT_FAIL_ON, verdictOf } from '../evaluation/verdict.js'
 import { arenaClientForRun } from '../github/arena-client.js'
 
 interface CommentPlan {
@@ -45,6 +59,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let tracker = new PhaseTracker(outcome, systemClock)
   let commentPlan: CommentPlan | null = null
   let wantComment = false
+  let thread: CommentThread | null = null
 
   try {
     config = readConfig(name => core.getInput(name), env)
@@ -55,7 +70,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       config.comment === 'on' ||
       (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null))
     // workflow_run: the pull request is found first, so the default agent name can carry its number.
-    const thread =
+    thread =
       config.apiKey && wantComment
         ? await openCommentThread({
             token: config.githubToken,
@@ -136,7 +151,28 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 
   outcome.failsStep = failingRule(outcome, config)
-  await report(outcome, config, commentPlan, wantComment, log)
+  // wait: false: the head commit is marked pending, and the comment carries what the follow-up needs.
+  const pending =
+    config && !config.wait && outcome.kind === 'submitted'
+      ? await leavePending({
+          outcome,
+          config,
+          github,
+          octokit: thread?.octokit ?? null,
+          log,
+          userAgent: `mlarena-action/${VERSION}`,
+          workspace: env.GITHUB_WORKSPACE || process.cwd()
+        })
+      : null
+
+  // The comment about to be written drops the previous run's snapshot: complete its mark.
+  const left = decodeSnapshot(commentPlan?.sticky.existing?.body)
+  if (left && thread && wantComment) {
+    await supersedePrevious(thread.octokit, github, left, pending?.mark ?? null, log)
+  }
+
+  await report(outcome, config, commentPlan, wantComment, log, pending)
+  if (config) annotateFailure(outcome, config, env.GITHUB_WORKSPACE || process.cwd())
   decide(outcome, config)
   if (signal.aborted) process.exit(1)
 }
@@ -163,28 +199,10 @@ async function report(
   config: Config | null,
   plan: CommentPlan | null,
   wantComment: boolean,
-  log: Logger
+  log: Logger,
+  pending: PendingSnapshot | null = null
 ): Promise<void> {
-  const rank = outcome.rank
-  const outputs: Record<string, string> = {
-    'agent-id': outcome.agentId?.toString() ?? '',
-    'agent-name': outcome.agentName ?? '',
-    outcome: outcome.kind,
-    status: outcome.status?.state ?? '',
-    score: rank?.row?.score?.toString() ?? '',
-    rank: rank?.row?.rank.toString() ?? '',
-    // Which agent score and rank are of: this run's, or on a course board the student's best.
-    'scored-agent-id': rank?.row?.agentId?.toString() ?? '',
-    'previous-rank': rank?.previousRank?.toString() ?? '',
-    'leaderboard-size': rank ? String(rank.total) : '',
-    'leaderboard-url': outcome.competitionUrl ?? '',
-    'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
-    'api-wire': outcome.wire ?? '',
-    'course-id': outcome.course?.id.toString() ?? '',
-    passed: outcome.course?.passed == null ? '' : String(outcome.course.passed),
-    'pass-threshold': outcome.course?.passThreshold?.toString() ?? '',
-    'classroom-result': encodeClassroomResult(classroomResult(outcome, config?.maxScore ?? 100))
-  }
+  const outputs = outputsOf(outcome, config?.maxScore ?? 100)
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 
   if (config?.summary !== false && process.env.GITHUB_STEP_SUMMARY) {
@@ -199,67 +217,33 @@ async function report(
 
   let commentUrl = ''
   if (plan && wantComment) {
-    const body = renderComment(
-      outcome,
-      renderMarker(plan.key, nextMarkerState(outcome, plan.previous))
-    )
+    const marker = renderMarker(plan.key, nextMarkerState(outcome, plan.previous))
+    const line = pending ? encodeSnapshot(pending) : null
+    const rendered = renderComment(outcome, marker, {
+      maxChars: COMMENT_MAX_CHARS - (line ? line.length + 1 : 0)
+    })
+    const body = line ? withSnapshot(rendered, line) : rendered
     commentUrl = (await plan.sticky.publish(body))?.url ?? ''
   }
   core.setOutput('comment-url', commentUrl)
 }
 
-/** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
-function decide(outcome: RunOutcome, config: Config | null): void {
-  const failure = outcome.failure ? oneLine(outcome.failure.message, 2000) : null
-  const rule = failingRule(outcome, config)
-  switch (outcome.kind) {
-    case 'error':
-      core.setFailed(failure ?? 'mlarena-action failed.')
-      return
-    case 'cancelled':
-      core.setFailed('The run was cancelled; the report shows the last known state.')
-      return
-    case 'deploy-failed':
-    case 'upload-failed':
-    case 'timeout': {
-      const message = outcomeMessage(outcome)
-      if (rule !== null) core.setFailed(message)
-      else core.warning(message)
-      return
-    }
-    default:
-      if (rule === 'rank-drop' && outcome.rank) {
-        core.setFailed(
-          `The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`
-        )
-      } else if (rule === 'not-passed' && outcome.course) {
-        const course = outcome.course
-        const score = course.row?.score
-        core.setFailed(
-          oneLine(
-            `Not passed yet in course ${course.name}: ${score == null ? 'no score on the course board' : `score ${score}`}, pass threshold ${course.passThreshold ?? 'unknown'} (fail-on: not-passed).`,
-            500
-          )
-        )
-      }
+/** A failure on the agent's own code: its traceback's frames as annotations on the repository's lines. */
+function annotateFailure(outcome: RunOutcome, config: Config, workspace: string): void {
+  if (outcome.kind === 'success' || outcome.files.length === 0) return
+  const dir = path.relative(workspace, config.workingDirectory).split(path.sep).join('/')
+  for (const annotation of tracebackAnnotations(failureTexts(outcome), outcome.files, dir)) {
+    core.error(annotation.message, {
+      title: annotation.title,
+      file: annotation.path,
+      startLine: annotation.line
+    })
   }
 }
 
-function outcomeMessage(outcome: RunOutcome): string {
-  const status = outcome.status
-  if (outcome.kind === 'timeout') {
-    const queue =
-      status?.queuePosition != null
-        ? ` at ${status.queuePosition}${status.queueTotal != null ? `/${status.queueTotal}` : ''}`
-        : ''
-    return `Timed out: agent ${outcome.agentId} is still ${status?.state ?? 'not evaluated'}${queue} after ${outcome.timeoutMinutes} min.`
-  }
-  const runError = status?.runs.find(run => run.failed && (run.errorType || run.errorMessage))
-  const detail = runError
-    ? `: ${[runError.errorType, runError.errorMessage].filter(Boolean).join(': ')}`
-    : status?.message
-      ? `: ${status.message}`
-      : ''
-  const what = outcome.kind === 'deploy-failed' ? 'deploy failed' : 'upload failed'
-  return oneLine(`ML Arena reports the ${what} for agent ${outcome.agentId}${detail}`, 500)
+/** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
+function decide(outcome: RunOutcome, config: Config | null): void {
+  const verdict = verdictOf(outcome, config?.failOn ?? DEFAULT_FAIL_ON)
+  if (verdict.level === 'fail') core.setFailed(verdict.message ?? 'mlarena-action failed.')
+  else if (verdict.level === 'warn' && verdict.message) core.warning(verdict.message)
 }

@@ -1,30 +1,35 @@
 /**
- * The pipeline: validated config → files → competition → runtime → agent → pin → upload → deploy
- * → watch → logs → leaderboard. Each step is a function of its own; this module only sequences
- * them and records what happened in the RunOutcome (which main renders whatever happens).
- * Everything that can be checked is checked before the first request that changes ML Arena.
+ * The participant's pipeline: a sequencer of named steps, each a function of the run's state.
+ *
+ *   files → course → competition → plan → runtime → agent → dry-run? → rank before → create
+ *   → quota → pin → upload → deploy → wait? → watch → finish (logs, rank: src/evaluation)
+ *
+ * A step returns 'stop' when the run ends there (nothing matched, a dry run, wait: false).
+ * Everything that can be checked is checked before the first request that changes ML Arena;
+ * the outcome (which main renders whatever happens) is filled as the steps go.
  */
-import path from 'node:path'
-import type { AgentStatus, DeployQuota, Game, Wire } from '../arena/model.js'
-import type { ArenaApi } from './arena-port.js'
+import type { Competition, DeployQuota } from '../arena/model.js'
+import type { ArenaApi } from '../evaluation/arena-port.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../clock.js'
 import type { Config } from './config.js'
 import { ArenaError } from '../arena/errors.js'
 import { ActionError, InputError } from '../errors.js'
-import type { Failure, Phase, RunOutcome } from './outcome.js'
+import type { PlannedFile, RunOutcome, RuntimeChoice } from '../evaluation/outcome.js'
+import { competitionPageUrl, PhaseTracker, newOutcome } from '../evaluation/phases.js'
+import { finishEvaluation, latestGames } from '../evaluation/finish.js'
 import { collectFiles, describeRenames, preflight } from './steps/files.js'
-import { saveGameFiles } from './steps/logs.js'
-import { readBoardAround } from './steps/board.js'
-import { buildRankReport } from './steps/rank.js'
+import { readBoardAround } from '../evaluation/steps/board.js'
 import { describeRuntimeChoice, resolveRuntime } from './steps/runtime.js'
 import { removeStaleFiles } from './steps/stale-files.js'
 import { checkDeployable, uploadAll } from './steps/upload.js'
-import { watchStatus, type WatchResult } from './steps/watch.js'
-import { describeStatus } from './steps/status-text.js'
-import { courseStanding, joinCourse, studentRow, type JoinedCourse } from './steps/course.js'
+import { asWatched, watchStatus } from '../evaluation/steps/watch.js'
+import { describeStatus } from '../evaluation/steps/status-text.js'
+import { courseStanding, joinCourse, type JoinedCourse } from './steps/course.js'
 import { branchAgent } from './steps/agent.js'
 import { oneLine } from '../format.js'
+
+export { competitionPageUrl, latestGames, newOutcome, PhaseTracker }
 
 export interface PipelineDeps {
   arena: ArenaApi
@@ -46,72 +51,6 @@ export interface PipelineDeps {
   reuseAgentByName?: boolean
 }
 
-/** The fields of RunOutcome a run starts with, before any step. */
-export function newOutcome(
-  config: Pick<Config, 'competitionId' | 'timeoutMinutes'> | null,
-  commentKey: string
-): RunOutcome {
-  return {
-    kind: 'error',
-    competitionId: config?.competitionId ?? null,
-    competition: null,
-    competitionUrl: null,
-    wire: null,
-    agentId: null,
-    agentName: null,
-    agentCreated: false,
-    runtime: null,
-    files: [],
-    removedFiles: [],
-    quota: null,
-    status: null,
-    games: [],
-    logs: [],
-    logsDir: null,
-    rank: null,
-    timings: [],
-    failure: null,
-    notes: [],
-    timeoutMinutes: config?.timeoutMinutes ?? null,
-    commentKey,
-    course: null
-  }
-}
-
-/** Records the duration of each phase and which phase a failure happened in. */
-export class PhaseTracker {
-  current: Phase = 'inputs'
-  readonly #outcome: RunOutcome
-  readonly #clock: Clock
-
-  constructor(outcome: RunOutcome, clock: Clock) {
-    this.#outcome = outcome
-    this.#clock = clock
-  }
-
-  async run<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
-    this.current = phase
-    const started = this.#clock.now()
-    try {
-      return await fn()
-    } finally {
-      this.#outcome.timings.push({ phase, ms: Math.round(this.#clock.now() - started) })
-    }
-  }
-
-  failure(error: unknown): Failure {
-    const message =
-      error instanceof ActionError
-        ? error.message
-        : `Unexpected error (a bug in mlarena-action, please report it): ${error instanceof Error ? error.message : String(error)}`
-    return { phase: this.current, message }
-  }
-}
-
-const LOG_MAX_BYTES = 20 * 1024 * 1024
-/** A replay larger than this is not saved (a runner has about 14 GB of disk; videos can be big). */
-const REPLAY_MAX_BYTES = 2 * 1024 * 1024 * 1024
-
 /** Status read failures that may pass: the watch polls again instead of ending the run. */
 const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
   'rate-limited',
@@ -122,13 +61,44 @@ const TRANSIENT_KINDS: ReadonlySet<string> = new Set([
   'protocol'
 ])
 
-export function competitionPageUrl(
-  baseUrl: string,
-  wire: Wire | null,
-  competitionId: number
-): string {
-  return `${baseUrl}/${wire === 'legacy' ? 'competition' : 'challenge'}/${competitionId}`
+/** The run's state as the steps fill it in. */
+interface Run {
+  config: Config
+  agentName: string
+  deps: PipelineDeps
+  outcome: RunOutcome
+  tracker: PhaseTracker
+  files: PlannedFile[]
+  joined: JoinedCourse | null
+  cid: number
+  competition: Competition | null
+  planned: PlannedFile[]
+  runtime: RuntimeChoice | null
+  agentId: number | null
+  previous: PipelineDeps['previous']
+  existingName: string | null
+  quota: DeployQuota | null
 }
+
+type Step = (run: Run) => Promise<'next' | 'stop'>
+
+const STEPS: readonly (readonly [string, Step])[] = [
+  ['files', collect],
+  ['course', enrol],
+  ['competition', readCompetition],
+  ['plan', planFiles],
+  ['runtime', chooseRuntime],
+  ['agent', checkAgent],
+  ['dry-run', stopIfDryRun],
+  ['rank before', rankBefore],
+  ['create', createAgent],
+  ['quota', checkQuota],
+  ['pin', pinRuntime],
+  ['upload', upload],
+  ['deploy', deploy],
+  ['wait', stopUnlessWaiting],
+  ['watch', watchAndFinish]
+]
 
 /**
  * Runs the whole submission and fills `outcome` as it goes. Throws ActionError (the caller
@@ -142,50 +112,72 @@ export async function runPipeline(
   outcome: RunOutcome,
   tracker: PhaseTracker
 ): Promise<void> {
-  const { arena, log, signal } = deps
+  const run: Run = {
+    config,
+    agentName,
+    deps,
+    outcome,
+    tracker,
+    files: [],
+    joined: null,
+    cid: 0,
+    competition: null,
+    planned: [],
+    runtime: null,
+    agentId: config.agentId,
+    previous: deps.previous,
+    existingName: null,
+    quota: null
+  }
+  for (const [, step] of STEPS) if ((await step(run)) === 'stop') return
+}
 
-  const files = await tracker.run('files', async () =>
+async function collect(run: Run): Promise<'next' | 'stop'> {
+  const { config, outcome, deps } = run
+  run.files = await run.tracker.run('files', async () =>
     config.files.length > 0 ? collectFiles(config.files, config.workingDirectory) : []
   )
-  if (config.files.length > 0 && files.length === 0) {
-    const what = `No files matched 'files' under ${config.workingDirectory}`
-    if (config.ifNoFilesFound === 'error') {
-      throw new InputError(
-        'files',
-        `${what.slice(0, 1).toLowerCase()}${what.slice(1)}; check the globs, or set if-no-files-found to warn or ignore.`
-      )
-    }
-    if (config.ifNoFilesFound === 'warn') log.warning(`${what}; nothing was submitted.`)
-    else log.info(`${what}; nothing was submitted.`)
-    outcome.kind = 'skipped'
-    outcome.notes.push(
-      `${what}, so nothing was submitted (if-no-files-found: ${config.ifNoFilesFound}).`
+  if (config.files.length === 0 || run.files.length > 0) return 'next'
+  const what = `No files matched 'files' under ${config.workingDirectory}`
+  if (config.ifNoFilesFound === 'error') {
+    throw new InputError(
+      'files',
+      `${what.slice(0, 1).toLowerCase()}${what.slice(1)}; check the globs, or set if-no-files-found to warn or ignore.`
     )
-    return
   }
+  if (config.ifNoFilesFound === 'warn') deps.log.warning(`${what}; nothing was submitted.`)
+  else deps.log.info(`${what}; nothing was submitted.`)
+  outcome.kind = 'skipped'
+  outcome.notes.push(
+    `${what}, so nothing was submitted (if-no-files-found: ${config.ifNoFilesFound}).`
+  )
+  return 'stop'
+}
 
-  const detectWire = async (): Promise<void> => {
-    outcome.wire = await arena.wire().catch(error => {
-      throw tokenRefused(error)
-    })
-  }
-  // A course comes first: it may name the challenge, and its (hidden) challenge may be readable
-  // only once the student is enrolled.
-  let joined: JoinedCourse | null = null
-  if (config.course) {
-    const course = config.course
-    joined = await tracker.run('course', async () => {
-      await detectWire()
-      return joinCourse(arena, course, {
+async function detectWire(run: Run): Promise<void> {
+  run.outcome.wire = await run.deps.arena.wire().catch(error => {
+    throw tokenRefused(error)
+  })
+}
+
+/** A course comes first: it may name the challenge, and its (hidden) challenge may be readable
+ * only once the student is enrolled. */
+async function enrol(run: Run): Promise<'next' | 'stop'> {
+  const { config, outcome, deps } = run
+  const course = config.course
+  if (course) {
+    run.joined = await run.tracker.run('course', async () => {
+      await detectWire(run)
+      return joinCourse(deps.arena, course, {
         competitionId: config.competitionId,
         projectUrl: deps.projectUrl ?? null,
         dryRun: config.dryRun,
-        log
+        log: deps.log
       })
     })
-    outcome.course = courseStanding(joined, null, null)
+    outcome.course = courseStanding(run.joined, null, null)
   }
-  const chosen = joined ? joined.competitionId : config.competitionId
+  const chosen = run.joined ? run.joined.competitionId : config.competitionId
   outcome.competitionId = chosen
   if (chosen === null) {
     // Only a dry run gets here: the course's one challenge is known once the student is enrolled.
@@ -193,13 +185,17 @@ export async function runPipeline(
     outcome.notes.push(
       'Dry run: the course names its challenge only to enrolled students, so the competition and its limits were not checked.'
     )
-    return
+    return 'stop'
   }
-  const cid = chosen
+  run.cid = chosen
+  return 'next'
+}
 
-  const competition = await tracker.run('competition', async () => {
-    if (outcome.wire === null) await detectWire()
-    return arena.getCompetition(cid).catch(error => {
+async function readCompetition(run: Run): Promise<'next' | 'stop'> {
+  const { config, outcome, deps, cid } = run
+  const competition = await run.tracker.run('competition', async () => {
+    if (outcome.wire === null) await detectWire(run)
+    return deps.arena.getCompetition(cid).catch(error => {
       throw asInputError(
         error,
         'competition-id',
@@ -207,9 +203,10 @@ export async function runPipeline(
       )
     })
   })
+  run.competition = competition
   outcome.competition = competition
   outcome.competitionUrl = competitionPageUrl(config.baseUrl, outcome.wire, cid)
-  log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`)
+  deps.log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`)
   // Only a started competition takes agents and deploys; older servers send other words (or
   // none), which pass.
   if (competition.status === 'stopped' || competition.status === 'draft') {
@@ -219,169 +216,225 @@ export async function runPipeline(
     )
   }
   if (competition.simulatorHealthy === false) {
-    log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.')
+    deps.log.warning(
+      'ML Arena reports the simulator machine is down: the deploy may queue or fail.'
+    )
     outcome.notes.push('ML Arena reported the simulator machine down at submission time.')
   }
+  return 'next'
+}
 
-  const planned = preflight(files, {
+async function planFiles(run: Run): Promise<'next' | 'stop'> {
+  const competition = run.competition as Competition
+  run.planned = preflight(run.files, {
     maxFiles: competition.maxUploadFiles,
     maxTotalBytes: competition.maxUploadSizeBytes,
     requiredName: competition.submissionFilename
   })
-  outcome.files = planned
-  for (const line of describeRenames(planned)) log.info(line)
+  run.outcome.files = run.planned
+  for (const line of describeRenames(run.planned)) run.deps.log.info(line)
+  return 'next'
+}
 
-  // The API names no default runtime, so the range rule has no default to prefer (see runtime.ts).
-  const runtime = await tracker.run('runtime', async () =>
-    config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid), null) : null
+/** The API names no default runtime, so the range rule has no default to prefer (runtime.ts). */
+async function chooseRuntime(run: Run): Promise<'next' | 'stop'> {
+  const { config, deps, cid } = run
+  const spec = config.runtime
+  run.runtime = await run.tracker.run('runtime', async () =>
+    spec ? resolveRuntime(spec, await deps.arena.runtimeOptions(cid), null) : null
   )
-  outcome.runtime = runtime
-  if (runtime) log.info(`Runtime: ${describeRuntimeChoice(runtime)}`)
+  run.outcome.runtime = run.runtime
+  if (run.runtime) deps.log.info(`Runtime: ${describeRuntimeChoice(run.runtime)}`)
+  return 'next'
+}
 
-  // An existing agent (agent-id, or the one this pull request's comment remembers) is checked
-  // before anything changes: it must exist and belong to this token's user.
-  let agentId: number | null = config.agentId
-  if (agentId !== null) {
-    await tracker.run('agent', () =>
-      arena.status(cid, agentId as number).catch(error => {
+/**
+ * An existing agent (agent-id, the one this pull request's comment remembers, or the branch's
+ * agent found by name) is checked before anything changes: it must exist and be this user's.
+ */
+async function checkAgent(run: Run): Promise<'next' | 'stop'> {
+  const { deps, cid } = run
+  const given = run.agentId
+  if (given !== null) {
+    await run.tracker.run('agent', () =>
+      deps.arena.status(cid, given).catch(error => {
         throw asInputError(
           error,
           'agent-id',
-          `agent ${agentId} is not an agent of yours in competition ${cid}`
+          `agent ${given} is not an agent of yours in competition ${cid}`
         )
       })
     )
   } else if (deps.previous?.agentId) {
     const remembered = deps.previous.agentId
-    const usable = await arena.status(cid, remembered).then(
+    const usable = await deps.arena.status(cid, remembered).then(
       status => status.state !== 'deleted',
       () => false
     )
     if (usable) {
-      agentId = remembered
-      log.info(`Updating agent ${remembered}, which the previous run of this pull request created.`)
+      run.agentId = remembered
+      deps.log.info(
+        `Updating agent ${remembered}, which the previous run of this pull request created.`
+      )
     }
   } else if (deps.reuseAgentByName) {
-    agentId = await tracker.run('agent', () =>
-      branchAgent(arena, cid, agentName, {
-        wire: outcome.wire,
-        notes: outcome.notes,
-        log,
+    const { config } = run
+    run.agentId = await run.tracker.run('agent', () =>
+      branchAgent(deps.arena, cid, run.agentName, {
+        wire: run.outcome.wire,
+        notes: run.outcome.notes,
+        log: deps.log,
         clock: deps.clock,
-        signal,
+        signal: deps.signal,
         timeoutMs: config.timeoutMinutes * 60_000,
         intervalMs: config.pollIntervalSeconds * 1000,
         waitForDeploy: !config.dryRun
       })
     )
+    // The agent found by name has that name.
+    if (run.agentId !== null) run.existingName = run.agentName
   }
+  return 'next'
+}
 
-  if (config.dryRun) {
-    outcome.kind = 'dry-run'
-    outcome.agentId = agentId
-    outcome.agentName = agentId === null || deps.reuseAgentByName ? agentName : null
-    log.info(
-      `Dry run: ${planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`
+async function stopIfDryRun(run: Run): Promise<'next' | 'stop'> {
+  if (!run.config.dryRun) return 'next'
+  run.outcome.kind = 'dry-run'
+  run.outcome.agentId = run.agentId
+  run.outcome.agentName = run.agentId === null || run.deps.reuseAgentByName ? run.agentName : null
+  run.deps.log.info(
+    `Dry run: ${run.planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`
+  )
+  return 'stop'
+}
+
+/**
+ * A redeploy of an existing agent compares against that agent's own row before this run, when
+ * no sticky comment remembers an earlier rank (schedules and pushes have none).
+ */
+async function rankBefore(run: Run): Promise<'next' | 'stop'> {
+  const given = run.config.agentId ?? (run.deps.reuseAgentByName ? run.agentId : null)
+  if (given === null || run.previous?.rank != null) return 'next'
+  const before = await readBoardAround(run.deps.arena, run.cid, given, run.outcome.wire)
+    .then(board => board.rows.find(row => row.agentId === given) ?? null)
+    .catch(() => null)
+  if (before) {
+    run.previous = { rank: before.rank, score: before.score, agentId: given }
+    run.existingName = before.agentName
+  }
+  return 'next'
+}
+
+async function createAgent(run: Run): Promise<'next' | 'stop'> {
+  const { outcome, deps } = run
+  if (run.agentId === null) {
+    const created = await run.tracker.run('agent', () =>
+      deps.arena.createAgent(run.cid, run.agentName)
     )
-    return
-  }
-
-  // A redeploy of an existing agent compares against that agent's own row before this run, when
-  // no sticky comment remembers an earlier rank (schedules and pushes have none).
-  let previous = deps.previous
-  // The agent found by name has that name.
-  let existingName: string | null = deps.reuseAgentByName && agentId !== null ? agentName : null
-  const redeployed = config.agentId ?? (deps.reuseAgentByName ? agentId : null)
-  if (redeployed !== null && previous?.rank == null) {
-    const before = await readBoardAround(arena, cid, redeployed, outcome.wire)
-      .then(board => board.rows.find(row => row.agentId === redeployed) ?? null)
-      .catch(() => null)
-    if (before) {
-      previous = { rank: before.rank, score: before.score, agentId: redeployed }
-      existingName = before.agentName
-    }
-  }
-
-  let quota: DeployQuota | null = null
-  if (agentId === null) {
-    const created = await tracker.run('agent', () => arena.createAgent(cid, agentName))
-    agentId = created.id
+    run.agentId = created.id
     outcome.agentCreated = true
     outcome.agentName = created.name
-    log.info(`Created agent ${created.id} (${oneLine(created.name)}).`)
+    deps.log.info(`Created agent ${created.id} (${oneLine(created.name)}).`)
   } else {
     // The derived name is not this agent's; its own comes from the board, before or after.
-    outcome.agentName = existingName
+    outcome.agentName = run.existingName
   }
-  outcome.agentId = agentId
-  const aid = agentId
+  outcome.agentId = run.agentId
+  return 'next'
+}
 
-  quota = await arena.deployQuota(cid, aid).catch(() => null)
-  outcome.quota = quota
-  if (quota?.canDeploy === false) {
-    if (outcome.agentCreated) {
-      await arena.deleteAgent(cid, aid).catch(() => undefined)
-      outcome.notes.push(
-        `Agent ${aid} was created and then deleted again, since no deploy is possible now.`
-      )
-    }
-    throw new QuotaRefusal(quota)
+async function checkQuota(run: Run): Promise<'next' | 'stop'> {
+  const { outcome, deps, cid } = run
+  const aid = run.agentId as number
+  run.quota = await deps.arena.deployQuota(cid, aid).catch(() => null)
+  outcome.quota = run.quota
+  if (run.quota?.canDeploy !== false) return 'next'
+  if (outcome.agentCreated) {
+    await deps.arena.deleteAgent(cid, aid).catch(() => undefined)
+    outcome.notes.push(
+      `Agent ${aid} was created and then deleted again, since no deploy is possible now.`
+    )
   }
+  throw new QuotaRefusal(run.quota)
+}
 
+async function pinRuntime(run: Run): Promise<'next' | 'stop'> {
+  const runtime = run.runtime
   if (runtime) {
-    await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.option.id))
+    await run.tracker.run('runtime', () =>
+      run.deps.arena.pinRuntime(run.agentId as number, runtime.option.id)
+    )
   }
+  return 'next'
+}
 
-  if (planned.length > 0) {
-    const verdict = await tracker.run('upload', async () => {
-      let validationMessage: string | null = null
-      const uploaded = await uploadAll(arena, cid, aid, planned, config.workingDirectory, {
-        log,
-        signal,
-        onValidation: message => (validationMessage = message)
-      })
-      // A new agent holds only what this run uploaded: nothing can be stale.
-      if (!outcome.agentCreated) {
-        await removeStaleFiles(arena, cid, aid, planned, uploaded, {
-          log,
-          onRemoved: name => outcome.removedFiles.push(name)
-        })
-      }
-      return checkDeployable(arena, cid, aid, { validationMessage, log })
+async function upload(run: Run): Promise<'next' | 'stop'> {
+  const { config, outcome, deps, cid, planned } = run
+  if (planned.length === 0) return 'next'
+  const aid = run.agentId as number
+  const verdict = await run.tracker.run('upload', async () => {
+    let validationMessage: string | null = null
+    const uploaded = await uploadAll(deps.arena, cid, aid, planned, config.workingDirectory, {
+      log: deps.log,
+      signal: deps.signal,
+      onValidation: message => (validationMessage = message)
     })
-    if (!verdict.deployable) {
-      outcome.kind = 'upload-failed'
-      outcome.status = verdict.status
-      outcome.failure = { phase: 'upload', message: verdict.message }
-      return
+    // A new agent holds only what this run uploaded: nothing can be stale.
+    if (!outcome.agentCreated) {
+      await removeStaleFiles(deps.arena, cid, aid, planned, uploaded, {
+        log: deps.log,
+        onRemoved: name => outcome.removedFiles.push(name)
+      })
     }
-  }
+    // The status after the last file decides (SDK 4.4.0: is_deployable), not each file's answer.
+    return checkDeployable(deps.arena, cid, aid, { validationMessage, log: deps.log })
+  })
+  if (verdict.deployable) return 'next'
+  outcome.kind = 'upload-failed'
+  outcome.status = verdict.status
+  outcome.failure = { phase: 'upload', message: verdict.message }
+  return 'stop'
+}
 
-  await tracker.run('deploy', async () => {
-    const deployed = await arena.deploy(cid, aid, quota)
-    log.info(
+async function deploy(run: Run): Promise<'next' | 'stop'> {
+  const { outcome, deps, cid } = run
+  const aid = run.agentId as number
+  await run.tracker.run('deploy', async () => {
+    const deployed = await deps.arena.deploy(cid, aid, run.quota)
+    deps.log.info(
       deployed.adopted
         ? 'The deploy had gone through despite a failed answer; adopting it.'
         : `Deployed${deployed.message ? `: ${oneLine(deployed.message)}` : '.'}`
     )
     // The quota as it stands after this deploy, for the report; the one read before stays if
     // the server does not answer.
-    outcome.quota = (await arena.deployQuota(cid, aid).catch(() => null)) ?? quota
+    outcome.quota = (await deps.arena.deployQuota(cid, aid).catch(() => null)) ?? run.quota
     const left = outcome.quota?.dailyRemaining
     if (left != null) {
-      log.info(`Deploy quota: ${left} of ${outcome.quota?.dailyLimit ?? '?'} deploys left today.`)
+      deps.log.info(
+        `Deploy quota: ${left} of ${outcome.quota?.dailyLimit ?? '?'} deploys left today.`
+      )
     }
   })
+  return 'next'
+}
 
-  if (!config.wait) {
-    outcome.kind = 'submitted'
-    outcome.status = await arena.status(cid, aid).catch(() => null)
-    return
-  }
+/** wait: false ends the run here; the follow-up action (report/) finishes the report later. */
+async function stopUnlessWaiting(run: Run): Promise<'next' | 'stop'> {
+  if (run.config.wait) return 'next'
+  run.outcome.kind = 'submitted'
+  run.outcome.before = run.previous
+  run.outcome.status = await run.deps.arena.status(run.cid, run.agentId as number).catch(() => null)
+  return 'stop'
+}
 
+async function watchAndFinish(run: Run): Promise<'next' | 'stop'> {
+  const { config, outcome, deps, cid, tracker } = run
+  const aid = run.agentId as number
+  const { log, signal } = deps
   const watched = await tracker.run('watch', () =>
     log.group(`Waiting for ML Arena to evaluate agent ${aid}`, () =>
-      watchStatus(() => arena.status(cid, aid).then(asWatched), {
+      watchStatus(() => deps.arena.status(cid, aid).then(asWatched), {
         clock: deps.clock,
         timeoutMs: config.timeoutMinutes * 60_000,
         intervalMs: config.pollIntervalSeconds * 1000,
@@ -396,83 +449,17 @@ export async function runPipeline(
       })
     )
   )
-  outcome.status = watched.status
-  outcome.kind = kindOf(watched)
-  if (watched.end === 'stuck' || watched.end === 'settled') {
-    outcome.failure = {
-      phase: 'watch',
-      message:
-        watched.end === 'stuck'
-          ? `The deploy did not start: the status still reads ${watched.status?.state ?? 'unknown'} after the grace period.`
-          : `ML Arena settled the agent in state ${watched.status?.state ?? 'unknown'} without evaluating it.`
-    }
-  }
-  if (watched.end === 'cancelled' || watched.end === 'timeout') return
-
-  if ((config.logs > 0 || config.replays > 0) && (watched.status?.runs.length ?? 0) > 0) {
-    await tracker.run('logs', async () => {
-      const list = await arena.games(aid)
-      outcome.games = latestGames(list.games, Math.max(config.logs, config.replays, 50))
-      const dir = config.logsDir ?? path.join(deps.tempDir, 'mlarena-logs', String(aid))
-      outcome.logsDir = dir
-      const saved = await saveGameFiles(arena, outcome.games, dir, {
-        logs: config.logs,
-        replays: config.replays,
-        maxBytes: LOG_MAX_BYTES,
-        maxReplayBytes: REPLAY_MAX_BYTES,
-        log
-      })
-      outcome.logs = saved.logs
-      outcome.replays = saved.replays
-    })
-  }
-
-  if (joined && outcome.wire === 'legacy') {
-    outcome.notes.push(
-      'This server speaks the legacy API, which has no course boards: the rank is on the whole leaderboard, and the course threshold could not be read (passed is left empty).'
-    )
-  }
-  if (outcome.kind === 'success' && joined && outcome.wire === 'current') {
-    const course = joined
-    await tracker.run('leaderboard', async () => {
-      // The class board: the course's students only, each ranked by their best agent.
-      const board = await arena.leaderboard(cid, { courseId: course.preview.course.id, me: true })
-      const mine = studentRow(board, aid)
-      outcome.rank = buildRankReport(
-        board,
-        { id: mine?.agentId ?? aid, name: mine?.agentName ?? outcome.agentName },
-        previous
-      )
-      outcome.course = courseStanding(course, board, aid)
-      const standing = outcome.course
-      log.info(
-        mine
-          ? `Rank ${mine.rank} of ${standing.classSize ?? '?'} in the class${standing.passed === null ? '' : standing.passed ? ': passed' : ': not passed yet'}.`
-          : `No row on the course board yet${standing.passed === false ? ': not passed yet' : ''}.`
-      )
-    })
-  } else if (outcome.kind === 'success') {
-    await tracker.run('leaderboard', async () => {
-      const board = await readBoardAround(arena, cid, aid, outcome.wire)
-      outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous)
-      const row = outcome.rank.row
-      if (row && outcome.agentName === null) outcome.agentName = row.agentName
-      log.info(
-        row
-          ? `Rank ${row.rank} of ${outcome.rank.total}${row.score === null ? '' : `, score ${row.score}`}.`
-          : `Agent ${aid} has no leaderboard row yet.`
-      )
-    })
-  }
-}
-
-/**
- * Right after a redeploy the current wire still shows the agent's previous state (active,
- * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
- * end, so the watch sees it as in progress (legacy shows `deploying` then).
- */
-function asWatched(status: AgentStatus): AgentStatus {
-  return status.terminal && !status.settled ? { ...status, terminal: false } : status
+  await finishEvaluation(watched, outcome, {
+    arena: deps.arena,
+    log,
+    tracker,
+    logs: config.logs,
+    replays: config.replays,
+    logsDir: config.logsDir,
+    tempDir: deps.tempDir,
+    previous: run.previous
+  })
+  return 'stop'
 }
 
 /** A deploy refused for quota before anything was uploaded. */
@@ -494,43 +481,6 @@ export class QuotaRefusal extends ActionError {
     super(`ML Arena will not take another deploy now: ${limit}${when}.`)
     this.quota = quota
   }
-}
-
-function kindOf(watched: WatchResult): RunOutcome['kind'] {
-  switch (watched.end) {
-    case 'terminal':
-      switch (watched.status?.state) {
-        case 'active':
-          return 'success'
-        case 'deploy_failed':
-          return 'deploy-failed'
-        case 'upload_failed':
-          return 'upload-failed'
-        default:
-          return 'error'
-      }
-    case 'timeout':
-      return 'timeout'
-    case 'cancelled':
-      return 'cancelled'
-    default:
-      return 'error'
-  }
-}
-
-/** Newest first; games without a date keep the server's order after dated ones. */
-export function latestGames(games: Game[], count: number): Game[] {
-  return games
-    .map((game, index) => ({ game, index }))
-    .sort((a, b) => {
-      const ta = a.game.createdAt ? Date.parse(a.game.createdAt) : NaN
-      const tb = b.game.createdAt ? Date.parse(b.game.createdAt) : NaN
-      if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return tb - ta
-      if (Number.isNaN(ta) !== Number.isNaN(tb)) return Number.isNaN(ta) ? 1 : -1
-      return b.index - a.index
-    })
-    .slice(0, count)
-    .map(entry => entry.game)
 }
 
 /** A 401 (the first call a run makes) is about the api-key input: say what a valid one is. */

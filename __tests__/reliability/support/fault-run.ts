@@ -16,12 +16,12 @@ import path from 'node:path'
 import { ArenaClient } from '../../../src/arena/client.js'
 import type { Clock } from '../../../src/clock.js'
 import { readConfig, type Config } from '../../../src/submit/config.js'
-import type { RunOutcome } from '../../../src/submit/outcome.js'
+import type { RunOutcome } from '../../../src/evaluation/outcome.js'
 import { newOutcome, PhaseTracker, runPipeline } from '../../../src/submit/pipeline.js'
 import type { Logger } from '../../../src/logger.js'
-import { renderComment } from '../../../src/submit/report/comment.js'
-import { renderMarker } from '../../../src/submit/report/marker.js'
-import { renderSummary } from '../../../src/submit/report/summary.js'
+import { renderComment } from '../../../src/evaluation/report/comment.js'
+import { renderMarker } from '../../../src/evaluation/report/marker.js'
+import { renderSummary } from '../../../src/evaluation/report/summary.js'
 import {
   COMPETITIONS,
   startEmulator,

@@ -17,8 +17,8 @@ import type { Clock } from '../../clock.js'
 import { ActionError, InputError } from '../../errors.js'
 import { oneLine, quoteValue } from '../../format.js'
 import type { Logger } from '../../logger.js'
-import type { ArenaApi } from '../arena-port.js'
-import { watchStatus } from './watch.js'
+import type { ArenaApi } from '../../evaluation/arena-port.js'
+import { watchStatus } from '../../evaluation/steps/watch.js'
 
 export interface OwnAgent {
   id: number

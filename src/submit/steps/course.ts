@@ -7,14 +7,14 @@
  */
 import type { CourseListing, CoursePreview } from '../../arena/courses.js'
 import { ArenaError } from '../../arena/errors.js'
-import type { Leaderboard, LeaderboardRow } from '../../arena/model.js'
+import type { Leaderboard } from '../../arena/model.js'
 import { InputError } from '../../errors.js'
 import { oneLine } from '../../format.js'
 import type { Logger } from '../../logger.js'
-import type { ArenaApi } from '../arena-port.js'
+import type { ArenaApi } from '../../evaluation/arena-port.js'
 import type { CourseInputs } from '../course-inputs.js'
-import type { CourseOutcome } from '../outcome.js'
-import { judgePass } from '../../pass.js'
+import { standingOn, studentRow } from '../../evaluation/steps/class-standing.js'
+import type { CourseOutcome } from '../../evaluation/outcome.js'
 
 type CourseApi = Pick<ArenaApi, 'previewCourse' | 'enroll' | 'listCourses'>
 
@@ -68,13 +68,7 @@ export function chooseChallenge(
  * The student's row on the course board: this agent's own row, else the caller's row (`me`, or
  * the first row marked as theirs: a course board ranks each student by their best agent).
  */
-export function studentRow(board: Leaderboard, agentId: number | null): LeaderboardRow | null {
-  if (agentId !== null) {
-    const own = board.rows.find(row => row.agentId === agentId)
-    if (own) return own
-  }
-  return board.me?.row ?? board.rows.find(row => row.isMine) ?? null
-}
+export { studentRow }
 
 export interface JoinedCourse {
   preview: CoursePreview
@@ -147,22 +141,8 @@ export function courseStanding(
   board: Leaderboard | null,
   agentId: number | null
 ): CourseOutcome {
-  const row = board ? studentRow(board, agentId) : null
-  const threshold = board?.course?.passThreshold ?? null
-  const order = board?.order ?? 'desc'
-  return {
-    id: joined.preview.course.id,
-    name: joined.preview.course.name,
-    code: joined.preview.course.code,
-    enrolment: joined.enrolment,
-    passThreshold: threshold,
-    passed: board ? judgePass(row, threshold, order) : null,
-    row,
-    classSize: board ? Math.max(board.total, board.rows.length) : null,
-    enrolled: board?.course?.enrolledCount ?? null,
-    order,
-    precision: board?.precision ?? null
-  }
+  const { id, name, code } = joined.preview.course
+  return standingOn({ id, name, code, enrolment: joined.enrolment }, board, agentId)
 }
 
 function idOf(choice: ChallengeChoice, preview: CoursePreview): number {

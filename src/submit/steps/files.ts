@@ -28,7 +28,7 @@ import {
   quoteValue,
   replaceControlCharacters
 } from '../../format.js'
-import type { PlannedFile } from '../outcome.js'
+import type { PlannedFile } from '../../evaluation/outcome.js'
 
 export interface FileLimits {
   /** At most this many files per agent; null (or ≤ 0): the server does not say. */

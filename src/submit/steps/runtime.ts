@@ -4,7 +4,7 @@
  */
 import type { RuntimeOption } from '../../arena/model.js'
 import type { RuntimeSpec } from '../config.js'
-import type { RuntimeChoice } from '../outcome.js'
+import type { RuntimeChoice } from '../../evaluation/outcome.js'
 import { InputError } from '../../errors.js'
 import { replaceControlCharacters } from '../../format.js'
 import { compareVersions } from './version-order.js'

@@ -11,11 +11,11 @@
  * the run stops, deleting nothing.
  */
 import type { AgentFile } from '../../arena/model.js'
-import type { ArenaApi } from '../arena-port.js'
+import type { ArenaApi } from '../../evaluation/arena-port.js'
 import type { Logger } from '../../logger.js'
 import { ActionError } from '../../errors.js'
 import { hasControlCharacters, oneLine } from '../../format.js'
-import type { PlannedFile } from '../outcome.js'
+import type { PlannedFile } from '../../evaluation/outcome.js'
 
 export type StaleDecision =
   /** Delete exactly these stored names; keep the rest. */

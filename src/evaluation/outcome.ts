@@ -187,4 +187,9 @@ export interface RunOutcome {
    * Unset (a report rendered on its own): the heading follows the outcome alone.
    */
   failsStep?: string | null
+  /**
+   * wait: false: the rank and score the comparison is against (the sticky comment's, or the
+   * redeployed agent's row before the deploy), carried to the follow-up.
+   */
+  before?: { rank: number | null; score: number | null; agentId: number | null } | null
 }

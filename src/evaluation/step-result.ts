@@ -1,8 +1,7 @@
 /**
- * Whether the step fails, decided once from the outcome and fail-on: main sets the step's result
- * from it, and the report's heading follows it (a ✅ over a failed step misleads).
+ * Which fail-on rule fails the step, decided once from the outcome: the report's heading follows
+ * it (a ✅ over a failed step misleads). verdict.ts says the same for the step's result.
  */
-import type { Config } from './config.js'
 import type { RunOutcome } from './outcome.js'
 import { rankDropped } from './steps/rank.js'
 
@@ -13,7 +12,7 @@ import { rankDropped } from './steps/rank.js'
  */
 export function failingRule(
   outcome: RunOutcome,
-  config: Pick<Config, 'failOn'> | null
+  config: { failOn: ReadonlySet<string> } | null
 ): string | null {
   const failOn = config?.failOn ?? new Set(['deploy-failed', 'upload-failed', 'timeout'])
   switch (outcome.kind) {

@@ -38,6 +38,20 @@ export function findMarker(body: string, key: string): MarkerState | null {
   }
 }
 
+/** The key and state of the marker at the start of `body`, whatever its key; null when none. */
+export function readMarker(body: string): { key: string; state: MarkerState } | null {
+  const match = MARKER.exec(body)
+  if (!match) return null
+  return {
+    key: Buffer.from(match[1] ?? '', 'base64url').toString('utf8'),
+    state: {
+      rank: parseInteger(match[2]),
+      score: parseDecimal(match[3]),
+      agentId: parseInteger(match[4])
+    }
+  }
+}
+
 /** The body starts with a marker of this action, whatever its key (for clean-ups and tests). */
 export function hasAnyMarker(body: string): boolean {
   return MARKER.test(body)

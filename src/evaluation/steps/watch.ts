@@ -1,5 +1,6 @@
 import type { AgentStatus } from '../../arena/model.js'
 import type { Clock } from '../../clock.js'
+import { defaultMaxInterval, pollUntil } from '../../poll.js'
 
 /** How a watch ended. */
 export type WatchEnd =
@@ -45,68 +46,62 @@ export interface WatchOptions {
 
 const BEFORE_DEPLOY_STATES: ReadonlySet<string> = new Set(['created', 'upload_validated'])
 
-/** The cap on the poll interval: four times the first interval, at most a minute. */
-export function defaultMaxInterval(intervalMs: number): number {
-  return Math.max(intervalMs, Math.min(60_000, intervalMs * 4))
-}
+export { defaultMaxInterval }
 
 /**
- * Polls `readStatus` until the agent's status is terminal or settled, the deadline passes, or the
- * signal aborts. The interval grows geometrically so a long queue costs few requests; the last
- * sleep is cut short at the deadline and followed by one more read, so an agent that finished
- * during the final wait is not reported as timed out.
+ * Polls `readStatus` (on src/poll.ts) until the agent's status is terminal or settled, the
+ * deploy is stuck before it started, the deadline passes, or the signal aborts.
  */
 export async function watchStatus(
   readStatus: () => Promise<AgentStatus>,
   options: WatchOptions
 ): Promise<WatchResult> {
-  const { clock, signal } = options
+  const { clock } = options
   const started = clock.now()
-  const deadline = started + options.timeoutMs
-  const maxInterval = options.maxIntervalMs ?? defaultMaxInterval(options.intervalMs)
-  const backoff = options.backoff ?? 1.5
   const graceMs = options.graceMs ?? 120_000
-  let interval = options.intervalMs
-  let status: AgentStatus | null = null
-  let polls = 0
-
-  const maxFailedReads = options.isTransient ? (options.maxFailedReads ?? 1) : 0
-  let failedReads = 0
-
-  for (;;) {
-    if (signal?.aborted) return { end: 'cancelled', status, polls }
-    let next: AgentStatus | null = null
-    try {
-      next = await readStatus()
-      failedReads = 0
-    } catch (error) {
-      if (signal?.aborted) return { end: 'cancelled', status, polls }
-      if (failedReads >= maxFailedReads || !options.isTransient?.(error)) throw error
-      failedReads += 1
-      options.onReadError?.(error)
+  let end: WatchEnd | null = null
+  const result = await pollUntil(
+    readStatus,
+    status => (end = watchEnd(status, clock.now() - started, graceMs)) !== null,
+    {
+      clock,
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs,
+      maxIntervalMs: options.maxIntervalMs,
+      backoff: options.backoff,
+      signal: options.signal,
+      onValue: (next, previous) => {
+        if (isWorthALine(next, previous)) options.onChange?.(next, previous)
+      },
+      isTransient: options.isTransient,
+      onReadError: options.onReadError,
+      maxFailedReads: options.maxFailedReads
     }
-    polls += 1
-    if (next) {
-      if (isWorthALine(next, status)) options.onChange?.(next, status)
-      status = next
-      if (status.terminal) return { end: 'terminal', status, polls }
-      if (status.settled) return { end: 'settled', status, polls }
-      const elapsed = clock.now() - started
-      if (BEFORE_DEPLOY_STATES.has(status.state) && elapsed >= graceMs) {
-        return { end: 'stuck', status, polls }
-      }
-    }
-    const remaining = deadline - clock.now()
-    if (remaining <= 0) return { end: 'timeout', status, polls }
+  )
+  const status = result.value
+  if (result.end === 'done') return { end: end ?? 'terminal', status, polls: result.polls }
+  return { end: result.end, status, polls: result.polls }
+}
 
-    try {
-      await clock.sleep(Math.min(interval, remaining), signal)
-    } catch (error) {
-      if (signal?.aborted) return { end: 'cancelled', status, polls }
-      throw error
-    }
-    interval = Math.min(maxInterval, interval * backoff)
-  }
+/**
+ * How one status read ends a watch, or null while it goes on: terminal, settled (nothing more
+ * will happen), or stuck (created/upload_validated past the grace period after the deploy).
+ * Pure, so the follow-up judges one read of a pending agent exactly as a watch would.
+ */
+export function watchEnd(status: AgentStatus, elapsedMs: number, graceMs: number): WatchEnd | null {
+  if (status.terminal) return 'terminal'
+  if (status.settled) return 'settled'
+  if (BEFORE_DEPLOY_STATES.has(status.state) && elapsedMs >= graceMs) return 'stuck'
+  return null
+}
+
+/**
+ * Right after a redeploy the current wire still shows the agent's previous state (active,
+ * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
+ * end, so the watch sees it as in progress (legacy shows `deploying` then).
+ */
+export function asWatched(status: AgentStatus): AgentStatus {
+  return status.terminal && !status.settled ? { ...status, terminal: false } : status
 }
 
 /** A status is worth a log line when its state, queue place, run progress or message changed. */

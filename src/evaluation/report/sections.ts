@@ -82,7 +82,7 @@ const LISTED_LOGS = 20
 
 const ICONS: Record<OutcomeKind, string> = {
   success: '✅',
-  submitted: '✅',
+  submitted: '⏳',
   'dry-run': '✅',
   'deploy-failed': '❌',
   'upload-failed': '❌',
@@ -94,7 +94,7 @@ const ICONS: Record<OutcomeKind, string> = {
 
 const WORDS: Record<OutcomeKind, string> = {
   success: 'agent active',
-  submitted: 'submitted, not waited for',
+  submitted: 'submitted, being evaluated',
   'dry-run': 'dry run, checks passed',
   'deploy-failed': 'deploy failed',
   'upload-failed': 'upload failed',
