@@ -28388,7 +28388,7 @@ const MAX_RATE_LIMIT_WAIT_S = 60;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4442);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6968);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28397,7 +28397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4442:
+/***/ 6968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28411,6 +28411,9 @@ var core = __nccwpck_require__(8179);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/arena/version.ts
 /** The client's version, sent in the User-Agent. A test keeps it equal to package.json's version. */
 const CLIENT_VERSION = '0.1.0';
@@ -28429,9 +28432,6 @@ const systemClock = {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Errors that carry a one-line, user-facing message. run() catches once and reports
@@ -29621,277 +29621,68 @@ function routeOfUrl(method, url) {
     return `${method} ${maskUrl(url)}`;
 }
 
+;// CONCATENATED MODULE: ./src/evaluation/phases.ts
+
+/** The fields of RunOutcome a run starts with, before any step. */
+function newOutcome(config, commentKey) {
+    return {
+        kind: 'error',
+        competitionId: config?.competitionId ?? null,
+        competition: null,
+        competitionUrl: null,
+        wire: null,
+        agentId: null,
+        agentName: null,
+        agentCreated: false,
+        runtime: null,
+        files: [],
+        removedFiles: [],
+        quota: null,
+        status: null,
+        games: [],
+        logs: [],
+        logsDir: null,
+        rank: null,
+        timings: [],
+        failure: null,
+        notes: [],
+        timeoutMinutes: config?.timeoutMinutes ?? null,
+        commentKey,
+        course: null
+    };
+}
+/** Records the duration of each phase and which phase a failure happened in. */
+class PhaseTracker {
+    current = 'inputs';
+    #outcome;
+    #clock;
+    constructor(outcome, clock) {
+        this.#outcome = outcome;
+        this.#clock = clock;
+    }
+    async run(phase, fn) {
+        this.current = phase;
+        const started = this.#clock.now();
+        try {
+            return await fn();
+        }
+        finally {
+            this.#outcome.timings.push({ phase, ms: Math.round(this.#clock.now() - started) });
+        }
+    }
+    failure(error) {
+        const message = error instanceof errors_ActionError
+            ? error.message
+            : `Unexpected error (a bug in mlarena-action, please report it): ${error instanceof Error ? error.message : String(error)}`;
+        return { phase: this.current, message };
+    }
+}
+function competitionPageUrl(baseUrl, wire, competitionId) {
+    return `${baseUrl}/${wire === 'legacy' ? 'competition' : 'challenge'}/${competitionId}`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/submit/steps/files.ts
-/**
- * Agent files: collect them from the `files` globs (I/O), then check them against the
- * competition's limits (pure). Both throw InputError('files', …) before anything is uploaded.
- *
- * Decisions:
- * - Patterns are relative to the working directory. An agent's files on ML Arena form one flat
- *   folder (the contract, "Request bodies"): a file is stored under its base name (a file
- *   challenge's one file under the required name), whatever folder it sits in. Two files that
- *   would share a stored name, exactly or in letter case only, are refused naming both paths.
- *   An absolute pattern is accepted only when its literal part lies inside the working
- *   directory; `~` and `..` are refused.
- * - Lines are applied in order, as @actions/glob (and upload-artifact) do: a `!` line excludes
- *   what the lines above it matched, and a later line can include again.
- * - Symbolic links are not followed while searching (a link to a big tree cannot make the search
- *   walk it). A matched link to a file inside the working directory is read through; a link, or
- *   a literal path through a linked folder, that resolves outside it is refused; a matched link
- *   to a folder is skipped (the folder's own files are found under their real path).
- * - Empty, unreadable and non-regular files are refused: an upload of one is almost always a
- *   mistake that would otherwise surface much later as a failed deploy.
- */
-
-
-
-
-const IS_WINDOWS = process.platform === 'win32';
-const MAX_NAMES_LISTED = 5;
-/** The longest stored name the contract allows. */
-const MAX_NAME_LENGTH = 255;
-/**
- * Expands the glob lines (`!` lines exclude) relative to `workingDirectory` and returns every
- * matched file, checked and sorted by path, each named by its stored name. No match → [] (the
- * caller applies `if-no-files-found`). Two files that would share a stored name → InputError.
- */
-async function collectFiles(patterns, workingDirectory) {
-    const root = external_node_path_default().resolve(workingDirectory);
-    const realRoot = await (0,external_node_fs_promises_namespaceObject.realpath)(root).catch(() => {
-        throw new InputError('working-directory', `${quoteValue(root, 200)} does not exist; give the folder that holds the agent files.`);
-    });
-    const lines = patterns.map(line => toRootedPattern(line, root)).filter(line => line !== null);
-    const found = new Map();
-    // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it.
-    const { create } = await __nccwpck_require__.e(/* import() | glob */ 801).then(__nccwpck_require__.bind(__nccwpck_require__, 2377));
-    try {
-        const globber = await create(lines.join('\n'), {
-            followSymbolicLinks: false,
-            matchDirectories: false,
-            implicitDescendants: true
-        });
-        for await (const match of globber.globGenerator()) {
-            const file = await checkMatch(match, root, realRoot);
-            if (file !== null)
-                found.set(file.path, file);
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new InputError('files', `the patterns could not be searched: ${files_oneLine(reason)}`);
-    }
-    const files = [...found.values()].sort((a, b) => compareNames(a.path, b.path));
-    // Here already, not only in preflight: the error then comes before any request to ML Arena.
-    checkCollisions(files);
-    return files;
-}
-/**
- * The log lines that say where a file goes when its stored name is not its path under
- * working-directory (`lib/helpers.py → helpers.py`); [] when every file keeps its path.
- */
-function describeRenames(files) {
-    const renamed = files.filter(file => file.name !== file.path);
-    if (renamed.length === 0)
-        return [];
-    return [
-        `ML Arena keeps an agent's files in one flat folder; stored under another name than their path:`,
-        ...renamed.map(file => `  ${files_oneLine(file.path, 200)} → ${files_oneLine(file.name, 200)}`)
-    ];
-}
-/**
- * Checks the files against the competition's limits and returns what will be uploaded: the same
- * files, or for a file challenge the one file renamed to the required name. No files → [] (there
- * is nothing to check; the caller decides whether that is acceptable).
- */
-function preflight(files, limits) {
-    if (files.length === 0)
-        return [];
-    checkCollisions(files);
-    let planned = files.slice();
-    const required = limits.requiredName;
-    const [only] = files;
-    if (required !== null) {
-        if (files.length !== 1 || only === undefined) {
-            throw new InputError('files', `the patterns matched ${plural(files.length, 'file')} (${listNames(files)}), but this competition is a file challenge: it takes exactly one file, stored as ${quoteValue(required)}; narrow the patterns to that one file.`);
-        }
-        planned = [{ ...only, name: required }];
-    }
-    const count = planned.length;
-    const total = planned.reduce((sum, file) => sum + file.size, 0);
-    const maxFiles = positiveOrNull(limits.maxFiles);
-    const maxBytes = positiveOrNull(limits.maxTotalBytes);
-    const tooMany = maxFiles !== null && count > maxFiles;
-    const tooBig = maxBytes !== null && total > maxBytes;
-    if (tooMany || tooBig) {
-        const exact = maxBytes !== null && formatBytes(total) === formatBytes(maxBytes);
-        const size = exact ? `${formatBytes(total)} (${total} bytes)` : formatBytes(total);
-        const allowed = [];
-        if (tooMany)
-            allowed.push(plural(maxFiles, 'file'));
-        if (tooBig) {
-            allowed.push(`${exact ? `${maxBytes} bytes` : formatBytes(maxBytes)} in total`);
-        }
-        throw new InputError('files', `${plural(count, 'file')}, ${size}; the competition allows at most ${allowed.join(' and ')}: narrow the patterns or exclude files with !.`);
-    }
-    return planned;
-}
-async function checkMatch(match, root, realRoot) {
-    const relative = external_node_path_default().relative(root, match);
-    if (!isInside(root, match) || relative === '') {
-        throw new InputError('files', `${quoteValue(match, 200)} is outside working-directory; patterns must stay inside it.`);
-    }
-    const name = relative.split((external_node_path_default()).sep).join('/');
-    const shown = quoteValue(name, 200);
-    if (hasControlCharacters(name)) {
-        throw new InputError('files', `${shown} has control characters in its name; rename it or exclude it with !.`);
-    }
-    const stored = external_node_path_default().posix.basename(name);
-    // A backslash is a path separator to ML Arena (a plain name has none), though not to Linux.
-    if (stored.includes('\\')) {
-        throw new InputError('files', `${shown} has a backslash in its name, which ML Arena reads as a folder; rename it or exclude it with !.`);
-    }
-    if (stored.length > MAX_NAME_LENGTH) {
-        throw new InputError('files', `${shown} has a name longer than ${MAX_NAME_LENGTH} characters, which ML Arena does not store; rename it or exclude it with !.`);
-    }
-    const link = await (0,external_node_fs_promises_namespaceObject.lstat)(match);
-    let real;
-    try {
-        real = await (0,external_node_fs_promises_namespaceObject.realpath)(match);
-    }
-    catch {
-        throw new InputError('files', `${shown} is a broken symbolic link; remove it or exclude it with !${name}.`);
-    }
-    if (!isInside(realRoot, real)) {
-        const how = link.isSymbolicLink() ? 'is a symbolic link' : 'goes through a symbolic link';
-        throw new InputError('files', `${shown} ${how} that leads outside working-directory; copy the file into it, or exclude it with !${name}.`);
-    }
-    const target = await (0,external_node_fs_promises_namespaceObject.stat)(match);
-    // A matched link to a folder: links are not followed, and the folder is not a file.
-    if (target.isDirectory())
-        return null;
-    if (!target.isFile()) {
-        throw new InputError('files', `${shown} is not a regular file (a device, socket or pipe); exclude it with !${name}.`);
-    }
-    if (target.size === 0) {
-        throw new InputError('files', `${shown} is empty (an empty agent file is almost always a mistake); remove it from files, exclude it with !${name}, or give it content.`);
-    }
-    try {
-        const handle = await (0,external_node_fs_promises_namespaceObject.open)(match, 'r');
-        await handle.close();
-    }
-    catch (error) {
-        const code = error.code ?? 'error';
-        throw new InputError('files', `${shown} cannot be read (${code}); fix its permissions or exclude it with !${name}.`);
-    }
-    return { name: stored, path: name, size: target.size };
-}
-/**
- * One `files` line as a glob rooted at `root`, keeping its `!`; null for a line that says
- * nothing. Refuses what would leave the working directory.
- */
-function toRootedPattern(line, root) {
-    let body = line.trim();
-    if (body === '' || body.startsWith('#'))
-        return null;
-    let negate = false;
-    while (body.startsWith('!')) {
-        negate = !negate;
-        body = body.slice(1).trim();
-    }
-    const shown = quoteValue(line.trim());
-    if (body === '') {
-        throw new InputError('files', `${shown} has nothing after '!'; write !<glob> to exclude files.`);
-    }
-    if (body === '~' || body.startsWith('~/') || (IS_WINDOWS && body.startsWith('~\\'))) {
-        throw new InputError('files', `${shown} starts with ~; patterns are relative to working-directory, e.g. agent/**.`);
-    }
-    const separators = IS_WINDOWS ? /[\\/]+/ : /\/+/;
-    const segments = body.split(separators);
-    if (segments.some(segment => segment === '..')) {
-        throw new InputError('files', `${shown} contains '..'; patterns are relative to working-directory and stay inside it: set working-directory to a higher folder instead.`);
-    }
-    let rooted;
-    if (external_node_path_default().isAbsolute(body)) {
-        const literal = literalPrefix(segments);
-        if (!isInside(root, literal)) {
-            throw new InputError('files', `${shown} is an absolute path outside working-directory (${quoteValue(root, 200)}); write patterns relative to it, e.g. agent/**.`);
-        }
-        rooted = segments.filter((segment, i) => segment !== '.' || i === 0).join('/');
-    }
-    else {
-        const rest = segments.filter(segment => segment !== '.' && segment !== '');
-        const trailing = separators.test(body.slice(-1)) && rest.length > 0 ? '/' : '';
-        rooted = [escapeGlob(root), ...rest].join('/') + trailing;
-    }
-    return negate ? `!${rooted}` : rooted;
-}
-/** The folder an absolute pattern starts from: its segments before the first wildcard. */
-function literalPrefix(segments) {
-    const literal = [];
-    for (const segment of segments) {
-        if (/[*?[\]\\]/.test(segment))
-            break;
-        literal.push(segment);
-    }
-    const joined = literal.join('/');
-    return joined === '' ? external_node_path_default().parse(process.cwd()).root : external_node_path_default().resolve(joined);
-}
-/** Makes a literal path safe inside a glob (the rules of @actions/glob's minimatch setup). */
-function escapeGlob(literal) {
-    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
-        .replace(/\[(?=[^/\\]*\])/g, '[[]')
-        .replace(/\?/g, '[?]')
-        .replace(/\*/g, '[*]');
-}
-function isInside(folder, candidate) {
-    const relative = external_node_path_default().relative(folder, candidate);
-    return (relative === '' ||
-        (relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative)));
-}
-function checkCollisions(files) {
-    const exact = new Map();
-    const folded = new Map();
-    for (const file of files) {
-        const same = exact.get(file.name);
-        if (same !== undefined) {
-            throw new InputError('files', `${quoteValue(same.path)} and ${quoteValue(file.path)} would both be stored as ${quoteValue(file.name)}: ML Arena keeps an agent's files in one flat folder, so each file needs its own base name; rename one, or exclude one with !.`);
-        }
-        exact.set(file.name, file);
-        const key = file.name.normalize('NFC').toLowerCase();
-        const similar = folded.get(key);
-        if (similar !== undefined) {
-            throw new InputError('files', `${quoteValue(similar.path)} and ${quoteValue(file.path)} ${storedAs(similar, file)}differ only in letter case, and ML Arena's storage may keep them as one file; rename one, or exclude one with !.`);
-        }
-        folded.set(key, file);
-    }
-}
-/** `would be stored as "A.py" and "a.py", which ` when a path is not its stored name. */
-function storedAs(a, b) {
-    if (a.path === a.name && b.path === b.name)
-        return '';
-    return `would be stored as ${quoteValue(a.name)} and ${quoteValue(b.name)}, which `;
-}
-function listNames(files) {
-    const names = files.slice(0, MAX_NAMES_LISTED).map(file => quoteValue(file.path));
-    const rest = files.length - names.length;
-    return rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ');
-}
-function positiveOrNull(limit) {
-    return limit !== null && Number.isFinite(limit) && limit > 0 ? limit : null;
-}
-/** Code-unit order: the same on every machine and locale. */
-function compareNames(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function files_oneLine(text, max = 300) {
-    const flat = replaceControlCharacters(text).replace(/\s+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
 ;// CONCATENATED MODULE: ./src/arena/model.ts
 /**
  * The ML Arena domain model: one vocabulary (competition, agent) over both wires.
@@ -30705,7 +30496,7 @@ function parseMine(data, ctx) {
 }
 
 
-;// CONCATENATED MODULE: ./src/submit/steps/logs.ts
+;// CONCATENATED MODULE: ./src/evaluation/steps/logs.ts
 
 
 
@@ -30856,7 +30647,7 @@ async function readTail(file, lines, maxBytes) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/submit/steps/board.ts
+;// CONCATENATED MODULE: ./src/evaluation/steps/board.ts
 const TOP = 5;
 /** Rows read on each side of this agent's rank; ties can push it a little further down. */
 const AROUND = 5;
@@ -30909,7 +30700,7 @@ function partial(head, window, own) {
     return { ...head, rows, matches: null };
 }
 
-;// CONCATENATED MODULE: ./src/submit/steps/rank.ts
+;// CONCATENATED MODULE: ./src/evaluation/steps/rank.ts
 const DEFAULT_TOP = 5;
 const DEFAULT_AROUND = 2;
 function buildRankReport(board, agent, previous, options = {}) {
@@ -30978,6 +30769,448 @@ function rank_window(list, row, around) {
     if (at < 0)
         return [row];
     return list.slice(Math.max(0, at - around), at + around + 1);
+}
+
+;// CONCATENATED MODULE: ./src/pass.ts
+/**
+ * Whether a row passes: the server's own `passed` wins; without it the threshold decides in
+ * the direction the board ranks (desc: score ≥ threshold, asc: score ≤ threshold). No threshold
+ * → null (nothing to judge); a threshold and no row or no score yet → false.
+ */
+function judgePass(row, threshold, order) {
+    if (row && typeof row.passed === 'boolean')
+        return row.passed;
+    if (threshold === null)
+        return null;
+    if (!row || row.score === null)
+        return false;
+    return thresholdMargin(row.score, threshold, order) >= 0;
+}
+/** How far a score is on the passing side of the threshold (negative: short of it). */
+function thresholdMargin(score, threshold, order) {
+    return order === 'asc' ? threshold - score : score - threshold;
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/steps/class-standing.ts
+
+/** The student's row on the course board: this agent's, else the one the server marks as theirs. */
+function studentRow(board, agentId) {
+    if (agentId !== null) {
+        const own = board.rows.find(row => row.agentId === agentId);
+        if (own)
+            return own;
+    }
+    return board.me?.row ?? board.rows.find(row => row.isMine) ?? null;
+}
+function standingOn(course, board, agentId) {
+    const row = board ? studentRow(board, agentId) : null;
+    const threshold = board?.course?.passThreshold ?? null;
+    const order = board?.order ?? 'desc';
+    return {
+        id: course.id,
+        name: course.name,
+        code: course.code,
+        enrolment: course.enrolment,
+        passThreshold: threshold,
+        passed: board ? judgePass(row, threshold, order) : null,
+        row,
+        classSize: board ? Math.max(board.total, board.rows.length) : null,
+        enrolled: board?.course?.enrolledCount ?? null,
+        order,
+        precision: board?.precision ?? null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/finish.ts
+/**
+ * What happens once an agent's evaluation has ended (or the wait for it has): the outcome's
+ * kind and failure, the game logs, and the rank (the class board in a course). The waiting run
+ * calls it after its watch; the follow-up after the one status read that found the agent
+ * settled. Same function, so both write the same report.
+ */
+
+
+
+
+
+const LOG_MAX_BYTES = 20 * 1024 * 1024;
+/** A replay larger than this is not saved (a runner has about 14 GB of disk; videos can be big). */
+const REPLAY_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+/** Records how the watch ended, then reads logs and rank when there is something to read. */
+async function finishEvaluation(watched, outcome, context) {
+    recordEnd(watched, outcome);
+    if (watched.end === 'cancelled' || watched.end === 'timeout')
+        return;
+    const aid = outcome.agentId;
+    if ((context.logs > 0 || context.replays > 0) && (watched.status?.runs.length ?? 0) > 0) {
+        await context.tracker.run('logs', () => readLogs(aid, outcome, context));
+    }
+    if (outcome.course && outcome.wire === 'legacy') {
+        outcome.notes.push('This server speaks the legacy API, which has no course boards: the rank is on the whole leaderboard, and the course threshold could not be read (passed is left empty).');
+    }
+    if (outcome.kind !== 'success')
+        return;
+    await context.tracker.run('leaderboard', () => outcome.course && outcome.wire === 'current'
+        ? readClassBoard(aid, outcome, context)
+        : readRank(aid, outcome, context));
+}
+/** The outcome's kind, status and failure from how the watch ended. */
+function recordEnd(watched, outcome) {
+    outcome.status = watched.status;
+    outcome.kind = kindOf(watched);
+    if (watched.end === 'stuck' || watched.end === 'settled') {
+        outcome.failure = {
+            phase: 'watch',
+            message: watched.end === 'stuck'
+                ? `The deploy did not start: the status still reads ${watched.status?.state ?? 'unknown'} after the grace period.`
+                : `ML Arena settled the agent in state ${watched.status?.state ?? 'unknown'} without evaluating it.`
+        };
+    }
+}
+async function readLogs(aid, outcome, context) {
+    const list = await context.arena.games(aid);
+    outcome.games = latestGames(list.games, Math.max(context.logs, context.replays, 50));
+    const dir = context.logsDir ?? external_node_path_default().join(context.tempDir, 'mlarena-logs', String(aid));
+    outcome.logsDir = dir;
+    const saved = await saveGameFiles(context.arena, outcome.games, dir, {
+        logs: context.logs,
+        replays: context.replays,
+        maxBytes: LOG_MAX_BYTES,
+        maxReplayBytes: REPLAY_MAX_BYTES,
+        log: context.log
+    });
+    outcome.logs = saved.logs;
+    outcome.replays = saved.replays;
+}
+/** The class board: the course's students only, each ranked by their best agent. */
+async function readClassBoard(aid, outcome, context) {
+    const course = outcome.course;
+    const cid = outcome.competitionId;
+    const board = await context.arena.leaderboard(cid, { courseId: course.id, me: true });
+    const mine = studentRow(board, aid);
+    outcome.rank = buildRankReport(board, { id: mine?.agentId ?? aid, name: mine?.agentName ?? outcome.agentName }, context.previous);
+    outcome.course = standingOn(course, board, aid);
+    const standing = outcome.course;
+    context.log.info(mine
+        ? `Rank ${mine.rank} of ${standing.classSize ?? '?'} in the class${standing.passed === null ? '' : standing.passed ? ': passed' : ': not passed yet'}.`
+        : `No row on the course board yet${standing.passed === false ? ': not passed yet' : ''}.`);
+}
+async function readRank(aid, outcome, context) {
+    const cid = outcome.competitionId;
+    const board = await readBoardAround(context.arena, cid, aid, outcome.wire);
+    outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, context.previous);
+    const row = outcome.rank.row;
+    if (row && outcome.agentName === null)
+        outcome.agentName = row.agentName;
+    context.log.info(row
+        ? `Rank ${row.rank} of ${outcome.rank.total}${row.score === null ? '' : `, score ${row.score}`}.`
+        : `Agent ${aid} has no leaderboard row yet.`);
+}
+function kindOf(watched) {
+    switch (watched.end) {
+        case 'terminal':
+            switch (watched.status?.state) {
+                case 'active':
+                    return 'success';
+                case 'deploy_failed':
+                    return 'deploy-failed';
+                case 'upload_failed':
+                    return 'upload-failed';
+                default:
+                    return 'error';
+            }
+        case 'timeout':
+            return 'timeout';
+        case 'cancelled':
+            return 'cancelled';
+        default:
+            return 'error';
+    }
+}
+/** Newest first; games without a date keep the server's order after dated ones. */
+function latestGames(games, count) {
+    return games
+        .map((game, index) => ({ game, index }))
+        .sort((a, b) => {
+        const ta = a.game.createdAt ? Date.parse(a.game.createdAt) : NaN;
+        const tb = b.game.createdAt ? Date.parse(b.game.createdAt) : NaN;
+        if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb)
+            return tb - ta;
+        if (Number.isNaN(ta) !== Number.isNaN(tb))
+            return Number.isNaN(ta) ? 1 : -1;
+        return b.index - a.index;
+    })
+        .slice(0, count)
+        .map(entry => entry.game);
+}
+
+;// CONCATENATED MODULE: ./src/submit/steps/files.ts
+/**
+ * Agent files: collect them from the `files` globs (I/O), then check them against the
+ * competition's limits (pure). Both throw InputError('files', …) before anything is uploaded.
+ *
+ * Decisions:
+ * - Patterns are relative to the working directory. An agent's files on ML Arena form one flat
+ *   folder (the contract, "Request bodies"): a file is stored under its base name (a file
+ *   challenge's one file under the required name), whatever folder it sits in. Two files that
+ *   would share a stored name, exactly or in letter case only, are refused naming both paths.
+ *   An absolute pattern is accepted only when its literal part lies inside the working
+ *   directory; `~` and `..` are refused.
+ * - Lines are applied in order, as @actions/glob (and upload-artifact) do: a `!` line excludes
+ *   what the lines above it matched, and a later line can include again.
+ * - Symbolic links are not followed while searching (a link to a big tree cannot make the search
+ *   walk it). A matched link to a file inside the working directory is read through; a link, or
+ *   a literal path through a linked folder, that resolves outside it is refused; a matched link
+ *   to a folder is skipped (the folder's own files are found under their real path).
+ * - Empty, unreadable and non-regular files are refused: an upload of one is almost always a
+ *   mistake that would otherwise surface much later as a failed deploy.
+ */
+
+
+
+
+const IS_WINDOWS = process.platform === 'win32';
+const MAX_NAMES_LISTED = 5;
+/** The longest stored name the contract allows. */
+const MAX_NAME_LENGTH = 255;
+/**
+ * Expands the glob lines (`!` lines exclude) relative to `workingDirectory` and returns every
+ * matched file, checked and sorted by path, each named by its stored name. No match → [] (the
+ * caller applies `if-no-files-found`). Two files that would share a stored name → InputError.
+ */
+async function collectFiles(patterns, workingDirectory) {
+    const root = external_node_path_default().resolve(workingDirectory);
+    const realRoot = await (0,external_node_fs_promises_namespaceObject.realpath)(root).catch(() => {
+        throw new InputError('working-directory', `${quoteValue(root, 200)} does not exist; give the folder that holds the agent files.`);
+    });
+    const lines = patterns.map(line => toRootedPattern(line, root)).filter(line => line !== null);
+    const found = new Map();
+    // Loaded here, not at start: runs without files (scheduled redeploys) never pay for it.
+    const { create } = await __nccwpck_require__.e(/* import() | glob */ 801).then(__nccwpck_require__.bind(__nccwpck_require__, 2377));
+    try {
+        const globber = await create(lines.join('\n'), {
+            followSymbolicLinks: false,
+            matchDirectories: false,
+            implicitDescendants: true
+        });
+        for await (const match of globber.globGenerator()) {
+            const file = await checkMatch(match, root, realRoot);
+            if (file !== null)
+                found.set(file.path, file);
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new InputError('files', `the patterns could not be searched: ${files_oneLine(reason)}`);
+    }
+    const files = [...found.values()].sort((a, b) => compareNames(a.path, b.path));
+    // Here already, not only in preflight: the error then comes before any request to ML Arena.
+    checkCollisions(files);
+    return files;
+}
+/**
+ * The log lines that say where a file goes when its stored name is not its path under
+ * working-directory (`lib/helpers.py → helpers.py`); [] when every file keeps its path.
+ */
+function describeRenames(files) {
+    const renamed = files.filter(file => file.name !== file.path);
+    if (renamed.length === 0)
+        return [];
+    return [
+        `ML Arena keeps an agent's files in one flat folder; stored under another name than their path:`,
+        ...renamed.map(file => `  ${files_oneLine(file.path, 200)} → ${files_oneLine(file.name, 200)}`)
+    ];
+}
+/**
+ * Checks the files against the competition's limits and returns what will be uploaded: the same
+ * files, or for a file challenge the one file renamed to the required name. No files → [] (there
+ * is nothing to check; the caller decides whether that is acceptable).
+ */
+function preflight(files, limits) {
+    if (files.length === 0)
+        return [];
+    checkCollisions(files);
+    let planned = files.slice();
+    const required = limits.requiredName;
+    const [only] = files;
+    if (required !== null) {
+        if (files.length !== 1 || only === undefined) {
+            throw new InputError('files', `the patterns matched ${plural(files.length, 'file')} (${listNames(files)}), but this competition is a file challenge: it takes exactly one file, stored as ${quoteValue(required)}; narrow the patterns to that one file.`);
+        }
+        planned = [{ ...only, name: required }];
+    }
+    const count = planned.length;
+    const total = planned.reduce((sum, file) => sum + file.size, 0);
+    const maxFiles = positiveOrNull(limits.maxFiles);
+    const maxBytes = positiveOrNull(limits.maxTotalBytes);
+    const tooMany = maxFiles !== null && count > maxFiles;
+    const tooBig = maxBytes !== null && total > maxBytes;
+    if (tooMany || tooBig) {
+        const exact = maxBytes !== null && formatBytes(total) === formatBytes(maxBytes);
+        const size = exact ? `${formatBytes(total)} (${total} bytes)` : formatBytes(total);
+        const allowed = [];
+        if (tooMany)
+            allowed.push(plural(maxFiles, 'file'));
+        if (tooBig) {
+            allowed.push(`${exact ? `${maxBytes} bytes` : formatBytes(maxBytes)} in total`);
+        }
+        throw new InputError('files', `${plural(count, 'file')}, ${size}; the competition allows at most ${allowed.join(' and ')}: narrow the patterns or exclude files with !.`);
+    }
+    return planned;
+}
+async function checkMatch(match, root, realRoot) {
+    const relative = external_node_path_default().relative(root, match);
+    if (!isInside(root, match) || relative === '') {
+        throw new InputError('files', `${quoteValue(match, 200)} is outside working-directory; patterns must stay inside it.`);
+    }
+    const name = relative.split((external_node_path_default()).sep).join('/');
+    const shown = quoteValue(name, 200);
+    if (hasControlCharacters(name)) {
+        throw new InputError('files', `${shown} has control characters in its name; rename it or exclude it with !.`);
+    }
+    const stored = external_node_path_default().posix.basename(name);
+    // A backslash is a path separator to ML Arena (a plain name has none), though not to Linux.
+    if (stored.includes('\\')) {
+        throw new InputError('files', `${shown} has a backslash in its name, which ML Arena reads as a folder; rename it or exclude it with !.`);
+    }
+    if (stored.length > MAX_NAME_LENGTH) {
+        throw new InputError('files', `${shown} has a name longer than ${MAX_NAME_LENGTH} characters, which ML Arena does not store; rename it or exclude it with !.`);
+    }
+    const link = await (0,external_node_fs_promises_namespaceObject.lstat)(match);
+    let real;
+    try {
+        real = await (0,external_node_fs_promises_namespaceObject.realpath)(match);
+    }
+    catch {
+        throw new InputError('files', `${shown} is a broken symbolic link; remove it or exclude it with !${name}.`);
+    }
+    if (!isInside(realRoot, real)) {
+        const how = link.isSymbolicLink() ? 'is a symbolic link' : 'goes through a symbolic link';
+        throw new InputError('files', `${shown} ${how} that leads outside working-directory; copy the file into it, or exclude it with !${name}.`);
+    }
+    const target = await (0,external_node_fs_promises_namespaceObject.stat)(match);
+    // A matched link to a folder: links are not followed, and the folder is not a file.
+    if (target.isDirectory())
+        return null;
+    if (!target.isFile()) {
+        throw new InputError('files', `${shown} is not a regular file (a device, socket or pipe); exclude it with !${name}.`);
+    }
+    if (target.size === 0) {
+        throw new InputError('files', `${shown} is empty (an empty agent file is almost always a mistake); remove it from files, exclude it with !${name}, or give it content.`);
+    }
+    try {
+        const handle = await (0,external_node_fs_promises_namespaceObject.open)(match, 'r');
+        await handle.close();
+    }
+    catch (error) {
+        const code = error.code ?? 'error';
+        throw new InputError('files', `${shown} cannot be read (${code}); fix its permissions or exclude it with !${name}.`);
+    }
+    return { name: stored, path: name, size: target.size };
+}
+/**
+ * One `files` line as a glob rooted at `root`, keeping its `!`; null for a line that says
+ * nothing. Refuses what would leave the working directory.
+ */
+function toRootedPattern(line, root) {
+    let body = line.trim();
+    if (body === '' || body.startsWith('#'))
+        return null;
+    let negate = false;
+    while (body.startsWith('!')) {
+        negate = !negate;
+        body = body.slice(1).trim();
+    }
+    const shown = quoteValue(line.trim());
+    if (body === '') {
+        throw new InputError('files', `${shown} has nothing after '!'; write !<glob> to exclude files.`);
+    }
+    if (body === '~' || body.startsWith('~/') || (IS_WINDOWS && body.startsWith('~\\'))) {
+        throw new InputError('files', `${shown} starts with ~; patterns are relative to working-directory, e.g. agent/**.`);
+    }
+    const separators = IS_WINDOWS ? /[\\/]+/ : /\/+/;
+    const segments = body.split(separators);
+    if (segments.some(segment => segment === '..')) {
+        throw new InputError('files', `${shown} contains '..'; patterns are relative to working-directory and stay inside it: set working-directory to a higher folder instead.`);
+    }
+    let rooted;
+    if (external_node_path_default().isAbsolute(body)) {
+        const literal = literalPrefix(segments);
+        if (!isInside(root, literal)) {
+            throw new InputError('files', `${shown} is an absolute path outside working-directory (${quoteValue(root, 200)}); write patterns relative to it, e.g. agent/**.`);
+        }
+        rooted = segments.filter((segment, i) => segment !== '.' || i === 0).join('/');
+    }
+    else {
+        const rest = segments.filter(segment => segment !== '.' && segment !== '');
+        const trailing = separators.test(body.slice(-1)) && rest.length > 0 ? '/' : '';
+        rooted = [escapeGlob(root), ...rest].join('/') + trailing;
+    }
+    return negate ? `!${rooted}` : rooted;
+}
+/** The folder an absolute pattern starts from: its segments before the first wildcard. */
+function literalPrefix(segments) {
+    const literal = [];
+    for (const segment of segments) {
+        if (/[*?[\]\\]/.test(segment))
+            break;
+        literal.push(segment);
+    }
+    const joined = literal.join('/');
+    return joined === '' ? external_node_path_default().parse(process.cwd()).root : external_node_path_default().resolve(joined);
+}
+/** Makes a literal path safe inside a glob (the rules of @actions/glob's minimatch setup). */
+function escapeGlob(literal) {
+    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
+        .replace(/\[(?=[^/\\]*\])/g, '[[]')
+        .replace(/\?/g, '[?]')
+        .replace(/\*/g, '[*]');
+}
+function isInside(folder, candidate) {
+    const relative = external_node_path_default().relative(folder, candidate);
+    return (relative === '' ||
+        (relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative)));
+}
+function checkCollisions(files) {
+    const exact = new Map();
+    const folded = new Map();
+    for (const file of files) {
+        const same = exact.get(file.name);
+        if (same !== undefined) {
+            throw new InputError('files', `${quoteValue(same.path)} and ${quoteValue(file.path)} would both be stored as ${quoteValue(file.name)}: ML Arena keeps an agent's files in one flat folder, so each file needs its own base name; rename one, or exclude one with !.`);
+        }
+        exact.set(file.name, file);
+        const key = file.name.normalize('NFC').toLowerCase();
+        const similar = folded.get(key);
+        if (similar !== undefined) {
+            throw new InputError('files', `${quoteValue(similar.path)} and ${quoteValue(file.path)} ${storedAs(similar, file)}differ only in letter case, and ML Arena's storage may keep them as one file; rename one, or exclude one with !.`);
+        }
+        folded.set(key, file);
+    }
+}
+/** `would be stored as "A.py" and "a.py", which ` when a path is not its stored name. */
+function storedAs(a, b) {
+    if (a.path === a.name && b.path === b.name)
+        return '';
+    return `would be stored as ${quoteValue(a.name)} and ${quoteValue(b.name)}, which `;
+}
+function listNames(files) {
+    const names = files.slice(0, MAX_NAMES_LISTED).map(file => quoteValue(file.path));
+    const rest = files.length - names.length;
+    return rest > 0 ? `${names.join(', ')} and ${rest} more` : names.join(', ');
+}
+function positiveOrNull(limit) {
+    return limit !== null && Number.isFinite(limit) && limit > 0 ? limit : null;
+}
+/** Code-unit order: the same on every machine and locale. */
+function compareNames(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function files_oneLine(text, max = 300) {
+    const flat = replaceControlCharacters(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
@@ -32056,73 +32289,113 @@ async function checkDeployable(arena, competitionId, agentId, options) {
     return { deployable: false, status, message };
 }
 
-;// CONCATENATED MODULE: ./src/submit/steps/watch.ts
-const BEFORE_DEPLOY_STATES = new Set(['created', 'upload_validated']);
+;// CONCATENATED MODULE: ./src/poll.ts
 /** The cap on the poll interval: four times the first interval, at most a minute. */
 function defaultMaxInterval(intervalMs) {
     return Math.max(intervalMs, Math.min(60_000, intervalMs * 4));
 }
-/**
- * Polls `readStatus` until the agent's status is terminal or settled, the deadline passes, or the
- * signal aborts. The interval grows geometrically so a long queue costs few requests; the last
- * sleep is cut short at the deadline and followed by one more read, so an agent that finished
- * during the final wait is not reported as timed out.
- */
-async function watchStatus(readStatus, options) {
+async function pollUntil(read, done, options) {
     const { clock, signal } = options;
-    const started = clock.now();
-    const deadline = started + options.timeoutMs;
+    const deadline = clock.now() + options.timeoutMs;
     const maxInterval = options.maxIntervalMs ?? defaultMaxInterval(options.intervalMs);
     const backoff = options.backoff ?? 1.5;
-    const graceMs = options.graceMs ?? 120_000;
-    let interval = options.intervalMs;
-    let status = null;
-    let polls = 0;
     const maxFailedReads = options.isTransient ? (options.maxFailedReads ?? 1) : 0;
+    let interval = options.intervalMs;
+    let value = null;
+    let polls = 0;
     let failedReads = 0;
     for (;;) {
         if (signal?.aborted)
-            return { end: 'cancelled', status, polls };
-        let next = null;
+            return { end: 'cancelled', value, polls };
+        let got = null;
         try {
-            next = await readStatus();
+            got = { value: await read() };
             failedReads = 0;
         }
         catch (error) {
             if (signal?.aborted)
-                return { end: 'cancelled', status, polls };
+                return { end: 'cancelled', value, polls };
             if (failedReads >= maxFailedReads || !options.isTransient?.(error))
                 throw error;
             failedReads += 1;
             options.onReadError?.(error);
         }
         polls += 1;
-        if (next) {
-            if (isWorthALine(next, status))
-                options.onChange?.(next, status);
-            status = next;
-            if (status.terminal)
-                return { end: 'terminal', status, polls };
-            if (status.settled)
-                return { end: 'settled', status, polls };
-            const elapsed = clock.now() - started;
-            if (BEFORE_DEPLOY_STATES.has(status.state) && elapsed >= graceMs) {
-                return { end: 'stuck', status, polls };
-            }
+        if (got) {
+            options.onValue?.(got.value, value);
+            value = got.value;
+            if (done(got.value))
+                return { end: 'done', value, polls };
         }
         const remaining = deadline - clock.now();
         if (remaining <= 0)
-            return { end: 'timeout', status, polls };
+            return { end: 'timeout', value, polls };
         try {
             await clock.sleep(Math.min(interval, remaining), signal);
         }
         catch (error) {
             if (signal?.aborted)
-                return { end: 'cancelled', status, polls };
+                return { end: 'cancelled', value, polls };
             throw error;
         }
         interval = Math.min(maxInterval, interval * backoff);
     }
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/steps/watch.ts
+
+const BEFORE_DEPLOY_STATES = new Set(['created', 'upload_validated']);
+
+/**
+ * Polls `readStatus` (on src/poll.ts) until the agent's status is terminal or settled, the
+ * deploy is stuck before it started, the deadline passes, or the signal aborts.
+ */
+async function watchStatus(readStatus, options) {
+    const { clock } = options;
+    const started = clock.now();
+    const graceMs = options.graceMs ?? 120_000;
+    let end = null;
+    const result = await pollUntil(readStatus, status => (end = watchEnd(status, clock.now() - started, graceMs)) !== null, {
+        clock,
+        timeoutMs: options.timeoutMs,
+        intervalMs: options.intervalMs,
+        maxIntervalMs: options.maxIntervalMs,
+        backoff: options.backoff,
+        signal: options.signal,
+        onValue: (next, previous) => {
+            if (isWorthALine(next, previous))
+                options.onChange?.(next, previous);
+        },
+        isTransient: options.isTransient,
+        onReadError: options.onReadError,
+        maxFailedReads: options.maxFailedReads
+    });
+    const status = result.value;
+    if (result.end === 'done')
+        return { end: end ?? 'terminal', status, polls: result.polls };
+    return { end: result.end, status, polls: result.polls };
+}
+/**
+ * How one status read ends a watch, or null while it goes on: terminal, settled (nothing more
+ * will happen), or stuck (created/upload_validated past the grace period after the deploy).
+ * Pure, so the follow-up judges one read of a pending agent exactly as a watch would.
+ */
+function watchEnd(status, elapsedMs, graceMs) {
+    if (status.terminal)
+        return 'terminal';
+    if (status.settled)
+        return 'settled';
+    if (BEFORE_DEPLOY_STATES.has(status.state) && elapsedMs >= graceMs)
+        return 'stuck';
+    return null;
+}
+/**
+ * Right after a redeploy the current wire still shows the agent's previous state (active,
+ * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
+ * end, so the watch sees it as in progress (legacy shows `deploying` then).
+ */
+function asWatched(status) {
+    return status.terminal && !status.settled ? { ...status, terminal: false } : status;
 }
 /** A status is worth a log line when its state, queue place, run progress or message changed. */
 function isWorthALine(next, previous) {
@@ -32143,7 +32416,7 @@ function runsFailed(status) {
     return status.runs.filter(run => run.failed).length;
 }
 
-;// CONCATENATED MODULE: ./src/submit/steps/status-text.ts
+;// CONCATENATED MODULE: ./src/evaluation/steps/status-text.ts
 
 
 /** One log line for a status: state, queue place, run progress, the first run error. */
@@ -32162,26 +32435,6 @@ function describeStatus(status) {
     else if (status.message)
         parts.push(status.message);
     return oneLine(parts.join(' · '), 300);
-}
-
-;// CONCATENATED MODULE: ./src/pass.ts
-/**
- * Whether a row passes: the server's own `passed` wins; without it the threshold decides in
- * the direction the board ranks (desc: score ≥ threshold, asc: score ≤ threshold). No threshold
- * → null (nothing to judge); a threshold and no row or no score yet → false.
- */
-function judgePass(row, threshold, order) {
-    if (row && typeof row.passed === 'boolean')
-        return row.passed;
-    if (threshold === null)
-        return null;
-    if (!row || row.score === null)
-        return false;
-    return thresholdMargin(row.score, threshold, order) >= 0;
-}
-/** How far a score is on the passing side of the threshold (negative: short of it). */
-function thresholdMargin(score, threshold, order) {
-    return order === 'asc' ? threshold - score : score - threshold;
 }
 
 ;// CONCATENATED MODULE: ./src/submit/steps/course.ts
@@ -32218,14 +32471,7 @@ function chooseChallenge(given, preview, known) {
  * The student's row on the course board: this agent's own row, else the caller's row (`me`, or
  * the first row marked as theirs: a course board ranks each student by their best agent).
  */
-function studentRow(board, agentId) {
-    if (agentId !== null) {
-        const own = board.rows.find(row => row.agentId === agentId);
-        if (own)
-            return own;
-    }
-    return board.me?.row ?? board.rows.find(row => row.isMine) ?? null;
-}
+
 /**
  * Previews the course, checks everything the enrolment needs, enrols when the token's user is
  * not enrolled yet (never twice), and settles the challenge. In a dry run nothing is enrolled,
@@ -32269,22 +32515,8 @@ async function joinCourse(arena, inputs, options) {
 }
 /** The course board's verdict for this student, as the report and the outputs show it. */
 function courseStanding(joined, board, agentId) {
-    const row = board ? studentRow(board, agentId) : null;
-    const threshold = board?.course?.passThreshold ?? null;
-    const order = board?.order ?? 'desc';
-    return {
-        id: joined.preview.course.id,
-        name: joined.preview.course.name,
-        code: joined.preview.course.code,
-        enrolment: joined.enrolment,
-        passThreshold: threshold,
-        passed: board ? judgePass(row, threshold, order) : null,
-        row,
-        classSize: board ? Math.max(board.total, board.rows.length) : null,
-        enrolled: board?.course?.enrolledCount ?? null,
-        order,
-        precision: board?.precision ?? null
-    };
+    const { id, name, code } = joined.preview.course;
+    return standingOn({ id, name, code, enrolment: joined.enrolment }, board, agentId);
 }
 function idOf(choice, preview) {
     if (choice.kind === 'id')
@@ -32410,12 +32642,6 @@ async function branchAgent(arena, competitionId, name, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/submit/pipeline.ts
-/**
- * The pipeline: validated config → files → competition → runtime → agent → pin → upload → deploy
- * → watch → logs → leaderboard. Each step is a function of its own; this module only sequences
- * them and records what happened in the RunOutcome (which main renders whatever happens).
- * Everything that can be checked is checked before the first request that changes ML Arena.
- */
 
 
 
@@ -32431,63 +32657,6 @@ async function branchAgent(arena, competitionId, name, context) {
 
 
 
-/** The fields of RunOutcome a run starts with, before any step. */
-function newOutcome(config, commentKey) {
-    return {
-        kind: 'error',
-        competitionId: config?.competitionId ?? null,
-        competition: null,
-        competitionUrl: null,
-        wire: null,
-        agentId: null,
-        agentName: null,
-        agentCreated: false,
-        runtime: null,
-        files: [],
-        removedFiles: [],
-        quota: null,
-        status: null,
-        games: [],
-        logs: [],
-        logsDir: null,
-        rank: null,
-        timings: [],
-        failure: null,
-        notes: [],
-        timeoutMinutes: config?.timeoutMinutes ?? null,
-        commentKey,
-        course: null
-    };
-}
-/** Records the duration of each phase and which phase a failure happened in. */
-class PhaseTracker {
-    current = 'inputs';
-    #outcome;
-    #clock;
-    constructor(outcome, clock) {
-        this.#outcome = outcome;
-        this.#clock = clock;
-    }
-    async run(phase, fn) {
-        this.current = phase;
-        const started = this.#clock.now();
-        try {
-            return await fn();
-        }
-        finally {
-            this.#outcome.timings.push({ phase, ms: Math.round(this.#clock.now() - started) });
-        }
-    }
-    failure(error) {
-        const message = error instanceof errors_ActionError
-            ? error.message
-            : `Unexpected error (a bug in mlarena-action, please report it): ${error instanceof Error ? error.message : String(error)}`;
-        return { phase: this.current, message };
-    }
-}
-const LOG_MAX_BYTES = 20 * 1024 * 1024;
-/** A replay larger than this is not saved (a runner has about 14 GB of disk; videos can be big). */
-const REPLAY_MAX_BYTES = 2 * 1024 * 1024 * 1024;
 /** Status read failures that may pass: the watch polls again instead of ending the run. */
 const TRANSIENT_KINDS = new Set([
     'rate-limited',
@@ -32497,211 +32666,307 @@ const TRANSIENT_KINDS = new Set([
     'timeout',
     'protocol'
 ]);
-function competitionPageUrl(baseUrl, wire, competitionId) {
-    return `${baseUrl}/${wire === 'legacy' ? 'competition' : 'challenge'}/${competitionId}`;
-}
+const STEPS = [
+    ['files', collect],
+    ['course', enrol],
+    ['competition', readCompetition],
+    ['plan', planFiles],
+    ['runtime', chooseRuntime],
+    ['agent', checkAgent],
+    ['dry-run', stopIfDryRun],
+    ['rank before', rankBefore],
+    ['create', createAgent],
+    ['quota', checkQuota],
+    ['pin', pinRuntime],
+    ['upload', upload],
+    ['deploy', deploy],
+    ['wait', stopUnlessWaiting],
+    ['watch', watchAndFinish]
+];
 /**
  * Runs the whole submission and fills `outcome` as it goes. Throws ActionError (the caller
  * records it as the failure of `tracker.current`); returns normally for every outcome the
  * platform decided (success, deploy failure, timeout...).
  */
 async function runPipeline(config, agentName, deps, outcome, tracker) {
-    const { arena, log, signal } = deps;
-    const files = await tracker.run('files', async () => config.files.length > 0 ? collectFiles(config.files, config.workingDirectory) : []);
-    if (config.files.length > 0 && files.length === 0) {
-        const what = `No files matched 'files' under ${config.workingDirectory}`;
-        if (config.ifNoFilesFound === 'error') {
-            throw new InputError('files', `${what.slice(0, 1).toLowerCase()}${what.slice(1)}; check the globs, or set if-no-files-found to warn or ignore.`);
-        }
-        if (config.ifNoFilesFound === 'warn')
-            log.warning(`${what}; nothing was submitted.`);
-        else
-            log.info(`${what}; nothing was submitted.`);
-        outcome.kind = 'skipped';
-        outcome.notes.push(`${what}, so nothing was submitted (if-no-files-found: ${config.ifNoFilesFound}).`);
-        return;
-    }
-    const detectWire = async () => {
-        outcome.wire = await arena.wire().catch(error => {
-            throw tokenRefused(error);
-        });
+    const run = {
+        config,
+        agentName,
+        deps,
+        outcome,
+        tracker,
+        files: [],
+        joined: null,
+        cid: 0,
+        competition: null,
+        planned: [],
+        runtime: null,
+        agentId: config.agentId,
+        previous: deps.previous,
+        existingName: null,
+        quota: null
     };
-    // A course comes first: it may name the challenge, and its (hidden) challenge may be readable
-    // only once the student is enrolled.
-    let joined = null;
-    if (config.course) {
-        const course = config.course;
-        joined = await tracker.run('course', async () => {
-            await detectWire();
-            return joinCourse(arena, course, {
+    for (const [, step] of STEPS)
+        if ((await step(run)) === 'stop')
+            return;
+}
+async function collect(run) {
+    const { config, outcome, deps } = run;
+    run.files = await run.tracker.run('files', async () => config.files.length > 0 ? collectFiles(config.files, config.workingDirectory) : []);
+    if (config.files.length === 0 || run.files.length > 0)
+        return 'next';
+    const what = `No files matched 'files' under ${config.workingDirectory}`;
+    if (config.ifNoFilesFound === 'error') {
+        throw new InputError('files', `${what.slice(0, 1).toLowerCase()}${what.slice(1)}; check the globs, or set if-no-files-found to warn or ignore.`);
+    }
+    if (config.ifNoFilesFound === 'warn')
+        deps.log.warning(`${what}; nothing was submitted.`);
+    else
+        deps.log.info(`${what}; nothing was submitted.`);
+    outcome.kind = 'skipped';
+    outcome.notes.push(`${what}, so nothing was submitted (if-no-files-found: ${config.ifNoFilesFound}).`);
+    return 'stop';
+}
+async function detectWire(run) {
+    run.outcome.wire = await run.deps.arena.wire().catch(error => {
+        throw tokenRefused(error);
+    });
+}
+/** A course comes first: it may name the challenge, and its (hidden) challenge may be readable
+ * only once the student is enrolled. */
+async function enrol(run) {
+    const { config, outcome, deps } = run;
+    const course = config.course;
+    if (course) {
+        run.joined = await run.tracker.run('course', async () => {
+            await detectWire(run);
+            return joinCourse(deps.arena, course, {
                 competitionId: config.competitionId,
                 projectUrl: deps.projectUrl ?? null,
                 dryRun: config.dryRun,
-                log
+                log: deps.log
             });
         });
-        outcome.course = courseStanding(joined, null, null);
+        outcome.course = courseStanding(run.joined, null, null);
     }
-    const chosen = joined ? joined.competitionId : config.competitionId;
+    const chosen = run.joined ? run.joined.competitionId : config.competitionId;
     outcome.competitionId = chosen;
     if (chosen === null) {
         // Only a dry run gets here: the course's one challenge is known once the student is enrolled.
         outcome.kind = 'dry-run';
         outcome.notes.push('Dry run: the course names its challenge only to enrolled students, so the competition and its limits were not checked.');
-        return;
+        return 'stop';
     }
-    const cid = chosen;
-    const competition = await tracker.run('competition', async () => {
+    run.cid = chosen;
+    return 'next';
+}
+async function readCompetition(run) {
+    const { config, outcome, deps, cid } = run;
+    const competition = await run.tracker.run('competition', async () => {
         if (outcome.wire === null)
-            await detectWire();
-        return arena.getCompetition(cid).catch(error => {
+            await detectWire(run);
+        return deps.arena.getCompetition(cid).catch(error => {
             throw asInputError(error, 'competition-id', `competition ${cid} does not exist or is hidden from this token`);
         });
     });
+    run.competition = competition;
     outcome.competition = competition;
     outcome.competitionUrl = competitionPageUrl(config.baseUrl, outcome.wire, cid);
-    log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`);
+    deps.log.info(`Competition ${cid}: ${oneLine(competition.name)} (API wire: ${outcome.wire})`);
     // Only a started competition takes agents and deploys; older servers send other words (or
     // none), which pass.
     if (competition.status === 'stopped' || competition.status === 'draft') {
         throw new InputError('competition-id', `competition ${cid} (${oneLine(competition.name)}) is ${competition.status}: it takes no new agents or deploys; use a started competition.`);
     }
     if (competition.simulatorHealthy === false) {
-        log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.');
+        deps.log.warning('ML Arena reports the simulator machine is down: the deploy may queue or fail.');
         outcome.notes.push('ML Arena reported the simulator machine down at submission time.');
     }
-    const planned = preflight(files, {
+    return 'next';
+}
+async function planFiles(run) {
+    const competition = run.competition;
+    run.planned = preflight(run.files, {
         maxFiles: competition.maxUploadFiles,
         maxTotalBytes: competition.maxUploadSizeBytes,
         requiredName: competition.submissionFilename
     });
-    outcome.files = planned;
-    for (const line of describeRenames(planned))
-        log.info(line);
-    // The API names no default runtime, so the range rule has no default to prefer (see runtime.ts).
-    const runtime = await tracker.run('runtime', async () => config.runtime ? resolveRuntime(config.runtime, await arena.runtimeOptions(cid), null) : null);
-    outcome.runtime = runtime;
-    if (runtime)
-        log.info(`Runtime: ${describeRuntimeChoice(runtime)}`);
-    // An existing agent (agent-id, or the one this pull request's comment remembers) is checked
-    // before anything changes: it must exist and belong to this token's user.
-    let agentId = config.agentId;
-    if (agentId !== null) {
-        await tracker.run('agent', () => arena.status(cid, agentId).catch(error => {
-            throw asInputError(error, 'agent-id', `agent ${agentId} is not an agent of yours in competition ${cid}`);
+    run.outcome.files = run.planned;
+    for (const line of describeRenames(run.planned))
+        run.deps.log.info(line);
+    return 'next';
+}
+/** The API names no default runtime, so the range rule has no default to prefer (runtime.ts). */
+async function chooseRuntime(run) {
+    const { config, deps, cid } = run;
+    const spec = config.runtime;
+    run.runtime = await run.tracker.run('runtime', async () => spec ? resolveRuntime(spec, await deps.arena.runtimeOptions(cid), null) : null);
+    run.outcome.runtime = run.runtime;
+    if (run.runtime)
+        deps.log.info(`Runtime: ${describeRuntimeChoice(run.runtime)}`);
+    return 'next';
+}
+/**
+ * An existing agent (agent-id, the one this pull request's comment remembers, or the branch's
+ * agent found by name) is checked before anything changes: it must exist and be this user's.
+ */
+async function checkAgent(run) {
+    const { deps, cid } = run;
+    const given = run.agentId;
+    if (given !== null) {
+        await run.tracker.run('agent', () => deps.arena.status(cid, given).catch(error => {
+            throw asInputError(error, 'agent-id', `agent ${given} is not an agent of yours in competition ${cid}`);
         }));
     }
     else if (deps.previous?.agentId) {
         const remembered = deps.previous.agentId;
-        const usable = await arena.status(cid, remembered).then(status => status.state !== 'deleted', () => false);
+        const usable = await deps.arena.status(cid, remembered).then(status => status.state !== 'deleted', () => false);
         if (usable) {
-            agentId = remembered;
-            log.info(`Updating agent ${remembered}, which the previous run of this pull request created.`);
+            run.agentId = remembered;
+            deps.log.info(`Updating agent ${remembered}, which the previous run of this pull request created.`);
         }
     }
     else if (deps.reuseAgentByName) {
-        agentId = await tracker.run('agent', () => branchAgent(arena, cid, agentName, {
-            wire: outcome.wire,
-            notes: outcome.notes,
-            log,
+        const { config } = run;
+        run.agentId = await run.tracker.run('agent', () => branchAgent(deps.arena, cid, run.agentName, {
+            wire: run.outcome.wire,
+            notes: run.outcome.notes,
+            log: deps.log,
             clock: deps.clock,
-            signal,
+            signal: deps.signal,
             timeoutMs: config.timeoutMinutes * 60_000,
             intervalMs: config.pollIntervalSeconds * 1000,
             waitForDeploy: !config.dryRun
         }));
+        // The agent found by name has that name.
+        if (run.agentId !== null)
+            run.existingName = run.agentName;
     }
-    if (config.dryRun) {
-        outcome.kind = 'dry-run';
-        outcome.agentId = agentId;
-        outcome.agentName = agentId === null || deps.reuseAgentByName ? agentName : null;
-        log.info(`Dry run: ${planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`);
-        return;
+    return 'next';
+}
+async function stopIfDryRun(run) {
+    if (!run.config.dryRun)
+        return 'next';
+    run.outcome.kind = 'dry-run';
+    run.outcome.agentId = run.agentId;
+    run.outcome.agentName = run.agentId === null || run.deps.reuseAgentByName ? run.agentName : null;
+    run.deps.log.info(`Dry run: ${run.planned.length} file(s), competition limits, runtime and agent checked; nothing was changed on ML Arena.`);
+    return 'stop';
+}
+/**
+ * A redeploy of an existing agent compares against that agent's own row before this run, when
+ * no sticky comment remembers an earlier rank (schedules and pushes have none).
+ */
+async function rankBefore(run) {
+    const given = run.config.agentId ?? (run.deps.reuseAgentByName ? run.agentId : null);
+    if (given === null || run.previous?.rank != null)
+        return 'next';
+    const before = await readBoardAround(run.deps.arena, run.cid, given, run.outcome.wire)
+        .then(board => board.rows.find(row => row.agentId === given) ?? null)
+        .catch(() => null);
+    if (before) {
+        run.previous = { rank: before.rank, score: before.score, agentId: given };
+        run.existingName = before.agentName;
     }
-    // A redeploy of an existing agent compares against that agent's own row before this run, when
-    // no sticky comment remembers an earlier rank (schedules and pushes have none).
-    let previous = deps.previous;
-    // The agent found by name has that name.
-    let existingName = deps.reuseAgentByName && agentId !== null ? agentName : null;
-    const redeployed = config.agentId ?? (deps.reuseAgentByName ? agentId : null);
-    if (redeployed !== null && previous?.rank == null) {
-        const before = await readBoardAround(arena, cid, redeployed, outcome.wire)
-            .then(board => board.rows.find(row => row.agentId === redeployed) ?? null)
-            .catch(() => null);
-        if (before) {
-            previous = { rank: before.rank, score: before.score, agentId: redeployed };
-            existingName = before.agentName;
-        }
-    }
-    let quota = null;
-    if (agentId === null) {
-        const created = await tracker.run('agent', () => arena.createAgent(cid, agentName));
-        agentId = created.id;
+    return 'next';
+}
+async function createAgent(run) {
+    const { outcome, deps } = run;
+    if (run.agentId === null) {
+        const created = await run.tracker.run('agent', () => deps.arena.createAgent(run.cid, run.agentName));
+        run.agentId = created.id;
         outcome.agentCreated = true;
         outcome.agentName = created.name;
-        log.info(`Created agent ${created.id} (${oneLine(created.name)}).`);
+        deps.log.info(`Created agent ${created.id} (${oneLine(created.name)}).`);
     }
     else {
         // The derived name is not this agent's; its own comes from the board, before or after.
-        outcome.agentName = existingName;
+        outcome.agentName = run.existingName;
     }
-    outcome.agentId = agentId;
-    const aid = agentId;
-    quota = await arena.deployQuota(cid, aid).catch(() => null);
-    outcome.quota = quota;
-    if (quota?.canDeploy === false) {
-        if (outcome.agentCreated) {
-            await arena.deleteAgent(cid, aid).catch(() => undefined);
-            outcome.notes.push(`Agent ${aid} was created and then deleted again, since no deploy is possible now.`);
-        }
-        throw new QuotaRefusal(quota);
+    outcome.agentId = run.agentId;
+    return 'next';
+}
+async function checkQuota(run) {
+    const { outcome, deps, cid } = run;
+    const aid = run.agentId;
+    run.quota = await deps.arena.deployQuota(cid, aid).catch(() => null);
+    outcome.quota = run.quota;
+    if (run.quota?.canDeploy !== false)
+        return 'next';
+    if (outcome.agentCreated) {
+        await deps.arena.deleteAgent(cid, aid).catch(() => undefined);
+        outcome.notes.push(`Agent ${aid} was created and then deleted again, since no deploy is possible now.`);
     }
+    throw new QuotaRefusal(run.quota);
+}
+async function pinRuntime(run) {
+    const runtime = run.runtime;
     if (runtime) {
-        await tracker.run('runtime', () => arena.pinRuntime(aid, runtime.option.id));
+        await run.tracker.run('runtime', () => run.deps.arena.pinRuntime(run.agentId, runtime.option.id));
     }
-    if (planned.length > 0) {
-        const verdict = await tracker.run('upload', async () => {
-            let validationMessage = null;
-            const uploaded = await uploadAll(arena, cid, aid, planned, config.workingDirectory, {
-                log,
-                signal,
-                onValidation: message => (validationMessage = message)
-            });
-            // A new agent holds only what this run uploaded: nothing can be stale.
-            if (!outcome.agentCreated) {
-                await removeStaleFiles(arena, cid, aid, planned, uploaded, {
-                    log,
-                    onRemoved: name => outcome.removedFiles.push(name)
-                });
-            }
-            return checkDeployable(arena, cid, aid, { validationMessage, log });
+    return 'next';
+}
+async function upload(run) {
+    const { config, outcome, deps, cid, planned } = run;
+    if (planned.length === 0)
+        return 'next';
+    const aid = run.agentId;
+    const verdict = await run.tracker.run('upload', async () => {
+        let validationMessage = null;
+        const uploaded = await uploadAll(deps.arena, cid, aid, planned, config.workingDirectory, {
+            log: deps.log,
+            signal: deps.signal,
+            onValidation: message => (validationMessage = message)
         });
-        if (!verdict.deployable) {
-            outcome.kind = 'upload-failed';
-            outcome.status = verdict.status;
-            outcome.failure = { phase: 'upload', message: verdict.message };
-            return;
+        // A new agent holds only what this run uploaded: nothing can be stale.
+        if (!outcome.agentCreated) {
+            await removeStaleFiles(deps.arena, cid, aid, planned, uploaded, {
+                log: deps.log,
+                onRemoved: name => outcome.removedFiles.push(name)
+            });
         }
-    }
-    await tracker.run('deploy', async () => {
-        const deployed = await arena.deploy(cid, aid, quota);
-        log.info(deployed.adopted
+        // The status after the last file decides (SDK 4.4.0: is_deployable), not each file's answer.
+        return checkDeployable(deps.arena, cid, aid, { validationMessage, log: deps.log });
+    });
+    if (verdict.deployable)
+        return 'next';
+    outcome.kind = 'upload-failed';
+    outcome.status = verdict.status;
+    outcome.failure = { phase: 'upload', message: verdict.message };
+    return 'stop';
+}
+async function deploy(run) {
+    const { outcome, deps, cid } = run;
+    const aid = run.agentId;
+    await run.tracker.run('deploy', async () => {
+        const deployed = await deps.arena.deploy(cid, aid, run.quota);
+        deps.log.info(deployed.adopted
             ? 'The deploy had gone through despite a failed answer; adopting it.'
             : `Deployed${deployed.message ? `: ${oneLine(deployed.message)}` : '.'}`);
         // The quota as it stands after this deploy, for the report; the one read before stays if
         // the server does not answer.
-        outcome.quota = (await arena.deployQuota(cid, aid).catch(() => null)) ?? quota;
+        outcome.quota = (await deps.arena.deployQuota(cid, aid).catch(() => null)) ?? run.quota;
         const left = outcome.quota?.dailyRemaining;
         if (left != null) {
-            log.info(`Deploy quota: ${left} of ${outcome.quota?.dailyLimit ?? '?'} deploys left today.`);
+            deps.log.info(`Deploy quota: ${left} of ${outcome.quota?.dailyLimit ?? '?'} deploys left today.`);
         }
     });
-    if (!config.wait) {
-        outcome.kind = 'submitted';
-        outcome.status = await arena.status(cid, aid).catch(() => null);
-        return;
-    }
-    const watched = await tracker.run('watch', () => log.group(`Waiting for ML Arena to evaluate agent ${aid}`, () => watchStatus(() => arena.status(cid, aid).then(asWatched), {
+    return 'next';
+}
+/** wait: false ends the run here; the follow-up action (report/) finishes the report later. */
+async function stopUnlessWaiting(run) {
+    if (run.config.wait)
+        return 'next';
+    run.outcome.kind = 'submitted';
+    run.outcome.before = run.previous;
+    run.outcome.status = await run.deps.arena.status(run.cid, run.agentId).catch(() => null);
+    return 'stop';
+}
+async function watchAndFinish(run) {
+    const { config, outcome, deps, cid, tracker } = run;
+    const aid = run.agentId;
+    const { log, signal } = deps;
+    const watched = await tracker.run('watch', () => log.group(`Waiting for ML Arena to evaluate agent ${aid}`, () => watchStatus(() => deps.arena.status(cid, aid).then(asWatched), {
         clock: deps.clock,
         timeoutMs: config.timeoutMinutes * 60_000,
         intervalMs: config.pollIntervalSeconds * 1000,
@@ -32711,72 +32976,17 @@ async function runPipeline(config, agentName, deps, outcome, tracker) {
         isTransient: error => error instanceof ArenaError && TRANSIENT_KINDS.has(error.kind),
         onReadError: error => log.warning(`${error instanceof Error ? error.message : String(error)}; polling again at the next interval.`)
     })));
-    outcome.status = watched.status;
-    outcome.kind = kindOf(watched);
-    if (watched.end === 'stuck' || watched.end === 'settled') {
-        outcome.failure = {
-            phase: 'watch',
-            message: watched.end === 'stuck'
-                ? `The deploy did not start: the status still reads ${watched.status?.state ?? 'unknown'} after the grace period.`
-                : `ML Arena settled the agent in state ${watched.status?.state ?? 'unknown'} without evaluating it.`
-        };
-    }
-    if (watched.end === 'cancelled' || watched.end === 'timeout')
-        return;
-    if ((config.logs > 0 || config.replays > 0) && (watched.status?.runs.length ?? 0) > 0) {
-        await tracker.run('logs', async () => {
-            const list = await arena.games(aid);
-            outcome.games = latestGames(list.games, Math.max(config.logs, config.replays, 50));
-            const dir = config.logsDir ?? external_node_path_default().join(deps.tempDir, 'mlarena-logs', String(aid));
-            outcome.logsDir = dir;
-            const saved = await saveGameFiles(arena, outcome.games, dir, {
-                logs: config.logs,
-                replays: config.replays,
-                maxBytes: LOG_MAX_BYTES,
-                maxReplayBytes: REPLAY_MAX_BYTES,
-                log
-            });
-            outcome.logs = saved.logs;
-            outcome.replays = saved.replays;
-        });
-    }
-    if (joined && outcome.wire === 'legacy') {
-        outcome.notes.push('This server speaks the legacy API, which has no course boards: the rank is on the whole leaderboard, and the course threshold could not be read (passed is left empty).');
-    }
-    if (outcome.kind === 'success' && joined && outcome.wire === 'current') {
-        const course = joined;
-        await tracker.run('leaderboard', async () => {
-            // The class board: the course's students only, each ranked by their best agent.
-            const board = await arena.leaderboard(cid, { courseId: course.preview.course.id, me: true });
-            const mine = studentRow(board, aid);
-            outcome.rank = buildRankReport(board, { id: mine?.agentId ?? aid, name: mine?.agentName ?? outcome.agentName }, previous);
-            outcome.course = courseStanding(course, board, aid);
-            const standing = outcome.course;
-            log.info(mine
-                ? `Rank ${mine.rank} of ${standing.classSize ?? '?'} in the class${standing.passed === null ? '' : standing.passed ? ': passed' : ': not passed yet'}.`
-                : `No row on the course board yet${standing.passed === false ? ': not passed yet' : ''}.`);
-        });
-    }
-    else if (outcome.kind === 'success') {
-        await tracker.run('leaderboard', async () => {
-            const board = await readBoardAround(arena, cid, aid, outcome.wire);
-            outcome.rank = buildRankReport(board, { id: aid, name: outcome.agentName }, previous);
-            const row = outcome.rank.row;
-            if (row && outcome.agentName === null)
-                outcome.agentName = row.agentName;
-            log.info(row
-                ? `Rank ${row.rank} of ${outcome.rank.total}${row.score === null ? '' : `, score ${row.score}`}.`
-                : `Agent ${aid} has no leaderboard row yet.`);
-        });
-    }
-}
-/**
- * Right after a redeploy the current wire still shows the agent's previous state (active,
- * deploy_failed) with `is_settled: false` until the new deploy shows: that is not this deploy's
- * end, so the watch sees it as in progress (legacy shows `deploying` then).
- */
-function asWatched(status) {
-    return status.terminal && !status.settled ? { ...status, terminal: false } : status;
+    await finishEvaluation(watched, outcome, {
+        arena: deps.arena,
+        log,
+        tracker,
+        logs: config.logs,
+        replays: config.replays,
+        logsDir: config.logsDir,
+        tempDir: deps.tempDir,
+        previous: run.previous
+    });
+    return 'stop';
 }
 /** A deploy refused for quota before anything was uploaded. */
 class QuotaRefusal extends errors_ActionError {
@@ -32795,43 +33005,6 @@ class QuotaRefusal extends errors_ActionError {
         super(`ML Arena will not take another deploy now: ${limit}${when}.`);
         this.quota = quota;
     }
-}
-function kindOf(watched) {
-    switch (watched.end) {
-        case 'terminal':
-            switch (watched.status?.state) {
-                case 'active':
-                    return 'success';
-                case 'deploy_failed':
-                    return 'deploy-failed';
-                case 'upload_failed':
-                    return 'upload-failed';
-                default:
-                    return 'error';
-            }
-        case 'timeout':
-            return 'timeout';
-        case 'cancelled':
-            return 'cancelled';
-        default:
-            return 'error';
-    }
-}
-/** Newest first; games without a date keep the server's order after dated ones. */
-function latestGames(games, count) {
-    return games
-        .map((game, index) => ({ game, index }))
-        .sort((a, b) => {
-        const ta = a.game.createdAt ? Date.parse(a.game.createdAt) : NaN;
-        const tb = b.game.createdAt ? Date.parse(b.game.createdAt) : NaN;
-        if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb)
-            return tb - ta;
-        if (Number.isNaN(ta) !== Number.isNaN(tb))
-            return Number.isNaN(ta) ? 1 : -1;
-        return b.index - a.index;
-    })
-        .slice(0, count)
-        .map(entry => entry.game);
 }
 /** A 401 (the first call a run makes) is about the api-key input: say what a valid one is. */
 function tokenRefused(error) {
@@ -33106,7 +33279,7 @@ function escapeMarkdown(text) {
     return escapeHtml(text.replace(/[\\`*_{}[\]()#+!|~$]/g, '\\$&'));
 }
 
-;// CONCATENATED MODULE: ./src/submit/report/course.ts
+;// CONCATENATED MODULE: ./src/evaluation/report/course.ts
 /**
  * The course part of the report (job summary and PR comment): the course, the enrolment, the
  * student's rank among the class, the pass threshold, the distance to it and the verdict.
@@ -33230,7 +33403,7 @@ function valueAxis(label, values, format) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/submit/report/sections.ts
+;// CONCATENATED MODULE: ./src/evaluation/report/sections.ts
 /**
  * The pieces of the report, shared by the job summary and the PR comment. Each takes the outcome
  * and a level of detail and returns Markdown, or '' when it has nothing to say. Every piece of
@@ -33276,7 +33449,7 @@ const PATH = 120;
 const LISTED_LOGS = 20;
 const ICONS = {
     success: '✅',
-    submitted: '✅',
+    submitted: '⏳',
     'dry-run': '✅',
     'deploy-failed': '❌',
     'upload-failed': '❌',
@@ -33287,7 +33460,7 @@ const ICONS = {
 };
 const WORDS = {
     success: 'agent active',
-    submitted: 'submitted, not waited for',
+    submitted: 'submitted, being evaluated',
     'dry-run': 'dry run, checks passed',
     'deploy-failed': 'deploy failed',
     'upload-failed': 'upload failed',
@@ -33886,7 +34059,7 @@ function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/submit/report/comment.ts
+;// CONCATENATED MODULE: ./src/evaluation/report/comment.ts
 
 
 
@@ -33937,7 +34110,7 @@ function titled(title, body) {
     return body === '' ? '' : `#### ${title}\n\n${body}`;
 }
 
-;// CONCATENATED MODULE: ./src/submit/report/marker.ts
+;// CONCATENATED MODULE: ./src/evaluation/report/marker.ts
 const PREFIX = '<!-- mlarena-action:v1 ';
 const MARKER = /^\uFEFF?[ \t\r\n]*<!-- mlarena-action:v1 key=([A-Za-z0-9_-]*) rank=(\S+) score=(\S+) agent=(\S+) -->/;
 function renderMarker(key, state) {
@@ -33953,6 +34126,20 @@ function findMarker(body, key) {
         rank: parseInteger(match[2]),
         score: marker_parseDecimal(match[3]),
         agentId: parseInteger(match[4])
+    };
+}
+/** The key and state of the marker at the start of `body`, whatever its key; null when none. */
+function readMarker(body) {
+    const match = MARKER.exec(body);
+    if (!match)
+        return null;
+    return {
+        key: Buffer.from(match[1] ?? '', 'base64url').toString('utf8'),
+        state: {
+            rank: parseInteger(match[2]),
+            score: marker_parseDecimal(match[3]),
+            agentId: parseInteger(match[4])
+        }
     };
 }
 /** The body starts with a marker of this action, whatever its key (for clean-ups and tests). */
@@ -33996,7 +34183,7 @@ function marker_parseDecimal(text) {
     return Number.isFinite(value) ? value : null;
 }
 
-;// CONCATENATED MODULE: ./src/submit/report/summary.ts
+;// CONCATENATED MODULE: ./src/evaluation/report/summary.ts
 
 
 
@@ -34049,75 +34236,7 @@ function summary_titled(title, body) {
     return body === '' ? '' : `### ${title}\n\n${body}`;
 }
 
-;// CONCATENATED MODULE: ./src/submit/report/classroom.ts
-/**
- * The `classroom-result` output: this run as one test of a GitHub Classroom assignment, in the
- * format the Classroom grading reporter (github-education-resources/autograding-grading-reporter)
- * reads from `<RUNNER>_RESULTS`: base64 of JSON `{version: 1, status, max_score, tests: [...]}`,
- * as its runners (autograding-io-grader, -command-grader) write it. The reporter fails the job
- * on status `fail` or `error`, counts tests whose status is `pass`, and adds up `max_score` and
- * each test's `score` for the points it sends to Classroom. Pure.
- */
-
-/**
- * Pass: with a course, the course board says the student passes; without one, the agent is
- * active. Fail: evaluated but not passing (or not evaluated: failed deploy, timeout). Error: the
- * run itself failed (bad input, refused request) or was cancelled. Points: all or nothing, as
- * the other runners give them.
- */
-function classroomResult(outcome, maxScore) {
-    const status = verdict(outcome);
-    const ms = outcome.timings.reduce((sum, t) => sum + t.ms, 0);
-    const where = outcome.competition?.name ??
-        (outcome.competitionId !== null ? `competition ${outcome.competitionId}` : 'ML Arena');
-    const test = {
-        name: oneLine(outcome.course ? `ML Arena: ${outcome.course.name}` : `ML Arena: ${where}`, 120),
-        status,
-        message: oneLine(message(outcome, status), 1000),
-        test_code: oneLine(`mlarena-action: agent ${outcome.agentId ?? '(none)'} in ${where}`, 200),
-        filename: '',
-        line_no: 0,
-        execution_time: `${(ms / 1000).toFixed(1)}s`,
-        score: status === 'pass' ? maxScore : 0
-    };
-    return { version: 1, status, max_score: maxScore, tests: [test] };
-}
-/** The output's value: base64 of the JSON, as the reporter decodes it. */
-function encodeClassroomResult(result) {
-    return Buffer.from(JSON.stringify(result), 'utf8').toString('base64');
-}
-function verdict(outcome) {
-    if (outcome.kind === 'error' || outcome.kind === 'cancelled')
-        return 'error';
-    if (outcome.kind !== 'success')
-        return 'fail';
-    if (outcome.course)
-        return outcome.course.passed === false ? 'fail' : 'pass';
-    return 'pass';
-}
-function message(outcome, status) {
-    if (outcome.failure)
-        return outcome.failure.message;
-    const course = outcome.course;
-    const row = course?.row ?? outcome.rank?.row ?? null;
-    const score = row?.score != null ? `score ${row.score}` : 'no score yet';
-    const rank = row
-        ? `, rank ${row.rank}${course?.classSize != null ? ` of ${course.classSize} in the class` : ''}`
-        : '';
-    // The class board ranks each student by their best agent, which may not be this run's.
-    const whose = row && row.agentId !== null && outcome.agentId !== null && row.agentId !== outcome.agentId
-        ? ` with your best agent (id ${row.agentId}), not this run's (id ${outcome.agentId})`
-        : '';
-    const bar = course?.passThreshold != null
-        ? `; pass threshold ${course.passThreshold} (${course.order === 'asc' ? 'lower' : 'higher'} is better)`
-        : '';
-    if (outcome.kind !== 'success')
-        return `The agent was not evaluated: ${outcome.kind}.`;
-    const head = status === 'pass' ? (course ? 'Passed' : 'Agent active') : 'Not passed yet';
-    return `${head}: ${score}${rank}${whose}${bar}.`;
-}
-
-;// CONCATENATED MODULE: ./src/submit/step-result.ts
+;// CONCATENATED MODULE: ./src/evaluation/step-result.ts
 
 /**
  * The fail-on outcome that fails the step, or null when the step passes; errors and
@@ -34189,6 +34308,628 @@ const actionsLog = {
     notice: message => core/* notice */.lm(message),
     group: (title, fn) => core/* group */.Os(title, fn)
 };
+
+;// CONCATENATED MODULE: ./src/evaluation/pending.ts
+const PENDING_PREFIX = '<!-- mlarena-action:pending ';
+const PENDING_LINE = /^<!-- mlarena-action:pending ([A-Za-z0-9_-]+) -->$/m;
+const EXTERNAL_ID = /^mlarena:v1 c=(\d{1,15}) a=(\d{1,15})$/;
+const STATUS_CONTEXT = /^ML Arena \/ competition (\d{1,15}) \/ agent (\d{1,15})$/;
+/** Room the snapshot may take in a comment (65,536 characters in all) or a check run's text. */
+const MAX_SNAPSHOT_CHARS = 20_000;
+function encodeSnapshot(snapshot) {
+    let json = JSON.stringify(snapshot);
+    if (json.length * 4 > MAX_SNAPSHOT_CHARS * 3) {
+        // An agent of thousands of files: the file list is the part that can go.
+        json = JSON.stringify({ ...snapshot, outcome: { ...snapshot.outcome, files: [] } });
+    }
+    return `${PENDING_PREFIX}${Buffer.from(json, 'utf8').toString('base64url')} -->`;
+}
+/** The snapshot in a comment body or check run text, or null when there is none (or it is not ours). */
+function decodeSnapshot(text) {
+    const match = text ? PENDING_LINE.exec(text) : null;
+    if (!match?.[1])
+        return null;
+    try {
+        const value = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8'));
+        return isSnapshot(value) ? value : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** Puts the pending line right under the key marker (the body's first line). */
+function withSnapshot(body, line) {
+    const end = body.indexOf('\n');
+    return end < 0 ? `${body}\n${line}` : `${body.slice(0, end)}\n${line}${body.slice(end)}`;
+}
+/** Removes the pending line (the follow-up's final comment has none). */
+function withoutSnapshot(body) {
+    return body.replace(/^<!-- mlarena-action:pending [A-Za-z0-9_-]+ -->\r?\n?/m, '');
+}
+function externalId(competitionId, agentId) {
+    return `mlarena:v1 c=${competitionId} a=${agentId}`;
+}
+function parseExternalId(text) {
+    return ids(text ? EXTERNAL_ID.exec(text) : null);
+}
+/** A commit status's context: unique per agent, so a later status for it replaces this one. */
+function statusContext(competitionId, agentId) {
+    return `ML Arena / competition ${competitionId} / agent ${agentId}`;
+}
+function parseStatusContext(text) {
+    return ids(text ? STATUS_CONTEXT.exec(text) : null);
+}
+function ids(match) {
+    if (!match)
+        return null;
+    const competitionId = Number(match[1]);
+    const agentId = Number(match[2]);
+    return Number.isSafeInteger(competitionId) && Number.isSafeInteger(agentId)
+        ? { competitionId, agentId }
+        : null;
+}
+function isSnapshot(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const v = value;
+    const outcome = v.outcome;
+    const mark = v.mark;
+    return (v.v === 1 &&
+        Number.isSafeInteger(v.competitionId) &&
+        Number.isSafeInteger(v.agentId) &&
+        typeof v.submittedAt === 'number' &&
+        typeof v.sha === 'string' &&
+        typeof mark === 'object' &&
+        mark !== null &&
+        ['check-run', 'status', 'none'].includes(mark.kind) &&
+        Array.isArray(v.failOn) &&
+        typeof v.logs === 'number' &&
+        typeof v.workingDirectory === 'string' &&
+        typeof outcome === 'object' &&
+        outcome !== null &&
+        Array.isArray(outcome.files) &&
+        Array.isArray(outcome.notes) &&
+        typeof outcome.commentKey === 'string');
+}
+
+;// CONCATENATED MODULE: ./src/github/checks.ts
+/**
+ * Marks on a commit, where people look for a result: a check run (Checks API, needs
+ * `checks: write`) or, where the token may not write checks, a commit status (`statuses:
+ * write`). The participant action marks the head commit pending when it does not wait; the
+ * follow-up lists what is still pending on a commit and completes it. Annotations ride on the
+ * check run (50 per request, GitHub's limit).
+ */
+
+/** GitHub cuts a status description at 140 characters. */
+const STATUS_DESCRIPTION_MAX = 140;
+const ANNOTATIONS_PER_REQUEST = 50;
+/** Check run output fields take at most 65,535 characters. */
+const OUTPUT_MAX = 65_000;
+/** A 403/404 that says the token may not do this (the permission is missing). */
+function isPermissionRefusal(error) {
+    if (!isRequestError(error))
+        return false;
+    if (error.status === 404)
+        return true;
+    // A 403 is also how GitHub says "rate limited": that one is not about permissions.
+    const data = error.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : error.message;
+    return error.status === 403 && !/rate limit/i.test(message);
+}
+/**
+ * Marks `sha` pending: a check run in progress, else a pending commit status, else nothing
+ * (the reason says which permissions are missing). Other errors are thrown.
+ */
+async function markPending(octokit, repo, request) {
+    try {
+        const created = await octokit.rest.checks.create({
+            ...repo,
+            name: request.name,
+            head_sha: request.sha,
+            status: 'in_progress',
+            external_id: request.externalId,
+            started_at: new Date().toISOString(),
+            ...(request.detailsUrl ? { details_url: request.detailsUrl } : {}),
+            output: {
+                title: request.title,
+                summary: checks_clip(request.summary),
+                text: checks_clip(request.text)
+            }
+        });
+        return { kind: 'check-run', id: created.data.id };
+    }
+    catch (error) {
+        if (!isPermissionRefusal(error))
+            throw error;
+    }
+    try {
+        await octokit.rest.repos.createCommitStatus({
+            ...repo,
+            sha: request.sha,
+            state: 'pending',
+            context: request.context,
+            description: request.description.slice(0, STATUS_DESCRIPTION_MAX),
+            ...(request.detailsUrl ? { target_url: request.detailsUrl } : {})
+        });
+        return { kind: 'status', context: request.context };
+    }
+    catch (error) {
+        if (!isPermissionRefusal(error))
+            throw error;
+    }
+    return {
+        kind: 'none',
+        reason: "the token may write neither check runs nor commit statuses; give the job 'permissions: checks: write' (or 'statuses: write')"
+    };
+}
+/** Completes a check run; annotations beyond the first 50 go in further updates. */
+async function completeCheckRun(octokit, repo, checkRunId, result) {
+    const batches = [];
+    for (let at = 0; at < result.annotations.length; at += ANNOTATIONS_PER_REQUEST) {
+        batches.push(result.annotations.slice(at, at + ANNOTATIONS_PER_REQUEST));
+    }
+    const output = (annotations) => ({
+        title: result.title,
+        summary: checks_clip(result.summary),
+        text: checks_clip(result.text),
+        ...(annotations.length > 0 ? { annotations: annotations.map(toGitHubAnnotation) } : {})
+    });
+    await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: checkRunId,
+        status: 'completed',
+        conclusion: result.conclusion,
+        completed_at: new Date().toISOString(),
+        ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}),
+        output: output(batches[0] ?? [])
+    });
+    for (const batch of batches.slice(1)) {
+        await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, output: output(batch) });
+    }
+}
+async function setFinalStatus(octokit, repo, sha, status) {
+    await octokit.rest.repos.createCommitStatus({
+        ...repo,
+        sha,
+        state: status.state,
+        context: status.context,
+        description: status.description.slice(0, STATUS_DESCRIPTION_MAX),
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {})
+    });
+}
+/** The check runs in progress on `ref` (every app's: the caller keeps its own). */
+async function listPendingCheckRuns(octokit, repo, ref) {
+    const found = [];
+    const pages = octokit.paginate.iterator(octokit.rest.checks.listForRef, {
+        ...repo,
+        ref,
+        status: 'in_progress',
+        filter: 'latest',
+        per_page: 100
+    });
+    for await (const page of pages) {
+        for (const run of page.data) {
+            if (run.status !== 'in_progress')
+                continue;
+            found.push({
+                id: run.id,
+                name: run.name,
+                headSha: run.head_sha,
+                externalId: run.external_id ?? null,
+                appSlug: run.app?.slug ?? null,
+                text: run.output?.text ?? null
+            });
+        }
+    }
+    return found;
+}
+/** The latest status of each context on `ref` that is still pending. */
+async function listPendingStatuses(octokit, repo, ref) {
+    const combined = await octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref, per_page: 100 });
+    const data = combined.data;
+    return data.statuses
+        .filter(status => status.state === 'pending')
+        .map(status => ({
+        sha: data.sha,
+        context: status.context,
+        creatorLogin: status.creator?.login ?? null,
+        creatorType: status.creator?.type ?? null,
+        targetUrl: status.target_url ?? null,
+        createdAt: status.created_at ?? null
+    }));
+}
+function toGitHubAnnotation(annotation) {
+    return {
+        path: annotation.path,
+        start_line: annotation.line,
+        end_line: annotation.line,
+        annotation_level: annotation.level,
+        title: annotation.title.slice(0, 255),
+        message: annotation.message.slice(0, 64_000)
+    };
+}
+function checks_clip(text) {
+    return text.length <= OUTPUT_MAX ? text : `${text.slice(0, OUTPUT_MAX)}\n\n…(cut)`;
+}
+
+;// CONCATENATED MODULE: ./src/submit/pending.ts
+/**
+ * wait: false: the run leaves the pending state where people look. The head commit (the pull
+ * request's head, the triggering run's, or the pushed commit) gets a check run named after the
+ * competition, else a pending commit status, else a warning; the snapshot the follow-up
+ * (report/action.yml) needs rides in the check run and in the sticky comment.
+ */
+
+
+
+
+
+
+/** The commit a result belongs on. */
+function headCommit(github) {
+    return github.pullRequest?.headSha ?? github.triggeringRun?.headSha ?? github.sha;
+}
+/** The name of the check run: the competition's, as people know it. */
+function checkRunName(outcome) {
+    const name = outcome.competition?.name ? oneLine(outcome.competition.name, 80) : null;
+    return `ML Arena: ${name ?? `competition ${outcome.competitionId}`}`;
+}
+/**
+ * Marks the head commit pending and returns the snapshot for the sticky comment. Never throws:
+ * a refused mark is a warning (the comment and the summary still say what happens next).
+ */
+async function leavePending(options) {
+    const { outcome, config, github } = options;
+    const cid = outcome.competitionId;
+    const aid = outcome.agentId;
+    if (cid === null || aid === null)
+        return null;
+    const sha = headCommit(github);
+    const snapshot = {
+        v: 1,
+        repository: github.repository,
+        competitionId: cid,
+        agentId: aid,
+        submittedAt: (options.now ?? Date.now)(),
+        sha,
+        mark: { kind: 'none' },
+        failOn: [...config.failOn],
+        logs: config.logs,
+        replays: config.replays,
+        previous: outcome.before ?? null,
+        workingDirectory: external_node_path_default().relative(options.workspace, config.workingDirectory)
+            .split((external_node_path_default()).sep)
+            .join('/'),
+        outcome: {
+            competitionId: cid,
+            competition: outcome.competition,
+            competitionUrl: outcome.competitionUrl,
+            wire: outcome.wire,
+            agentId: aid,
+            agentName: outcome.agentName,
+            agentCreated: outcome.agentCreated,
+            runtime: outcome.runtime,
+            files: outcome.files,
+            removedFiles: outcome.removedFiles,
+            quota: outcome.quota,
+            notes: [...outcome.notes],
+            commentKey: outcome.commentKey,
+            course: outcome.course ?? null
+        }
+    };
+    const name = checkRunName(outcome);
+    snapshot.mark = await mark(options, snapshot, name);
+    const where = snapshot.mark.kind === 'check-run'
+        ? `the check run "${name}" on ${sha.slice(0, 7)}`
+        : snapshot.mark.kind === 'status'
+            ? `the commit status "${snapshot.mark.context}" on ${sha.slice(0, 7)}`
+            : null;
+    outcome.notes.push(`ML Arena is evaluating agent ${aid}; this run did not wait for it (wait: false). ` +
+        `The follow-up workflow (mlarena/mlarena-action/report, on a schedule) writes the result ` +
+        `here${where ? ` and on ${where}` : ''} once the evaluation has ended.`);
+    return snapshot;
+}
+async function mark(options, snapshot, name) {
+    const { log, github, config, outcome } = options;
+    if (!config.githubToken || !github.owner || !snapshot.sha) {
+        log.warning('wait: false and no github-token: the commit is not marked pending; only the comment and summary say the agent is being evaluated.');
+        return { kind: 'none' };
+    }
+    try {
+        const octokit = options.octokit ??
+            (await loadToolkit()).createOctokit(config.githubToken, {
+                userAgent: options.userAgent,
+                debug: () => undefined,
+                warning: message => log.warning(message)
+            });
+        const context = statusContext(snapshot.competitionId, snapshot.agentId);
+        const result = await markPending(octokit, { owner: github.owner, repo: github.repo }, {
+            sha: snapshot.sha,
+            name,
+            externalId: externalId(snapshot.competitionId, snapshot.agentId),
+            title: `Agent ${snapshot.agentId} is being evaluated`,
+            summary: `ML Arena is evaluating agent ${snapshot.agentId}${outcome.agentName ? ` (${oneLine(outcome.agentName, 100)})` : ''}. The follow-up workflow completes this check when the evaluation has ended.`,
+            text: encodeSnapshot(snapshot),
+            context,
+            description: `ML Arena is evaluating agent ${snapshot.agentId}`,
+            detailsUrl: outcome.competitionUrl
+        });
+        if (result.kind === 'none') {
+            log.warning(`The commit is not marked pending: ${result.reason}.`);
+            return { kind: 'none' };
+        }
+        log.info(result.kind === 'check-run'
+            ? `Marked ${snapshot.sha.slice(0, 7)} pending: check run "${name}".`
+            : `Marked ${snapshot.sha.slice(0, 7)} pending: commit status "${context}".`);
+        return result;
+    }
+    catch (error) {
+        log.warning(`The commit is not marked pending: ${describeGitHubError(error)}`);
+        return { kind: 'none' };
+    }
+}
+/**
+ * The previous run of this comment key left an agent pending; this run's comment replaces its
+ * snapshot, so no follow-up would ever complete that mark: complete it now as superseded
+ * (neutral), pointing at this run. Best effort: a refusal is a warning.
+ */
+async function supersedePrevious(octokit, github, previous, current, log) {
+    const mark = previous.mark;
+    const same = current !== null &&
+        ((mark.kind === 'check-run' && current.kind === 'check-run' && mark.id === current.id) ||
+            (mark.kind === 'status' &&
+                current.kind === 'status' &&
+                mark.context === current.context &&
+                previous.sha === headCommit(github)));
+    if (mark.kind === 'none' || same)
+        return;
+    const repo = { owner: github.owner, repo: github.repo };
+    const why = `Superseded: a later run of this pull request reports agent ${previous.agentId}${github.runUrl ? ` (${github.runUrl})` : ''}.`;
+    try {
+        if (mark.kind === 'check-run') {
+            await completeCheckRun(octokit, repo, mark.id, {
+                conclusion: 'neutral',
+                title: 'Superseded by a later run',
+                summary: why,
+                text: '',
+                detailsUrl: previous.outcome.competitionUrl,
+                annotations: []
+            });
+        }
+        else {
+            await setFinalStatus(octokit, repo, previous.sha, {
+                context: mark.context,
+                state: 'error',
+                description: 'Superseded by a later run',
+                targetUrl: previous.outcome.competitionUrl
+            });
+        }
+    }
+    catch (error) {
+        log.warning(`The previous run's pending mark was not completed: ${describeGitHubError(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/report/classroom.ts
+/**
+ * The `classroom-result` output: this run as one test of a GitHub Classroom assignment, in the
+ * format the Classroom grading reporter (github-education-resources/autograding-grading-reporter)
+ * reads from `<RUNNER>_RESULTS`: base64 of JSON `{version: 1, status, max_score, tests: [...]}`,
+ * as its runners (autograding-io-grader, -command-grader) write it. The reporter fails the job
+ * on status `fail` or `error`, counts tests whose status is `pass`, and adds up `max_score` and
+ * each test's `score` for the points it sends to Classroom. Pure.
+ */
+
+/**
+ * Pass: with a course, the course board says the student passes; without one, the agent is
+ * active. Fail: evaluated but not passing (or not evaluated: failed deploy, timeout). Error: the
+ * run itself failed (bad input, refused request) or was cancelled. Points: all or nothing, as
+ * the other runners give them.
+ */
+function classroomResult(outcome, maxScore) {
+    const status = verdict(outcome);
+    const ms = outcome.timings.reduce((sum, t) => sum + t.ms, 0);
+    const where = outcome.competition?.name ??
+        (outcome.competitionId !== null ? `competition ${outcome.competitionId}` : 'ML Arena');
+    const test = {
+        name: oneLine(outcome.course ? `ML Arena: ${outcome.course.name}` : `ML Arena: ${where}`, 120),
+        status,
+        message: oneLine(message(outcome, status), 1000),
+        test_code: oneLine(`mlarena-action: agent ${outcome.agentId ?? '(none)'} in ${where}`, 200),
+        filename: '',
+        line_no: 0,
+        execution_time: `${(ms / 1000).toFixed(1)}s`,
+        score: status === 'pass' ? maxScore : 0
+    };
+    return { version: 1, status, max_score: maxScore, tests: [test] };
+}
+/** The output's value: base64 of the JSON, as the reporter decodes it. */
+function encodeClassroomResult(result) {
+    return Buffer.from(JSON.stringify(result), 'utf8').toString('base64');
+}
+function verdict(outcome) {
+    if (outcome.kind === 'error' || outcome.kind === 'cancelled')
+        return 'error';
+    if (outcome.kind !== 'success')
+        return 'fail';
+    if (outcome.course)
+        return outcome.course.passed === false ? 'fail' : 'pass';
+    return 'pass';
+}
+function message(outcome, status) {
+    if (outcome.failure)
+        return outcome.failure.message;
+    const course = outcome.course;
+    const row = course?.row ?? outcome.rank?.row ?? null;
+    const score = row?.score != null ? `score ${row.score}` : 'no score yet';
+    const rank = row
+        ? `, rank ${row.rank}${course?.classSize != null ? ` of ${course.classSize} in the class` : ''}`
+        : '';
+    // The class board ranks each student by their best agent, which may not be this run's.
+    const whose = row && row.agentId !== null && outcome.agentId !== null && row.agentId !== outcome.agentId
+        ? ` with your best agent (id ${row.agentId}), not this run's (id ${outcome.agentId})`
+        : '';
+    const bar = course?.passThreshold != null
+        ? `; pass threshold ${course.passThreshold} (${course.order === 'asc' ? 'lower' : 'higher'} is better)`
+        : '';
+    if (outcome.kind !== 'success')
+        return `The agent was not evaluated: ${outcome.kind}.`;
+    const head = status === 'pass' ? (course ? 'Passed' : 'Agent active') : 'Not passed yet';
+    return `${head}: ${score}${rank}${whose}${bar}.`;
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/outputs.ts
+
+function outputsOf(outcome, maxScore) {
+    const rank = outcome.rank;
+    return {
+        'agent-id': outcome.agentId?.toString() ?? '',
+        'agent-name': outcome.agentName ?? '',
+        outcome: outcome.kind,
+        status: outcome.status?.state ?? '',
+        score: rank?.row?.score?.toString() ?? '',
+        rank: rank?.row?.rank.toString() ?? '',
+        // Which agent score and rank are of: this run's, or on a course board the student's best.
+        'scored-agent-id': rank?.row?.agentId?.toString() ?? '',
+        'previous-rank': rank?.previousRank?.toString() ?? '',
+        'leaderboard-size': rank ? String(rank.total) : '',
+        'leaderboard-url': outcome.competitionUrl ?? '',
+        'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
+        'api-wire': outcome.wire ?? '',
+        'course-id': outcome.course?.id.toString() ?? '',
+        passed: outcome.course?.passed == null ? '' : String(outcome.course.passed),
+        'pass-threshold': outcome.course?.passThreshold?.toString() ?? '',
+        'classroom-result': encodeClassroomResult(classroomResult(outcome, maxScore))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/annotations.ts
+/** `File "/agent/agent.py", line 3, in <module>`: CPython's frame line. */
+const FRAME = /^\s*File "([^"\r\n]+)", line (\d{1,9})(?:, in ([^\r\n]+))?\s*$/;
+/** `ModuleNotFoundError: No module named 'x'`: the exception line that ends a traceback. */
+const EXCEPTION = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\b.*)$/;
+const MAX_ANNOTATIONS = 50;
+/**
+ * Annotations for every frame, in `texts` (error messages, log tails), that names an uploaded
+ * file; one per file and line, the innermost frame first. `workingDirectory` is where the
+ * files' paths start, relative to the repository's root ('' for the root).
+ */
+function tracebackAnnotations(texts, files, workingDirectory) {
+    const byName = new Map(files.map(file => [file.name, file.path]));
+    const found = new Map();
+    for (const text of texts) {
+        if (!text)
+            continue;
+        const lines = text.split(/\r?\n/);
+        const frames = [];
+        let exception = null;
+        for (const line of lines) {
+            const frame = FRAME.exec(line);
+            if (frame) {
+                frames.push({
+                    name: storedName(frame[1]),
+                    line: Number(frame[2]),
+                    where: frame[3]?.trim() ?? null
+                });
+                continue;
+            }
+            const thrown = frames.length > 0 ? EXCEPTION.exec(line.trim()) : null;
+            if (thrown)
+                exception = thrown[1];
+        }
+        for (const frame of frames.reverse()) {
+            const relative = byName.get(frame.name);
+            if (relative === undefined || frame.line < 1)
+                continue;
+            const repoPath = joinPath(workingDirectory, relative);
+            const key = `${repoPath}:${frame.line}`;
+            if (found.has(key))
+                continue;
+            found.set(key, {
+                path: repoPath,
+                line: frame.line,
+                title: exception ? exception.slice(0, 200) : 'The agent failed here on ML Arena',
+                message: `${exception ?? 'The agent raised an error'}${frame.where ? ` (in ${frame.where})` : ''}`
+            });
+        }
+    }
+    return [...found.values()].slice(0, MAX_ANNOTATIONS);
+}
+/** The stored name a frame's path stands for: its last segment (`/agent/x.py` → `x.py`). */
+function storedName(framePath) {
+    const parts = framePath.split(/[\\/]/);
+    return parts[parts.length - 1] ?? framePath;
+}
+function joinPath(dir, relative) {
+    const clean = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+    return clean === '' ? relative : `${clean}/${relative}`;
+}
+/** The texts a traceback can be in: each failed run's message, and the game logs' tails. */
+function failureTexts(outcome) {
+    return [
+        ...(outcome.status?.runs ?? []).map(run => run.errorMessage ?? ''),
+        ...outcome.logs.map(log => log.tail)
+    ].filter(text => text !== '');
+}
+
+;// CONCATENATED MODULE: ./src/evaluation/verdict.ts
+
+
+const DEFAULT_FAIL_ON = new Set([
+    'deploy-failed',
+    'upload-failed',
+    'timeout'
+]);
+function verdictOf(outcome, failOn) {
+    const failure = outcome.failure ? oneLine(outcome.failure.message, 2000) : null;
+    switch (outcome.kind) {
+        case 'error':
+            return { level: 'fail', message: failure ?? 'mlarena-action failed.' };
+        case 'cancelled':
+            return {
+                level: 'fail',
+                message: 'The run was cancelled; the report shows the last known state.'
+            };
+        case 'deploy-failed':
+        case 'upload-failed':
+        case 'timeout':
+            return { level: failOn.has(outcome.kind) ? 'fail' : 'warn', message: outcomeMessage(outcome) };
+        default:
+            if (outcome.rank && failOn.has('rank-drop') && rankDropped(outcome.rank)) {
+                return {
+                    level: 'fail',
+                    message: `The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`
+                };
+            }
+            if (outcome.course?.passed === false && failOn.has('not-passed')) {
+                const course = outcome.course;
+                const score = course.row?.score;
+                return {
+                    level: 'fail',
+                    message: oneLine(`Not passed yet in course ${course.name}: ${score == null ? 'no score on the course board' : `score ${score}`}, pass threshold ${course.passThreshold ?? 'unknown'} (fail-on: not-passed).`, 500)
+                };
+            }
+            return { level: 'ok', message: null };
+    }
+}
+function outcomeMessage(outcome) {
+    const status = outcome.status;
+    if (outcome.kind === 'timeout') {
+        const queue = status?.queuePosition != null
+            ? ` at ${status.queuePosition}${status.queueTotal != null ? `/${status.queueTotal}` : ''}`
+            : '';
+        return `Timed out: agent ${outcome.agentId} is still ${status?.state ?? 'not evaluated'}${queue} after ${outcome.timeoutMinutes} min.`;
+    }
+    const runError = status?.runs.find(run => run.failed && (run.errorType || run.errorMessage));
+    const detail = runError
+        ? `: ${[runError.errorType, runError.errorMessage].filter(Boolean).join(': ')}`
+        : status?.message
+            ? `: ${status.message}`
+            : '';
+    const what = outcome.kind === 'deploy-failed' ? 'deploy failed' : 'upload failed';
+    return oneLine(`ML Arena reports the ${what} for agent ${outcome.agentId}${detail}`, 500);
+}
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
@@ -34306,7 +35047,7 @@ function parsePreview(data, ctx) {
     return {
         course,
         challengeNames: strings(pick(o, 'challenge_names', 'competition_names')),
-        challengeIds: ids(pick(o, 'challenge_ids', 'competition_ids')),
+        challengeIds: courses_ids(pick(o, 'challenge_ids', 'competition_ids')),
         lessonCount: optInt(o.lesson_count),
         alreadyEnrolled: optBool(o.already_enrolled) === true,
         hasStudentInfo: optBool(o.has_student_info) === true
@@ -34317,7 +35058,7 @@ function parseEnrolment(data) {
     const o = isRecord(data) ? data : {};
     return {
         message: optString(o.message),
-        challengeIds: ids(pick(o, 'challenge_ids', 'competition_ids')),
+        challengeIds: courses_ids(pick(o, 'challenge_ids', 'competition_ids')),
         courseSlug: optString(o.course_slug)
     };
 }
@@ -34441,7 +35182,7 @@ function challengesOf(o) {
         return out;
     }
     const names = strings(o.challenge_names);
-    return ids(pick(o, 'challenge_ids', 'competition_ids')).map((id, i) => ({
+    return courses_ids(pick(o, 'challenge_ids', 'competition_ids')).map((id, i) => ({
         id,
         name: names[i] ?? null
     }));
@@ -34457,7 +35198,7 @@ function strings(value) {
     }
     return out;
 }
-function ids(value) {
+function courses_ids(value) {
     if (!Array.isArray(value))
         return [];
     const out = [];
@@ -36001,6 +36742,10 @@ product = 'mlarena-action') {
 
 
 
+
+
+
+
 async function run(env = process.env) {
     const log = actionsLog;
     const cancellation = watchCancellation(log);
@@ -36011,6 +36756,7 @@ async function run(env = process.env) {
     let tracker = new PhaseTracker(outcome, systemClock);
     let commentPlan = null;
     let wantComment = false;
+    let thread = null;
     try {
         config = readConfig(name => core/* getInput */.V4(name), env);
         if (config.apiKey)
@@ -36022,15 +36768,16 @@ async function run(env = process.env) {
             config.comment === 'on' ||
                 (config.comment === 'auto' && (pr !== null || github.triggeringRun !== null));
         // workflow_run: the pull request is found first, so the default agent name can carry its number.
-        const thread = config.apiKey && wantComment
-            ? await openCommentThread({
-                token: config.githubToken,
-                context: github,
-                log,
-                userAgent: `mlarena-action/${CLIENT_VERSION}`,
-                required: config.comment === 'on'
-            })
-            : null;
+        thread =
+            config.apiKey && wantComment
+                ? await openCommentThread({
+                    token: config.githubToken,
+                    context: github,
+                    log,
+                    userAgent: `mlarena-action/${CLIENT_VERSION}`,
+                    required: config.comment === 'on'
+                })
+                : null;
         const agentName = config.agentName ??
             defaultAgentName({
                 repository: github.repository,
@@ -36092,7 +36839,26 @@ async function run(env = process.env) {
         cancellation.dispose();
     }
     outcome.failsStep = failingRule(outcome, config);
-    await report(outcome, config, commentPlan, wantComment, log);
+    // wait: false: the head commit is marked pending, and the comment carries what the follow-up needs.
+    const pending = config && !config.wait && outcome.kind === 'submitted'
+        ? await leavePending({
+            outcome,
+            config,
+            github,
+            octokit: thread?.octokit ?? null,
+            log,
+            userAgent: `mlarena-action/${CLIENT_VERSION}`,
+            workspace: env.GITHUB_WORKSPACE || process.cwd()
+        })
+        : null;
+    // The comment about to be written drops the previous run's snapshot: complete its mark.
+    const left = decodeSnapshot(commentPlan?.sticky.existing?.body);
+    if (left && thread && wantComment) {
+        await supersedePrevious(thread.octokit, github, left, pending?.mark ?? null, log);
+    }
+    await report(outcome, config, commentPlan, wantComment, log, pending);
+    if (config)
+        annotateFailure(outcome, config, env.GITHUB_WORKSPACE || process.cwd());
     decide(outcome, config);
     if (signal.aborted)
         process.exit(1);
@@ -36113,27 +36879,8 @@ async function loadStickyComment(thread, key) {
  * Outputs and the job summary first (they are local and quick, so a cancelled run still gets
  * them), then the PR comment, whose failure only warns: the summary already has the report.
  */
-async function report(outcome, config, plan, wantComment, log) {
-    const rank = outcome.rank;
-    const outputs = {
-        'agent-id': outcome.agentId?.toString() ?? '',
-        'agent-name': outcome.agentName ?? '',
-        outcome: outcome.kind,
-        status: outcome.status?.state ?? '',
-        score: rank?.row?.score?.toString() ?? '',
-        rank: rank?.row?.rank.toString() ?? '',
-        // Which agent score and rank are of: this run's, or on a course board the student's best.
-        'scored-agent-id': rank?.row?.agentId?.toString() ?? '',
-        'previous-rank': rank?.previousRank?.toString() ?? '',
-        'leaderboard-size': rank ? String(rank.total) : '',
-        'leaderboard-url': outcome.competitionUrl ?? '',
-        'logs-dir': outcome.logs.length > 0 ? (outcome.logsDir ?? '') : '',
-        'api-wire': outcome.wire ?? '',
-        'course-id': outcome.course?.id.toString() ?? '',
-        passed: outcome.course?.passed == null ? '' : String(outcome.course.passed),
-        'pass-threshold': outcome.course?.passThreshold?.toString() ?? '',
-        'classroom-result': encodeClassroomResult(classroomResult(outcome, config?.maxScore ?? 100))
-    };
+async function report(outcome, config, plan, wantComment, log, pending = null) {
+    const outputs = outputsOf(outcome, config?.maxScore ?? 100);
     for (const [name, value] of Object.entries(outputs))
         core/* setOutput */.uH(name, value);
     if (config?.summary !== false && process.env.GITHUB_STEP_SUMMARY) {
@@ -36146,59 +36893,36 @@ async function report(outcome, config, plan, wantComment, log) {
     }
     let commentUrl = '';
     if (plan && wantComment) {
-        const body = renderComment(outcome, renderMarker(plan.key, nextMarkerState(outcome, plan.previous)));
+        const marker = renderMarker(plan.key, nextMarkerState(outcome, plan.previous));
+        const line = pending ? encodeSnapshot(pending) : null;
+        const rendered = renderComment(outcome, marker, {
+            maxChars: COMMENT_MAX_CHARS - (line ? line.length + 1 : 0)
+        });
+        const body = line ? withSnapshot(rendered, line) : rendered;
         commentUrl = (await plan.sticky.publish(body))?.url ?? '';
     }
     core/* setOutput */.uH('comment-url', commentUrl);
 }
-/** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
-function decide(outcome, config) {
-    const failure = outcome.failure ? oneLine(outcome.failure.message, 2000) : null;
-    const rule = failingRule(outcome, config);
-    switch (outcome.kind) {
-        case 'error':
-            core/* setFailed */.C1(failure ?? 'mlarena-action failed.');
-            return;
-        case 'cancelled':
-            core/* setFailed */.C1('The run was cancelled; the report shows the last known state.');
-            return;
-        case 'deploy-failed':
-        case 'upload-failed':
-        case 'timeout': {
-            const message = outcomeMessage(outcome);
-            if (rule !== null)
-                core/* setFailed */.C1(message);
-            else
-                core/* warning */.$e(message);
-            return;
-        }
-        default:
-            if (rule === 'rank-drop' && outcome.rank) {
-                core/* setFailed */.C1(`The agent's rank dropped from ${outcome.rank.previousRank} to ${outcome.rank.row?.rank} (fail-on: rank-drop).`);
-            }
-            else if (rule === 'not-passed' && outcome.course) {
-                const course = outcome.course;
-                const score = course.row?.score;
-                core/* setFailed */.C1(oneLine(`Not passed yet in course ${course.name}: ${score == null ? 'no score on the course board' : `score ${score}`}, pass threshold ${course.passThreshold ?? 'unknown'} (fail-on: not-passed).`, 500));
-            }
+/** A failure on the agent's own code: its traceback's frames as annotations on the repository's lines. */
+function annotateFailure(outcome, config, workspace) {
+    if (outcome.kind === 'success' || outcome.files.length === 0)
+        return;
+    const dir = external_node_path_default().relative(workspace, config.workingDirectory).split((external_node_path_default()).sep).join('/');
+    for (const annotation of tracebackAnnotations(failureTexts(outcome), outcome.files, dir)) {
+        core/* error */.z3(annotation.message, {
+            title: annotation.title,
+            file: annotation.path,
+            startLine: annotation.line
+        });
     }
 }
-function outcomeMessage(outcome) {
-    const status = outcome.status;
-    if (outcome.kind === 'timeout') {
-        const queue = status?.queuePosition != null
-            ? ` at ${status.queuePosition}${status.queueTotal != null ? `/${status.queueTotal}` : ''}`
-            : '';
-        return `Timed out: agent ${outcome.agentId} is still ${status?.state ?? 'not evaluated'}${queue} after ${outcome.timeoutMinutes} min.`;
-    }
-    const runError = status?.runs.find(run => run.failed && (run.errorType || run.errorMessage));
-    const detail = runError
-        ? `: ${[runError.errorType, runError.errorMessage].filter(Boolean).join(': ')}`
-        : status?.message
-            ? `: ${status.message}`
-            : '';
-    const what = outcome.kind === 'deploy-failed' ? 'deploy failed' : 'upload failed';
-    return oneLine(`ML Arena reports the ${what} for agent ${outcome.agentId}${detail}`, 500);
+/** Fails the step for an error, a cancellation, or an outcome listed in fail-on. */
+function decide(outcome, config) {
+    const verdict = verdictOf(outcome, config?.failOn ?? DEFAULT_FAIL_ON);
+    if (verdict.level === 'fail')
+        core/* setFailed */.C1(verdict.message ?? 'mlarena-action failed.');
+    else if (verdict.level === 'warn' && verdict.message)
+        core/* warning */.$e(verdict.message);
 }
 
 
@@ -36442,6 +37166,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -36453,7 +37178,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -41852,7 +41852,7 @@ async function findSticky(octokit, target, isOurs, log) {
  * The generic part of a sticky comment's marker: the key in base64url (UTF-8), so any key
  * round-trips and none can end the HTML comment early, and only a marker at the very start of
  * the body counts (the rest of a comment carries untrusted text, where a planted marker could
- * sit). src/submit/report/marker.ts keeps its own format; the challenge action uses this one.
+ * sit). src/evaluation/report/marker.ts keeps its own format; the challenge action uses this one.
  */
 function encodeMarkerKey(key) {
     return Buffer.from(key, 'utf8').toString('base64url');
@@ -45589,31 +45589,43 @@ async function applyStep(api, id, step, log) {
 const BENCHMARK_DONE = new Set(['completed', 'failed', 'cancelled']);
 
 ;// CONCATENATED MODULE: ./src/poll.ts
+/** The cap on the poll interval: four times the first interval, at most a minute. */
+function defaultMaxInterval(intervalMs) {
+    return Math.max(intervalMs, Math.min(60_000, intervalMs * 4));
+}
 async function pollUntil(read, done, options) {
     const { clock, signal } = options;
     const deadline = clock.now() + options.timeoutMs;
-    const maxInterval = options.maxIntervalMs ?? Math.max(options.intervalMs, Math.min(60_000, options.intervalMs * 4));
+    const maxInterval = options.maxIntervalMs ?? defaultMaxInterval(options.intervalMs);
     const backoff = options.backoff ?? 1.5;
+    const maxFailedReads = options.isTransient ? (options.maxFailedReads ?? 1) : 0;
     let interval = options.intervalMs;
     let value = null;
     let polls = 0;
+    let failedReads = 0;
     for (;;) {
         if (signal?.aborted)
             return { end: 'cancelled', value, polls };
-        let next;
+        let got = null;
         try {
-            next = await read();
+            got = { value: await read() };
+            failedReads = 0;
         }
         catch (error) {
             if (signal?.aborted)
                 return { end: 'cancelled', value, polls };
-            throw error;
+            if (failedReads >= maxFailedReads || !options.isTransient?.(error))
+                throw error;
+            failedReads += 1;
+            options.onReadError?.(error);
         }
         polls += 1;
-        options.onValue?.(next, value);
-        value = next;
-        if (done(next))
-            return { end: 'done', value, polls };
+        if (got) {
+            options.onValue?.(got.value, value);
+            value = got.value;
+            if (done(got.value))
+                return { end: 'done', value, polls };
+        }
         const remaining = deadline - clock.now();
         if (remaining <= 0)
             return { end: 'timeout', value, polls };

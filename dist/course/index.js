@@ -32114,7 +32114,7 @@ async function findSticky(octokit, target, isOurs, log) {
  * The generic part of a sticky comment's marker: the key in base64url (UTF-8), so any key
  * round-trips and none can end the HTML comment early, and only a marker at the very start of
  * the body counts (the rest of a comment carries untrusted text, where a planted marker could
- * sit). src/submit/report/marker.ts keeps its own format; the challenge action uses this one.
+ * sit). src/evaluation/report/marker.ts keeps its own format; the challenge action uses this one.
  */
 function encodeMarkerKey(key) {
     return Buffer.from(key, 'utf8').toString('base64url');
